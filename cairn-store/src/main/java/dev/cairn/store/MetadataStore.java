@@ -1,0 +1,109 @@
+package dev.cairn.store;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Component;
+import dev.cairn.tracking.DatasetInput;
+import dev.cairn.tracking.Experiment;
+import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.MetricPoint;
+import dev.cairn.tracking.Page;
+import dev.cairn.tracking.Param;
+import dev.cairn.tracking.Run;
+import dev.cairn.tracking.RunInfo;
+import dev.cairn.tracking.RunStatus;
+import dev.cairn.tracking.Tag;
+import dev.cairn.tracking.ViewType;
+import java.util.List;
+
+/**
+ * Durable tracking metadata: experiments, runs, params, metric series, tags and dataset inputs.
+ *
+ * <p>Contract, shared by every backend (the contract suite {@code MetadataStoreContract} checks it):
+ * <ul>
+ *   <li>A missing experiment or run raises {@link CairnException} with {@code RESOURCE_DOES_NOT_EXIST}; a
+ *       duplicate experiment name raises {@code RESOURCE_ALREADY_EXISTS}; a bad argument (including a
+ *       malformed filter, which names the position of the error) raises {@code INVALID_PARAMETER_VALUE}.
+ *   <li>Every method is atomic: it either applies whole or leaves no trace. {@link #logBatch} in particular
+ *       writes all its metrics, params and tags in one transaction.
+ *   <li>Params are immutable: logging the same value again is a no-op, a different value is
+ *       {@code INVALID_PARAMETER_VALUE}. Tags are last-write-wins. Metrics append; the run's latest value of a
+ *       key is the point with the greatest (step, timestamp, value), NaN ordered above all numbers.
+ *   <li>Writes to a deleted run or experiment are {@code INVALID_STATE}.
+ *   <li>Paged methods return at most {@code maxResults} items and an opaque page token for the rest.
+ * </ul>
+ * Backends are picked by URI scheme with {@link MetadataStores#open}.
+ */
+public interface MetadataStore extends Component, AutoCloseable {
+
+  /** The id of the experiment every store creates on first open, named "Default". */
+  String DEFAULT_EXPERIMENT_ID = "0";
+
+  // ---- experiments
+
+  /** Creates an experiment; its artifact location defaults to {@code <artifactRoot>/<id>} when null. */
+  String createExperiment(String name, String artifactLocation, List<Tag> tags);
+
+  Experiment getExperiment(String experimentId);
+
+  Experiment getExperimentByName(String name);
+
+  /** Filter grammar: {@code attributes.name}, {@code tags.<key>} with = != LIKE ILIKE, AND/OR/parentheses. */
+  Page<Experiment> searchExperiments(
+      ViewType viewType, String filter, List<String> orderBy, int maxResults, String pageToken);
+
+  void renameExperiment(String experimentId, String newName);
+
+  /** Soft-deletes the experiment and its runs. */
+  void deleteExperiment(String experimentId);
+
+  void restoreExperiment(String experimentId);
+
+  void setExperimentTag(String experimentId, Tag tag);
+
+  void deleteExperimentTag(String experimentId, String key);
+
+  // ---- runs
+
+  RunInfo createRun(String experimentId, String userId, long startTime, String runName, List<Tag> tags);
+
+  Run getRun(String runId);
+
+  /** Changes status, end time and/or name; null arguments leave the field as it is. */
+  RunInfo updateRun(String runId, RunStatus status, Long endTime, String runName);
+
+  void deleteRun(String runId);
+
+  void restoreRun(String runId);
+
+  /** Writes all or nothing, in one transaction. */
+  void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags);
+
+  void deleteTag(String runId, String key);
+
+  void logInputs(String runId, List<DatasetInput> inputs);
+
+  /** The points of one metric, ordered by (step, timestamp). */
+  Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken);
+
+  /**
+   * Points of one metric for several runs with steps in [startStep, endStep] (null: unbounded), sampled
+   * evenly to at most {@code maxResults} per run, always keeping each run's first and last step.
+   */
+  List<MetricPoint> getMetricHistoryBulkInterval(
+      List<String> runIds, String key, Long startStep, Long endStep, int maxResults);
+
+  /**
+   * Runs of the given experiments matching the filter (MLflow's grammar plus OR and parentheses), ordered
+   * by {@code orderBy} (e.g. {@code "metrics.acc DESC"}) then start_time DESC, run_id as MLflow breaks ties.
+   */
+  Page<Run> searchRuns(
+      List<String> experimentIds,
+      String filter,
+      ViewType viewType,
+      int maxResults,
+      List<String> orderBy,
+      String pageToken);
+
+  @Override
+  void close();
+}
