@@ -1,0 +1,22 @@
+-- wrk script: POST log-batch with N metrics per request to one of several runs.
+-- Set by the harness through environment variables: CAIRN_RUN_IDS (comma separated), CAIRN_BATCH (metrics per call).
+local run_ids = {}
+for id in string.gmatch(os.getenv("CAIRN_RUN_IDS") or "", "[^,]+") do run_ids[#run_ids + 1] = id end
+local batch = tonumber(os.getenv("CAIRN_BATCH") or "10")
+local counter = 0
+
+wrk.method = "POST"
+wrk.path = "/api/2.0/mlflow/runs/log-batch"
+wrk.headers["Content-Type"] = "application/json"
+
+request = function()
+  counter = counter + 1
+  local run_id = run_ids[(counter % #run_ids) + 1]
+  local parts = {}
+  for i = 1, batch do
+    parts[i] = string.format('{"key":"m%d","value":%d.5,"timestamp":1700000000000,"step":%d}', i, counter, counter)
+  end
+  local body = '{"run_id":"' .. run_id .. '","metrics":[' .. table.concat(parts, ",") .. ']}'
+  return wrk.format(nil, nil, nil, body)
+end
+
