@@ -11,11 +11,24 @@ import java.util.List;
  * <p>Contract, shared by every backend ({@code ArtifactStoreContract} checks it):
  * <ul>
  *   <li>Paths are relative, '/'-separated, and checked by {@link ArtifactPaths#normalize}: '..', absolute
- *       paths, backslashes, NUL and percent-encoded variants raise {@code INVALID_PARAMETER_VALUE}.
+ *       paths, backslashes, NUL and percent-encoded variants raise {@code INVALID_PARAMETER_VALUE}, from every
+ *       method. Redundant slashes are dropped, so {@code "a//b/"} names {@code "a/b"}. The file backend also
+ *       refuses paths whose real location (through symbolic links) leaves its root, and the top-level names
+ *       {@code .tmp} and {@code .uploads} it keeps for itself.
  *   <li>{@link #put} streams (it never holds the whole blob in memory), lands atomically (a reader sees the
- *       old content or the new, never a part) and returns the SHA-256 and size it wrote.
- *   <li>A missing path on {@link #open} or {@link #delete} raises {@code RESOURCE_DOES_NOT_EXIST}.
- *   <li>{@link #list} is one level deep, sorted by path; a missing directory lists as empty.
+ *       old content or the new, never a part) and returns the SHA-256 and size it wrote. If the input stream
+ *       fails, put raises {@code BAD_REQUEST}, the old content stays and no partial blob is ever visible.
+ *   <li>A missing path on {@link #open} or {@link #delete} raises {@code RESOURCE_DOES_NOT_EXIST};
+ *       {@link #stat} returns null for it and for directories. Deleting the root ({@code ""}) is refused.
+ *   <li>{@link #list} is one level deep, sorted by path; entry paths are full paths from the store root; a
+ *       missing directory (or a blob's path) lists as empty. Directories exist only while they hold a blob.
+ *   <li>Multipart: part numbers are 1..10000; {@link #completeMultipartUpload} takes the parts in strictly
+ *       ascending part-number order with the ETags {@link #uploadPart} returned (else
+ *       {@code INVALID_PARAMETER_VALUE}); the blob is invisible until completion. An unknown or aborted upload
+ *       id raises {@code RESOURCE_DOES_NOT_EXIST}. S3 also requires every part but the last to be at least
+ *       5 MiB.
+ *   <li>Storage failures raise {@code INTERNAL_ERROR} (or {@code TEMPORARILY_UNAVAILABLE} when a remote
+ *       store cannot be reached, {@code PERMISSION_DENIED} when it refuses the credentials).
  * </ul>
  * Backends are picked by URI scheme with {@link ArtifactStores#open}: {@code file:} and {@code s3:}.
  */
@@ -41,7 +54,7 @@ public interface ArtifactStore extends Component, AutoCloseable {
 
   // ---- multipart upload, for files too big for one request
 
-  /** Starts a multipart upload to {@code path} and returns its id. */
+  /** Starts a multipart upload to {@code path} and returns its id (opaque; bound to that path). */
   String createMultipartUpload(String path);
 
   /** Stores part {@code partNumber} (1..10000) and returns its ETag. */
@@ -50,6 +63,7 @@ public interface ArtifactStore extends Component, AutoCloseable {
   /** Joins the parts in the order given and makes the blob visible atomically. */
   StoredBlob completeMultipartUpload(String path, String uploadId, List<CompletedPart> parts);
 
+  /** Discards the upload and its parts; nothing becomes visible at {@code path}. */
   void abortMultipartUpload(String path, String uploadId);
 
   @Override

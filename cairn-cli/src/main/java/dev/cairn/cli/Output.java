@@ -1,0 +1,46 @@
+package dev.cairn.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cairn.core.Json;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Shared rendering for commands: JSON for --json, UTC times, byte sizes. */
+final class Output {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  private Output() {}
+
+  static void json(PrintWriter out, Object value) {
+    try {
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+    out.flush();
+  }
+
+  static String time(Long epochMillis) {
+    return epochMillis == null || epochMillis <= 0 ? "" : TIME.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  static String bytes(Long n) {
+    if (n == null) {
+      return "";
+    }
+    if (n < 1024) {
+      return n + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = n;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.cairn.cli;
+
+import dev.cairn.server.CairnServer;
+import dev.cairn.server.CairnServer.ServerConfig;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn server}: runs the tracking server in the foreground until Ctrl-C. Relative store paths
+ * resolve against the current directory, so {@code ./cairn server} keeps its data in {@code ./cairn-data/}.
+ */
+@Command(name = "server", description = "Run the Cairn server in the foreground until Ctrl-C.")
+final class ServerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
+      description = "Address to bind; loopback only until authentication exists (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
+      description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--backend-store-uri", paramLabel = "URI", defaultValue = ServerConfig.DEFAULT_BACKEND_STORE_URI,
+      description = "Metadata store: sqlite:PATH or postgresql://... (default: ${DEFAULT-VALUE}).")
+  String backendStoreUri;
+
+  @Option(names = "--artifacts-uri", paramLabel = "URI", defaultValue = ServerConfig.DEFAULT_ARTIFACTS_URI,
+      description = "Artifact store: file:PATH or s3://bucket/prefix (default: ${DEFAULT-VALUE}).")
+  String artifactsUri;
+
+  @Override
+  public Integer call() {
+    requireLoopback();
+    if (port < 0 || port > 65535) {
+      throw new ParameterException(spec.commandLine(), "--port " + port + " is out of range; use 0 to 65535");
+    }
+    CairnServer server = CairnServer.start(new ServerConfig(host, port, backendStoreUri, artifactsUri));
+    AtomicBoolean closed = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (closed.compareAndSet(false, true)) {
+        server.close();
+      }
+    };
+    Thread hook = new Thread(stop, "cairn-server-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Cairn serving " + server.url() + " (backend " + redact(backendStoreUri) + ", artifacts "
+        + redact(artifactsUri) + "); Ctrl-C stops it");
+    out.flush();
+    boolean interrupted = false;
+    try {
+      new CountDownLatch(1).await(); // Ctrl-C runs the hook; an interrupt (embedding, tests) stops here
+    } catch (InterruptedException e) {
+      interrupted = true; // restored after stopping: Jetty's stop must not see the flag
+    }
+    stop.run();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the JVM is already exiting through the hook
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** Hides passwords in store URIs ({@code user:secret@host}, {@code ?password=secret}) before printing them. */
+  static String redact(String uri) {
+    return uri.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(://[^/:@]*:)[^/@]*@", "$1***@");
+  }
+
+  /** Refuses non-loopback binds before any store is opened: without authentication anyone could write. */
+  private void requireLoopback() {
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new ParameterException(spec.commandLine(), "--host '" + host + "' does not resolve");
+    }
+    if (!loopback) {
+      throw new ParameterException(spec.commandLine(), "--host '" + host
+          + "' is not a loopback address; authentication is not built yet, so the server only binds 127.0.0.1 or ::1");
+    }
+  }
+}

@@ -1,0 +1,577 @@
+package dev.cairn.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.tracking.DatasetInput;
+import dev.cairn.tracking.Experiment;
+import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.Page;
+import dev.cairn.tracking.Param;
+import dev.cairn.tracking.Run;
+import dev.cairn.tracking.RunInfo;
+import dev.cairn.tracking.RunStatus;
+import dev.cairn.tracking.Tag;
+import dev.cairn.tracking.ViewType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The Java client of a Cairn (or MLflow) tracking server: experiments, runs with an asynchronous batching
+ * logger, and artifacts through the server's artifact proxy.
+ *
+ * <pre>{@code
+ * CairnClient client = CairnClient.connect("http://127.0.0.1:5000");
+ * String experimentId = client.createExperiment("churn");
+ * client.run(experimentId, "baseline", run -> {
+ *   run.logParam("lr", "0.1");
+ *   for (int step = 0; step < 100; step++) run.logMetric("loss", 1.0 / (step + 1), step);
+ * }); // FINISHED, or FAILED if the block throws
+ * }</pre>
+ *
+ * <p>Ending runs: {@link #run(String, String, RunBody)} sees the block's exception and ends the run FAILED,
+ * then rethrows it. With try-with-resources on {@link #startRun}, {@link ActiveRun#close()} cannot see an
+ * exception in flight, so it ends FINISHED unless {@link ActiveRun#fail(Throwable)} was called first.
+ *
+ * <p>Errors: every failure is a {@link CairnException}. A server error keeps the server's message and its
+ * MLflow {@code error_code} mapped back to {@link ErrorCode}; an unreachable server is
+ * {@link ErrorCode#TEMPORARILY_UNAVAILABLE}. Instances are thread-safe.
+ */
+public final class CairnClient {
+  /** Where the client connects when neither an argument nor an environment variable names a server. */
+  public static final String DEFAULT_TRACKING_URI = "http://127.0.0.1:5000";
+
+  static final String API = "/api/2.0/mlflow/";
+  static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts";
+
+  private final Http http;
+  private volatile List<Tag> sourceTagsCache;
+  private volatile Path sourceTagsDir;
+
+  private CairnClient(String trackingUri) {
+    this.http = new Http(trackingUri);
+  }
+
+  /** A run's body for {@link #run}: it may throw, and the run then ends FAILED. */
+  @FunctionalInterface
+  public interface RunBody<E extends Exception> {
+    void accept(ActiveRun run) throws E;
+  }
+
+  /** Reports bytes moved by an upload or download; {@code total} is -1 when unknown. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(long done, long total);
+
+    Progress NONE = (done, total) -> {};
+  }
+
+  /**
+   * Connects to the server at {@code trackingUri}; when it is null or blank, to {@code CAIRN_TRACKING_URI},
+   * then {@code MLFLOW_TRACKING_URI}, then {@value #DEFAULT_TRACKING_URI}. No request is made until the
+   * first call.
+   */
+  public static CairnClient connect(String trackingUri) {
+    String uri = resolveTrackingUri(trackingUri);
+    URI parsed;
+    try {
+      parsed = URI.create(uri);
+    } catch (IllegalArgumentException e) {
+      throw CairnException.invalid("tracking URI '" + uri + "' is not a valid URI: " + e.getMessage());
+    }
+    if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme()) || parsed.getHost() == null) {
+      throw CairnException.invalid(
+          "tracking URI '" + uri + "' must be http://host:port or https://host:port");
+    }
+    return new CairnClient(uri);
+  }
+
+  /** Connects to the server named by the environment, or {@value #DEFAULT_TRACKING_URI}. */
+  public static CairnClient connect() {
+    return connect(null);
+  }
+
+  /** The tracking URI chosen by {@link #connect(String)}'s rules, without connecting. */
+  public static String resolveTrackingUri(String explicit) {
+    for (String candidate : new String[] {
+        explicit, System.getenv("CAIRN_TRACKING_URI"), System.getenv("MLFLOW_TRACKING_URI")}) {
+      if (candidate != null && !candidate.isBlank()) {
+        return Http.stripTrailingSlash(candidate);
+      }
+    }
+    return DEFAULT_TRACKING_URI;
+  }
+
+  /** The server's base URL, without a trailing slash. */
+  public String trackingUri() {
+    return http.baseUrl();
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  /** Creates an experiment and returns its id; RESOURCE_ALREADY_EXISTS if the name is taken. */
+  public String createExperiment(String name) {
+    return createExperiment(name, null, List.of());
+  }
+
+  /** Creates an experiment with an artifact location (null: the server's default) and tags. */
+  public String createExperiment(String name, String artifactLocation, List<Tag> tags) {
+    ObjectNode body = Wire.object().put("name", name);
+    Wire.putIfPresent(body, "artifact_location", artifactLocation);
+    body.set("tags", Wire.tagArray(tags));
+    return http.post(API + "experiments/create", body).path("experiment_id").asText();
+  }
+
+  /** The experiment with this id, deleted or not; RESOURCE_DOES_NOT_EXIST if there is none. */
+  public Experiment getExperiment(String experimentId) {
+    JsonNode r = http.get(API + "experiments/get", Map.of("experiment_id", experimentId));
+    return Wire.experiment(r.path("experiment"));
+  }
+
+  /** The experiment with this name, or empty if there is none. */
+  public Optional<Experiment> getExperimentByName(String name) {
+    try {
+      JsonNode r = http.get(API + "experiments/get-by-name", Map.of("experiment_name", name));
+      return Optional.of(Wire.experiment(r.path("experiment")));
+    } catch (CairnException e) {
+      if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** One page of active experiments, in the server's default order. */
+  public Page<Experiment> searchExperiments() {
+    return searchExperiments(null, List.of(), 1000, null, ViewType.ACTIVE_ONLY);
+  }
+
+  /**
+   * One page of experiments matching {@code filter} (MLflow's grammar, null for all), ordered by
+   * {@code orderBy} clauses such as {@code "name ASC"}. Pass the returned page token to get the next page.
+   */
+  public Page<Experiment> searchExperiments(
+      String filter, List<String> orderBy, int maxResults, String pageToken, ViewType viewType) {
+    ObjectNode body = Wire.object().put("max_results", maxResults);
+    Wire.putIfPresent(body, "filter", filter);
+    Wire.putIfPresent(body, "page_token", pageToken);
+    body.put("view_type", (viewType == null ? ViewType.ACTIVE_ONLY : viewType).name());
+    ArrayNode order = body.putArray("order_by");
+    (orderBy == null ? List.<String>of() : orderBy).forEach(order::add);
+    JsonNode r = http.post(API + "experiments/search", body);
+    List<Experiment> items = new ArrayList<>();
+    for (JsonNode e : r.path("experiments")) {
+      items.add(Wire.experiment(e));
+    }
+    return new Page<>(items, nextToken(r));
+  }
+
+  /** Sets (or overwrites) a tag on an experiment. */
+  public void setExperimentTag(String experimentId, String key, String value) {
+    http.post(API + "experiments/set-experiment-tag",
+        Wire.object().put("experiment_id", experimentId).put("key", key).put("value", value));
+  }
+
+  /** Soft-deletes an experiment and its runs; {@link #restoreExperiment} undoes it. */
+  public void deleteExperiment(String experimentId) {
+    http.post(API + "experiments/delete", Wire.object().put("experiment_id", experimentId));
+  }
+
+  /** Restores a soft-deleted experiment. */
+  public void restoreExperiment(String experimentId) {
+    http.post(API + "experiments/restore", Wire.object().put("experiment_id", experimentId));
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  /** Starts a run with {@link RunOptions#defaults()}; close the returned run to end it. */
+  public ActiveRun startRun(String experimentId, String runName) {
+    return startRun(experimentId, runName, RunOptions.defaults());
+  }
+
+  /** Starts a run, tagged with its source unless {@code options.autoTags()} is false. */
+  public ActiveRun startRun(String experimentId, String runName, RunOptions options) {
+    Objects.requireNonNull(options, "options");
+    List<Tag> tags = new ArrayList<>(options.autoTags() ? sourceTags(options.workingDirectory()) : List.of());
+    if (runName != null) {
+      tags.add(new Tag("mlflow.runName", runName));
+    }
+    ObjectNode body = Wire.object()
+        .put("experiment_id", experimentId)
+        .put("start_time", System.currentTimeMillis())
+        .put("user_id", System.getProperty("user.name", "unknown"));
+    Wire.putIfPresent(body, "run_name", runName);
+    body.set("tags", Wire.tagArray(tags));
+    RunInfo info = Wire.runInfo(http.post(API + "runs/create", body).path("run").path("info"));
+    return new ActiveRun(this, info, options);
+  }
+
+  /**
+   * Runs {@code body} inside a new run and ends the run FINISHED, or FAILED if the body throws (the
+   * exception is then rethrown unchanged). Returns the run id.
+   */
+  public <E extends Exception> String run(String experimentId, String runName, RunBody<E> body) throws E {
+    return run(experimentId, runName, RunOptions.defaults(), body);
+  }
+
+  /** As {@link #run(String, String, RunBody)}, with options. */
+  public <E extends Exception> String run(String experimentId, String runName, RunOptions options, RunBody<E> body)
+      throws E {
+    ActiveRun run = startRun(experimentId, runName, options);
+    try {
+      body.accept(run);
+    } catch (Throwable t) {
+      run.fail(t);
+      try {
+        run.close();
+      } catch (RuntimeException closing) {
+        t.addSuppressed(closing);
+      }
+      throw t;
+    }
+    run.close();
+    return run.runId();
+  }
+
+  /** The run with its latest metrics, params, tags and dataset inputs. */
+  public Run getRun(String runId) {
+    return Wire.run(http.get(API + "runs/get", Map.of("run_id", runId)).path("run"));
+  }
+
+  /**
+   * One page of runs in the given experiments matching {@code filter} (e.g. {@code "metrics.acc > 0.8"},
+   * null for all), ordered by {@code orderBy} (e.g. {@code "metrics.acc DESC"}).
+   */
+  public Page<Run> searchRuns(
+      List<String> experimentIds, String filter, List<String> orderBy, int maxResults, String pageToken) {
+    ObjectNode body = Wire.object().put("max_results", maxResults).put("run_view_type", "ACTIVE_ONLY");
+    ArrayNode ids = body.putArray("experiment_ids");
+    experimentIds.forEach(ids::add);
+    Wire.putIfPresent(body, "filter", filter);
+    Wire.putIfPresent(body, "page_token", pageToken);
+    ArrayNode order = body.putArray("order_by");
+    (orderBy == null ? List.<String>of() : orderBy).forEach(order::add);
+    JsonNode r = http.post(API + "runs/search", body);
+    List<Run> runs = new ArrayList<>();
+    for (JsonNode n : r.path("runs")) {
+      runs.add(Wire.run(n));
+    }
+    return new Page<>(runs, nextToken(r));
+  }
+
+  /** Every point of one metric of a run, in the server's order (step, then timestamp), fetched page by page. */
+  public List<Metric> getMetricHistory(String runId, String metricKey) {
+    List<Metric> points = new ArrayList<>();
+    String token = null;
+    do {
+      Map<String, String> query = new LinkedHashMap<>();
+      query.put("run_id", runId);
+      query.put("metric_key", metricKey);
+      query.put("max_results", "25000");
+      query.put("page_token", token);
+      JsonNode r = http.get(API + "metrics/get-history", query);
+      for (JsonNode m : r.path("metrics")) {
+        points.add(Wire.metric(m));
+      }
+      token = nextToken(r);
+    } while (token != null);
+    return points;
+  }
+
+  /** Sets a run's status and end time (now, for a terminal status). */
+  public RunInfo updateRun(String runId, RunStatus status) {
+    ObjectNode body = Wire.object().put("run_id", runId).put("run_uuid", runId).put("status", status.name());
+    if (status.isTerminal()) {
+      body.put("end_time", System.currentTimeMillis());
+    }
+    JsonNode r = http.post(API + "runs/update", body);
+    return r.has("run_info") ? Wire.runInfo(r.get("run_info")) : null;
+  }
+
+  /** Sets a tag on a run synchronously. */
+  public void setRunTag(String runId, String key, String value) {
+    http.post(API + "runs/set-tag", Wire.object().put("run_id", runId).put("run_uuid", runId)
+        .put("key", key).put("value", value));
+  }
+
+  /**
+   * Logs one batch synchronously, within MLflow's limits (1000 metrics, 100 params, 100 tags, 1000 in all).
+   * {@link ActiveRun} batches for you; this is for callers that already hold a batch.
+   */
+  public void logBatch(String runId, List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    ObjectNode body = Wire.object().put("run_id", runId);
+    ArrayNode m = body.putArray("metrics");
+    metrics.forEach(x -> m.add(Wire.metricJson(x)));
+    ArrayNode p = body.putArray("params");
+    params.forEach(x -> p.addObject().put("key", x.key()).put("value", x.value()));
+    body.set("tags", Wire.tagArray(tags));
+    http.post(API + "runs/log-batch", body);
+  }
+
+  /** Records datasets the run used. */
+  public void logInputs(String runId, List<DatasetInput> datasets) {
+    ObjectNode body = Wire.object().put("run_id", runId);
+    ArrayNode a = body.putArray("datasets");
+    datasets.forEach(d -> a.add(Wire.datasetInputJson(d)));
+    http.post(API + "runs/log-inputs", body);
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  /**
+   * Uploads {@code localFile} to the run's artifacts as {@code artifactPath/<file name>} (or at the root
+   * when {@code artifactPath} is null), streaming it through the server's artifact proxy.
+   */
+  public void uploadArtifact(String runId, Path localFile, String artifactPath) {
+    uploadArtifact(runId, localFile, artifactPath, Progress.NONE);
+  }
+
+  /** As {@link #uploadArtifact(String, Path, String)}, reporting bytes sent. */
+  public void uploadArtifact(String runId, Path localFile, String artifactPath, Progress progress) {
+    uploadTo(artifactRoot(getRun(runId).info()), localFile, artifactPath, progress);
+  }
+
+  void uploadTo(String root, Path localFile, String artifactPath, Progress progress) {
+    if (!Files.isRegularFile(localFile)) {
+      throw CairnException.invalid("local file '" + localFile + "' does not exist or is not a regular file");
+    }
+    String relative = join(normalise(artifactPath), localFile.getFileName().toString());
+    long size;
+    try {
+      size = Files.size(localFile);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read size of " + localFile, e);
+    }
+    HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofInputStream(() -> {
+          try {
+            return new CountingInputStream(Files.newInputStream(localFile), size, progress);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }),
+        size);
+    HttpRequest request = HttpRequest.newBuilder(proxyUri(join(root, relative)))
+        .header("Content-Type", "application/octet-stream")
+        .PUT(publisher)
+        .build();
+    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    if (response.statusCode() / 100 != 2) {
+      throw Http.errorFrom(response.statusCode(), response.body(), request);
+    }
+  }
+
+  /**
+   * Downloads the artifact file or directory {@code artifactPath} of a run into {@code destDir}, keeping
+   * its last path element as the name; returns the local path. Files are written to a temporary name and
+   * renamed, so a failed download leaves no partial file.
+   */
+  public Path downloadArtifact(String runId, String artifactPath, Path destDir) {
+    return downloadArtifact(runId, artifactPath, destDir, Progress.NONE);
+  }
+
+  /** As {@link #downloadArtifact(String, String, Path)}, reporting bytes received per file. */
+  public Path downloadArtifact(String runId, String artifactPath, Path destDir, Progress progress) {
+    String root = artifactRoot(getRun(runId).info());
+    String path = normalise(artifactPath);
+    if (path.isEmpty()) {
+      throw CairnException.invalid("artifact path is empty; name a file or directory of the run");
+    }
+    return downloadFrom(root, path, destDir, progress);
+  }
+
+  private Path downloadFrom(String root, String path, Path destDir, Progress progress) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    List<ArtifactFile> children = listQuietly(root, path);
+    Path target = destDir.resolve(name);
+    try {
+      Files.createDirectories(destDir);
+      if (!children.isEmpty()) {
+        Files.createDirectories(target);
+        for (ArtifactFile child : children) {
+          downloadFrom(root, child.path(), target, progress);
+        }
+        return target;
+      }
+      HttpRequest request = HttpRequest.newBuilder(proxyUri(join(root, path))).GET().build();
+      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      if (response.statusCode() / 100 != 2) {
+        throw Http.errorFrom(response);
+      }
+      long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+      Path temp = Files.createTempFile(destDir, "." + name, ".part");
+      try (InputStream in = new CountingInputStream(response.body(), total, progress);
+          OutputStream out = Files.newOutputStream(temp)) {
+        in.transferTo(out);
+      } catch (IOException | RuntimeException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "download of artifact '" + path + "' to " + destDir + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private List<ArtifactFile> listQuietly(String root, String path) {
+    try {
+      return listUnder(root, path);
+    } catch (CairnException e) {
+      return List.of();
+    }
+  }
+
+  /** The files and directories directly under {@code path} (null or "" for the root) of a run's artifacts. */
+  public List<ArtifactFile> listArtifacts(String runId, String path) {
+    return listUnder(artifactRoot(getRun(runId).info()), normalise(path));
+  }
+
+  private List<ArtifactFile> listUnder(String root, String path) {
+    JsonNode r = http.get(ARTIFACTS_API, Map.of("path", join(root, path)));
+    List<ArtifactFile> files = new ArrayList<>();
+    for (JsonNode f : r.path("files")) {
+      String name = f.path("path").asText();
+      // MLflow's proxy answers with names relative to the listed directory; make them run-relative
+      String relative = path.isEmpty() || name.startsWith(path + "/") ? name : join(path, name);
+      files.add(new ArtifactFile(relative, f.path("is_dir").asBoolean(false),
+          f.hasNonNull("file_size") ? f.get("file_size").asLong() : null));
+    }
+    return files;
+  }
+
+  /**
+   * The run's artifact root as a path under the proxy: {@code mlflow-artifacts:/1/<run>/artifacts} gives
+   * {@code 1/<run>/artifacts}; other schemes fall back to the server's layout {@code <exp>/<run>/artifacts}.
+   */
+  static String artifactRoot(RunInfo info) {
+    String uri = info.artifactUri();
+    if (uri != null) {
+      if (uri.startsWith("mlflow-artifacts:")) {
+        String rest = uri.substring("mlflow-artifacts:".length());
+        if (rest.startsWith("//")) {
+          int slash = rest.indexOf('/', 2);
+          rest = slash < 0 ? "" : rest.substring(slash);
+        }
+        return normalise(rest);
+      }
+      int proxy = uri.indexOf(ARTIFACTS_API + "/");
+      if (proxy >= 0) {
+        return normalise(uri.substring(proxy + ARTIFACTS_API.length() + 1));
+      }
+    }
+    return info.experimentId() + "/" + info.runId() + "/artifacts";
+  }
+
+  private URI proxyUri(String path) {
+    StringBuilder encoded = new StringBuilder();
+    for (String segment : path.split("/")) {
+      if (segment.isEmpty()) {
+        continue;
+      }
+      if (segment.equals("..") || segment.equals(".")) {
+        throw CairnException.invalid("artifact path '" + path + "' has a '" + segment + "' segment; paths stay inside the run");
+      }
+      encoded.append('/').append(Http.encode(segment));
+    }
+    return URI.create(http.baseUrl() + ARTIFACTS_API + encoded);
+  }
+
+  static String normalise(String path) {
+    if (path == null) {
+      return "";
+    }
+    String p = path.replace('\\', '/');
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
+  static String join(String a, String b) {
+    if (a == null || a.isEmpty()) {
+      return b == null ? "" : b;
+    }
+    if (b == null || b.isEmpty()) {
+      return a;
+    }
+    return a + "/" + b;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  List<Tag> sourceTags(Path workingDirectory) {
+    List<Tag> cached = sourceTagsCache;
+    if (cached != null && workingDirectory.equals(sourceTagsDir)) {
+      return cached;
+    }
+    List<Tag> fresh = List.copyOf(SourceTags.collect(workingDirectory));
+    sourceTagsDir = workingDirectory;
+    sourceTagsCache = fresh;
+    return fresh;
+  }
+
+  private static String nextToken(JsonNode r) {
+    String token = r.path("next_page_token").asText("");
+    return token.isEmpty() ? null : token;
+  }
+
+  /** Counts bytes through a stream and reports them, for progress bars. */
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    private final long total;
+    private final Progress progress;
+    private long done;
+
+    CountingInputStream(InputStream in, long total, Progress progress) {
+      super(in);
+      this.total = total;
+      this.progress = progress;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        progress.update(++done, total);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buf, int off, int len) throws IOException {
+      int n = super.read(buf, off, len);
+      if (n > 0) {
+        done += n;
+        progress.update(done, total);
+      }
+      return n;
+    }
+  }
+
+  /** Run tags as a map, last write wins. */
+  static Map<String, String> tagMap(List<Tag> tags) {
+    Map<String, String> m = new LinkedHashMap<>();
+    tags.forEach(t -> m.put(t.key(), t.value()));
+    return m;
+  }
+}

@@ -1,0 +1,182 @@
+package dev.cairn.client;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * The JSON-over-HTTP transport of the SDK: one place that turns a server's MLflow error JSON back into a
+ * {@link CairnException} with the matching {@link ErrorCode}, and network failures into TEMPORARILY_UNAVAILABLE.
+ */
+final class Http {
+  /** Accepts NaN and Infinity as bare tokens too, since MLflow's Python server writes them that way. */
+  static final ObjectMapper READER = Json.MAPPER.copy()
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS.mappedFeature());
+
+  /** JSON calls are small; a server silent this long is treated as unavailable. Artifact streams have no limit. */
+  static final Duration JSON_TIMEOUT = Duration.ofSeconds(120);
+
+  private final HttpClient client;
+  private final String baseUrl;
+
+  Http(String baseUrl) {
+    this.baseUrl = stripTrailingSlash(baseUrl);
+    this.client = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  String baseUrl() {
+    return baseUrl;
+  }
+
+  HttpClient client() {
+    return client;
+  }
+
+  JsonNode get(String apiPath, Map<String, String> query) {
+    return sendJson(HttpRequest.newBuilder(uri(apiPath, query)).timeout(JSON_TIMEOUT).GET());
+  }
+
+  JsonNode post(String apiPath, ObjectNode body) {
+    byte[] bytes;
+    try {
+      bytes = Http.READER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise request body", e);
+    }
+    return sendJson(HttpRequest.newBuilder(uri(apiPath, Map.of()))
+        .timeout(JSON_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
+  }
+
+  URI uri(String apiPath, Map<String, String> query) {
+    StringJoiner q = new StringJoiner("&", "?", "");
+    q.setEmptyValue("");
+    query.forEach((k, v) -> {
+      if (v != null) {
+        q.add(encode(k) + "=" + encode(v));
+      }
+    });
+    return URI.create(baseUrl + apiPath + q);
+  }
+
+  /** Sends a request whose success body is JSON (or empty) and returns it as a tree. */
+  JsonNode sendJson(HttpRequest.Builder request) {
+    HttpResponse<byte[]> response = send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    byte[] body = response.body();
+    if (response.statusCode() / 100 != 2) {
+      throw errorFrom(response.statusCode(), body, response.request());
+    }
+    if (body.length == 0) {
+      return READER.createObjectNode();
+    }
+    try {
+      return READER.readTree(body);
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.INTERNAL_ERROR,
+          "response of " + response.request().method() + " " + response.request().uri().getPath()
+              + " is not JSON: " + e.getMessage());
+    }
+  }
+
+  <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    try {
+      return client.send(request, handler);
+    } catch (ConnectException e) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "cannot reach the tracking server at " + baseUrl + " (connection refused); is it running?", e);
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "request " + request.method() + " " + request.uri().getPath() + " to " + baseUrl + " failed: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          "interrupted while calling " + request.uri().getPath(), e);
+    }
+  }
+
+  /** Reads an error response streamed as InputStream (downloads) and raises it. */
+  static CairnException errorFrom(HttpResponse<InputStream> response) {
+    byte[] body;
+    try (InputStream in = response.body()) {
+      body = in.readNBytes(64 * 1024);
+    } catch (IOException e) {
+      body = new byte[0];
+    }
+    return errorFrom(response.statusCode(), body, response.request());
+  }
+
+  static CairnException errorFrom(int status, byte[] body, HttpRequest request) {
+    String where = request.method() + " " + request.uri().getPath();
+    try {
+      JsonNode json = READER.readTree(body);
+      if (json != null && json.hasNonNull("error_code")) {
+        ErrorCode code = codeOf(json.get("error_code").asText(), status);
+        String message = json.path("message").asText("");
+        return new CairnException(code, message.isEmpty() ? json.get("error_code").asText() + " from " + where : message);
+      }
+    } catch (IOException ignored) {
+      // not JSON: fall through to the status line
+    }
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    if (text.length() > 200) {
+      text = text.substring(0, 200) + "...";
+    }
+    return new CairnException(codeOf(null, status),
+        "HTTP " + status + " from " + where + (text.isEmpty() ? "" : ": " + text));
+  }
+
+  /** MLflow's error_code back to ours; where two codes share a string, the HTTP status decides. */
+  static ErrorCode codeOf(String mlflowCode, int status) {
+    ErrorCode byStatusOnly = null;
+    for (ErrorCode c : ErrorCode.values()) {
+      if (c.mlflowCode().equals(mlflowCode) && c.httpStatus() == status) {
+        return c;
+      }
+    }
+    for (ErrorCode c : ErrorCode.values()) {
+      if (c.mlflowCode().equals(mlflowCode)) {
+        return c;
+      }
+      if (byStatusOnly == null && c.httpStatus() == status) {
+        byStatusOnly = c;
+      }
+    }
+    if (byStatusOnly != null) {
+      return byStatusOnly;
+    }
+    return status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  static String stripTrailingSlash(String s) {
+    String out = s.strip();
+    while (out.endsWith("/")) {
+      out = out.substring(0, out.length() - 1);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,59 @@
+package dev.cairn.data.stats;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.data.schema.Cells;
+import dev.cairn.data.schema.Schema;
+import dev.cairn.data.schema.SchemaInference;
+import java.util.List;
+
+/**
+ * Settings of a profiling pass.
+ *
+ * @param nullTokens cell texts counted as missing
+ * @param kllK KLL accuracy parameter (200: about 1.3% normalised rank error)
+ * @param hllLgK log2 of HLL buckets (12: about 1.6% relative error on distinct counts)
+ * @param frequentItemsMapSize frequent-items map size, a power of two; values are counted exactly while a column
+ *     has at most 3/4 of this many distinct strings
+ * @param topK how many most frequent values a column profile lists
+ * @param histogramBins fixed-width bins over [min, max] for numeric histograms
+ * @param inference schema inference thresholds
+ * @param declaredSchema a schema that wins over inference, or null
+ * @param threads 1 to profile on the reading thread; 2 to hand rows to a second thread in batches
+ */
+public record ProfileOptions(List<String> nullTokens, int kllK, int hllLgK, int frequentItemsMapSize, int topK,
+    int histogramBins, SchemaInference inference, Schema declaredSchema, int threads) {
+  public static final ProfileOptions DEFAULT = new ProfileOptions(Cells.DEFAULT_NULL_TOKENS, 200, 12, 256, 20, 10,
+      SchemaInference.DEFAULT, null, 1);
+
+  public ProfileOptions {
+    nullTokens = List.copyOf(nullTokens);
+    if (kllK < 8 || kllK > 65535) {
+      throw CairnException.invalid("profile option 'kllK' is " + kllK + "; it must be in [8, 65535]");
+    }
+    if (hllLgK < 4 || hllLgK > 21) {
+      throw CairnException.invalid("profile option 'hllLgK' is " + hllLgK + "; it must be in [4, 21]");
+    }
+    if (Integer.bitCount(frequentItemsMapSize) != 1 || frequentItemsMapSize < 16) {
+      throw CairnException.invalid("profile option 'frequentItemsMapSize' is " + frequentItemsMapSize
+          + "; it must be a power of two of at least 16");
+    }
+    if (topK < 1 || histogramBins < 1) {
+      throw CairnException.invalid("profile options 'topK' and 'histogramBins' must be at least 1");
+    }
+    if (threads < 1 || threads > 2) {
+      throw CairnException.invalid("profile option 'threads' is " + threads + "; it must be 1 or 2");
+    }
+  }
+
+  public ProfileOptions withSchema(Schema schema) {
+    return new ProfileOptions(nullTokens, kllK, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, schema, threads);
+  }
+
+  public ProfileOptions withThreads(int n) {
+    return new ProfileOptions(nullTokens, kllK, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, declaredSchema, n);
+  }
+
+  public ProfileOptions withKllK(int k) {
+    return new ProfileOptions(nullTokens, k, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, declaredSchema, threads);
+  }
+}

@@ -1,0 +1,155 @@
+package dev.cairn.data.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.cairn.data.schema.DataType;
+import dev.cairn.data.schema.SchemaYaml;
+import dev.cairn.data.stats.ColumnProfile.HistogramBin;
+import dev.cairn.data.stats.ColumnProfile.QuantileValue;
+import dev.cairn.data.table.ReadOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfilerTest {
+  @TempDir Path dir;
+
+  private Path write(String name, String text) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  @Test
+  void numericStatisticsMatchIndependentExactValues() throws Exception {
+    double[] values = {2, 4, 4, 4, 5, 5, 7, 9, 10.5, -3};
+    StringBuilder csv = new StringBuilder("x\n");
+    for (double v : values) {
+      csv.append(v).append('\n');
+    }
+    Profile p = Profiler.profile(write("n.csv", csv.toString()));
+    ColumnProfile x = p.requireColumn("x");
+    DescriptiveStatistics exact = new DescriptiveStatistics(values);
+    assertThat(p.rowCount()).isEqualTo(10);
+    assertThat(x.count()).isEqualTo(10);
+    assertThat(x.mean()).isCloseTo(exact.getMean(), within(1e-12));
+    assertThat(x.std()).isCloseTo(exact.getStandardDeviation(), within(1e-12));
+    assertThat(x.min()).isEqualTo(-3.0);
+    assertThat(x.max()).isEqualTo(10.5);
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    // KLL holds all 10 values exactly; INCLUSIVE quantile q is the value at rank ceil(q * n)
+    QuantileValue median = x.quantiles().stream().filter(q -> q.q() == 0.5).findFirst().orElseThrow();
+    assertThat(median.value()).isEqualTo(sorted[4]);
+    assertThat(x.histogram()).hasSize(10);
+    assertThat(x.histogram().stream().mapToLong(HistogramBin::count).sum()).isEqualTo(10);
+    assertThat(x.distinct()).isEqualTo(7);
+    assertThat(p.schema().column("x").orElseThrow().type()).isEqualTo(DataType.FLOAT);
+  }
+
+  @Test
+  void countsMissingTypesAndTopValues() throws Exception {
+    Path file = write("m.csv", "id,colour,flag,when,note\n"
+        + "1,red,true,2024-01-01,alpha\n"
+        + "2,red,false,2024-01-02T10:00:00Z,beta\n"
+        + "3,blue,TRUE,2024-01-03,gamma\n"
+        + "4,,true,2023-12-31 23:59:59,delta\n"
+        + "5,red,NA,2024-02-01,epsilon\n"
+        + "6,blue,false,2024-01-05,zeta\n");
+    Profile p = Profiler.profile(file);
+    ColumnProfile colour = p.requireColumn("colour");
+    assertThat(colour.missing()).isEqualTo(1);
+    assertThat(colour.count()).isEqualTo(5);
+    assertThat(colour.distinct()).isEqualTo(2);
+    assertThat(colour.topValues().get(0)).isEqualTo(new ColumnProfile.ValueCount("red", 3));
+    assertThat(p.schema().column("colour").orElseThrow().type()).isEqualTo(DataType.CATEGORICAL);
+    assertThat(p.schema().column("colour").orElseThrow().domain()).containsExactly("blue", "red");
+    assertThat(p.schema().column("colour").orElseThrow().nullable()).isTrue();
+    assertThat(p.schema().column("id").orElseThrow().type()).isEqualTo(DataType.INTEGER);
+    assertThat(p.schema().column("id").orElseThrow().nullable()).isFalse();
+    assertThat(p.schema().column("flag").orElseThrow().type()).isEqualTo(DataType.BOOLEAN);
+    assertThat(p.requireColumn("flag").booleans()).isEqualTo(5);
+    assertThat(p.schema().column("when").orElseThrow().type()).isEqualTo(DataType.TIMESTAMP);
+    assertThat(p.requireColumn("when").minTimestamp()).isEqualTo("2023-12-31T23:59:59Z");
+    assertThat(p.requireColumn("when").maxTimestamp()).isEqualTo("2024-02-01T00:00:00Z");
+    assertThat(p.schema().column("note").orElseThrow().type()).isEqualTo(DataType.TEXT);
+  }
+
+  @Test
+  void declaredSchemaWinsOverInference() throws Exception {
+    Path file = write("d.csv", "code,x\n1,a\n2,b\n");
+    var declared = SchemaYaml.parse("columns:\n  - name: code\n    type: categorical\n    domain: ['1', '2', '3']\n", "s.yaml");
+    Profile p = Profiler.profile(file, ReadOptions.forPath(file), ProfileOptions.DEFAULT.withSchema(declared));
+    assertThat(p.schemaDeclared()).isTrue();
+    assertThat(p.schema().column("code").orElseThrow().type()).isEqualTo(DataType.CATEGORICAL);
+    assertThat(p.schema().column("x")).isPresent();
+  }
+
+  @Test
+  void jsonLinesColumnFirstSeenLaterCountsEarlierRowsAsMissing() throws Exception {
+    Path file = write("j.jsonl", "{\"a\": 1}\n{\"a\": 2}\n{\"a\": 3, \"b\": \"x\"}\n");
+    Profile p = Profiler.profile(file);
+    assertThat(p.requireColumn("b").missing()).isEqualTo(2);
+    assertThat(p.requireColumn("b").count()).isEqualTo(1);
+    assertThat(p.requireColumn("a").mean()).isEqualTo(2.0);
+  }
+
+  @Test
+  void profileSurvivesJsonAndMergesAfterReload() throws Exception {
+    Path a = write("a.csv", "x,c\n1,u\n2,v\n3,u\n");
+    Path b = write("b.csv", "x,c\n10,w\n20,u\n");
+    Profile pa = Profile.fromJson(Profiler.profile(a).toJson());
+    Profile pb = Profile.fromJson(Profiler.profile(b).toJson());
+    Profile merged = pa.merge(pb);
+    Profile whole = Profiler.profile(write("ab.csv", "x,c\n1,u\n2,v\n3,u\n10,w\n20,u\n"));
+    assertThat(merged.rowCount()).isEqualTo(5);
+    assertThat(merged.requireColumn("x").mean()).isCloseTo(whole.requireColumn("x").mean(), within(1e-12));
+    assertThat(merged.requireColumn("x").std()).isCloseTo(whole.requireColumn("x").std(), within(1e-12));
+    assertThat(merged.requireColumn("x").max()).isEqualTo(20.0);
+    assertThat(merged.requireColumn("c").distinct()).isEqualTo(3);
+    assertThat(Sketches.frequencies(merged.requireColumn("c"))).isEqualTo(Map.of("u", 3L, "v", 1L, "w", 1L));
+    assertThat(merged.requireColumn("x").quantiles()).isEqualTo(whole.requireColumn("x").quantiles());
+    assertThat(merged.schema()).isEqualTo(whole.schema());
+  }
+
+  @Test
+  void twoThreadProfileEqualsSingleThreadProfile() throws Exception {
+    StringBuilder csv = new StringBuilder("a,b,c\n");
+    java.util.SplittableRandom r = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 5000; i++) {
+      csv.append(r.nextGaussian()).append(',').append("k").append(r.nextInt(7)).append(',').append(r.nextInt(100)).append('\n');
+    }
+    Path file = write("t.csv", csv.toString());
+    Profile one = Profiler.profile(file, ReadOptions.forPath(file), ProfileOptions.DEFAULT);
+    Profile two = Profiler.profile(file, ReadOptions.forPath(file), ProfileOptions.DEFAULT.withThreads(2));
+    assertThat(two.rowCount()).isEqualTo(one.rowCount());
+    for (ColumnProfile c : one.columns()) {
+      ColumnProfile d = two.requireColumn(c.name());
+      assertThat(d.count()).isEqualTo(c.count());
+      assertThat(d.distinct()).isEqualTo(c.distinct());
+      assertThat(d.topValues()).isEqualTo(c.topValues());
+      if (c.mean() != null) {
+        assertThat(d.mean()).isCloseTo(c.mean(), within(1e-12));
+      }
+    }
+  }
+
+  @Test
+  void twoThreadJsonLinesProfileHandlesColumnsAppearingMidStream() throws Exception {
+    StringBuilder jsonl = new StringBuilder();
+    for (int i = 0; i < 6000; i++) {
+      jsonl.append(i < 3000 ? "{\"a\": " + i + "}\n" : "{\"a\": " + i + ", \"late\": \"v" + (i % 3) + "\"}\n");
+    }
+    Path file = write("late.jsonl", jsonl.toString());
+    Profile two = Profiler.profile(file, ReadOptions.forPath(file), ProfileOptions.DEFAULT.withThreads(2));
+    assertThat(two.rowCount()).isEqualTo(6000);
+    assertThat(two.requireColumn("late").missing()).isEqualTo(3000);
+    assertThat(two.requireColumn("late").count()).isEqualTo(3000);
+    assertThat(two.requireColumn("a").max()).isEqualTo(5999.0);
+  }
+}

@@ -1,0 +1,302 @@
+package dev.cairn.server;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Component;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.server.http.JsonErrorHandler;
+import dev.cairn.server.http.Responses;
+import dev.cairn.server.mlflow.ArtifactLocations;
+import dev.cairn.server.mlflow.ArtifactProxyRoutes;
+import dev.cairn.server.mlflow.MlflowRoutes;
+import dev.cairn.server.ops.OpsRoutes;
+import dev.cairn.store.ArtifactStore;
+import dev.cairn.store.ArtifactStores;
+import dev.cairn.store.MetadataStore;
+import dev.cairn.store.MetadataStores;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.HttpResponseException;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root of the Cairn server: opens the stores a {@link ServerConfig} names, wires every
+ * route by hand (no scanning, so start-up stays fast) and serves them with Javalin on Jetty.
+ */
+public final class CairnServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
+  /** Most requests served at once; each holds at most one store connection or one artifact stream. */
+  static final int HTTP_THREADS = 64;
+
+  /**
+   * Where the server listens and which stores it opens.
+   *
+   * @param host the address to bind; loopback only until authentication exists
+   * @param port the port, 0 for any free one
+   * @param backendStoreUri the metadata store ({@code sqlite:PATH} or {@code postgresql://...})
+   * @param artifactsUri the artifact store ({@code file:PATH} or {@code s3://bucket/prefix})
+   * @param artifactOptions backend options for the artifact store (e.g. S3 {@code endpoint}, {@code region})
+   */
+  public record ServerConfig(
+      String host, int port, String backendStoreUri, String artifactsUri, Map<String, String> artifactOptions) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 5000;
+    public static final String DEFAULT_BACKEND_STORE_URI = "sqlite:./cairn-data/cairn.db";
+    public static final String DEFAULT_ARTIFACTS_URI = "file:./cairn-data/artifacts";
+
+    public ServerConfig {
+      host = host == null || host.isBlank() ? DEFAULT_HOST : host;
+      if (port < 0 || port > 65535) {
+        throw CairnException.invalid("port " + port + " is out of range; use 0 to 65535 (0 picks a free port)");
+      }
+      backendStoreUri = backendStoreUri == null || backendStoreUri.isBlank() ? DEFAULT_BACKEND_STORE_URI : backendStoreUri;
+      artifactsUri = artifactsUri == null || artifactsUri.isBlank() ? DEFAULT_ARTIFACTS_URI : artifactsUri;
+      artifactOptions = artifactOptions == null ? Map.of() : Map.copyOf(artifactOptions);
+    }
+
+    public ServerConfig(String host, int port, String backendStoreUri, String artifactsUri) {
+      this(host, port, backendStoreUri, artifactsUri, Map.of());
+    }
+
+    public static ServerConfig defaults() {
+      return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_BACKEND_STORE_URI, DEFAULT_ARTIFACTS_URI, Map.of());
+    }
+
+    public ServerConfig withHost(String newHost) {
+      return new ServerConfig(newHost, port, backendStoreUri, artifactsUri, artifactOptions);
+    }
+
+    public ServerConfig withPort(int newPort) {
+      return new ServerConfig(host, newPort, backendStoreUri, artifactsUri, artifactOptions);
+    }
+
+    public ServerConfig withBackendStoreUri(String uri) {
+      return new ServerConfig(host, port, uri, artifactsUri, artifactOptions);
+    }
+
+    public ServerConfig withArtifactsUri(String uri) {
+      return new ServerConfig(host, port, backendStoreUri, uri, artifactOptions);
+    }
+
+    public ServerConfig withArtifactOptions(Map<String, String> options) {
+      return new ServerConfig(host, port, backendStoreUri, artifactsUri, options);
+    }
+  }
+
+  private final Javalin app;
+  private final MetadataStore metadata;
+  private final ArtifactStore artifacts;
+  private final String host;
+
+  private CairnServer(Javalin app, MetadataStore metadata, ArtifactStore artifacts, String host) {
+    this.app = app;
+    this.metadata = metadata;
+    this.artifacts = artifacts;
+    this.host = host;
+  }
+
+  /**
+   * More routes to serve beside the MLflow ones (e.g. Cairn's dataset API), registered after the built-in
+   * routes with the server's open stores. Errors they throw as {@link CairnException} render like all others.
+   */
+  @FunctionalInterface
+  public interface RouteModule {
+    void register(RoutesConfig routes, MetadataStore metadata, ArtifactStore artifacts);
+  }
+
+  /** Opens the stores the config names and starts serving; fails before opening anything on a bad host. */
+  public static CairnServer start(ServerConfig config) {
+    return start(config, List.of());
+  }
+
+  /** As {@link #start(ServerConfig)}, also serving {@code modules}. */
+  public static CairnServer start(ServerConfig config, List<RouteModule> modules) {
+    requireLoopback(config.host());
+    ArtifactStore artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
+    MetadataStore metadata;
+    try {
+      metadata = MetadataStores.open(config.backendStoreUri(), ArtifactLocations.PROXY_ROOT);
+    } catch (RuntimeException e) {
+      artifacts.close();
+      throw e;
+    }
+    return start(config, metadata, artifacts, modules);
+  }
+
+  /**
+   * Serves already open stores (embedding, tests). The server takes ownership: {@link #close()} closes them.
+   * New experiments get artifact locations under {@code mlflow-artifacts:} only if the metadata store was
+   * opened with that root.
+   */
+  public static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts) {
+    return start(config, metadata, artifacts, List.of());
+  }
+
+  /** As {@link #start(ServerConfig, MetadataStore, ArtifactStore)}, also serving {@code modules}. */
+  public static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
+      List<RouteModule> modules) {
+    requireLoopback(config.host());
+    long startNanos = System.nanoTime();
+    String version = version();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    Javalin app;
+    try {
+      app = create(metadata, artifacts, modules, version, registry);
+    } catch (RuntimeException e) {
+      metadata.close();
+      artifacts.close();
+      throw e;
+    }
+    try {
+      app.start(config.host(), config.port());
+    } catch (RuntimeException e) {
+      metadata.close();
+      artifacts.close();
+      throw new CairnException(ErrorCode.INTERNAL_ERROR,
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    CairnServer server = new CairnServer(app, metadata, artifacts, config.host());
+    LOG.info("Cairn {} serving {} (backend {}, artifacts {}) after {} ms", version, server.url(),
+        config.backendStoreUri(), artifacts.rootUri(), (System.nanoTime() - startNanos) / 1_000_000);
+    return server;
+  }
+
+  private static Javalin create(MetadataStore metadata, ArtifactStore artifacts, List<RouteModule> modules,
+      String version, PrometheusMeterRegistry registry) {
+    return Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.startup.startupWatcherEnabled = false; // its non-daemon thread kept the JVM alive for 5 s after close()
+      // A named, bounded pool: past HTTP_THREADS busy requests, new ones queue in Jetty rather than spawn threads.
+      QueuedThreadPool pool = new QueuedThreadPool(HTTP_THREADS, 4, 60_000);
+      pool.setName("cairn-http");
+      cfg.jetty.threadPool = pool;
+      // Requests Jetty refuses itself (an encoded NUL, a malformed request line) still answer MLflow error
+      // JSON; artifact paths are checked by ArtifactPaths on the raw URI, whatever Jetty lets through.
+      cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      cfg.requestLogger.http((ctx, ms) -> Timer.builder("http.server.requests")
+          .tag("method", ctx.method().name())
+          .tag("route", routeOf(ctx))
+          .tag("status", Integer.toString(ctx.statusCode()))
+          .register(registry)
+          .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS));
+      cfg.routes.exception(CairnException.class, (e, ctx) -> {
+        if (e.code() == ErrorCode.INTERNAL_ERROR) {
+          LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
+        }
+        Responses.error(ctx, e.code(), e.getMessage());
+      });
+      cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+        String code = switch (e.getStatus()) {
+          case 404 -> ErrorCode.ENDPOINT_NOT_FOUND.mlflowCode();
+          case 405 -> ErrorCode.ENDPOINT_NOT_FOUND.mlflowCode();
+          case 413 -> ErrorCode.REQUEST_TOO_LARGE.mlflowCode();
+          default -> e.getStatus() >= 500 ? ErrorCode.INTERNAL_ERROR.mlflowCode() : ErrorCode.BAD_REQUEST.mlflowCode();
+        };
+        String message = e.getStatus() == 404
+            ? "no endpoint " + ctx.method().name() + " " + ctx.path()
+            : e.getMessage();
+        Responses.error(ctx, e.getStatus(), code, message);
+      });
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
+        Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
+      });
+      MlflowRoutes.register(cfg.routes, metadata, artifacts);
+      ArtifactProxyRoutes.register(cfg.routes, artifacts);
+      OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
+      for (RouteModule module : modules) {
+        module.register(cfg.routes, metadata, artifacts);
+      }
+    });
+  }
+
+  /** The port actually bound (useful when the config asked for 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:5000}. */
+  public String url() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return "http://" + h + ":" + port();
+  }
+
+  public MetadataStore metadataStore() {
+    return metadata;
+  }
+
+  public ArtifactStore artifactStore() {
+    return artifacts;
+  }
+
+  @Override
+  public void close() {
+    try {
+      app.stop();
+    } finally {
+      try {
+        metadata.close();
+      } finally {
+        artifacts.close();
+      }
+    }
+  }
+
+  /** Without authentication, only a loopback bind keeps other machines out. */
+  static void requireLoopback(String host) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw CairnException.invalid("host '" + host + "' does not resolve; bind 127.0.0.1 or ::1");
+    }
+    if (!address.isLoopbackAddress()) {
+      throw CairnException.invalid("host '" + host + "' is not a loopback address: authentication is not built "
+          + "yet, so the server may only bind 127.0.0.1 or ::1");
+    }
+  }
+
+  private static String routeOf(io.javalin.http.Context ctx) {
+    try {
+      Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+      return e == null ? "unmatched" : e.path;
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
+  }
+
+  static String version() {
+    Properties p = new Properties();
+    try (InputStream in = CairnServer.class.getResourceAsStream("/cairn-server.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot read cairn-server.properties: {}", e.getMessage());
+    }
+    return p.getProperty("version", "unknown");
+  }
+}

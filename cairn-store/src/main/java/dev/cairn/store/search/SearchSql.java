@@ -1,0 +1,163 @@
+package dev.cairn.store.search;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.store.Dialect;
+import dev.cairn.store.search.Filter.Entity;
+import dev.cairn.store.search.FilterParser.OrderKey;
+import dev.cairn.tracking.LifecycleStage;
+import dev.cairn.tracking.ViewType;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns MLflow search requests (filter string, view type, order_by, paging) into one parameterised SELECT of
+ * ids, the same text on SQLite and PostgreSQL save for LIKE and string collation. Ordering matches MLflow's
+ * SQL store: a missing sort key sorts last in both directions (NaN metrics just before missing ones), then
+ * runs tie-break on start_time DESC and run_id, experiments on experiment_id.
+ */
+public final class SearchSql {
+  private SearchSql() {}
+
+  /**
+   * A SELECT returning one column {@code run_id}, ordered, with {@code LIMIT :limit OFFSET :offset} bound in the
+   * params.
+   *
+   * @throws CairnException INVALID_PARAMETER_VALUE on a bad filter or order_by, naming the position of the error
+   */
+  public static SqlQuery runs(List<Long> experimentIds, String filter, ViewType viewType, List<String> orderBy,
+      int limit, long offset, Dialect dialect) {
+    Objects.requireNonNull(dialect, "dialect");
+    checkPaging(limit, offset);
+    Filter parsed = FilterParser.parse(filter, SearchTarget.RUNS);
+    List<OrderKey> order = FilterParser.parseOrderBy(orderBy, SearchTarget.RUNS);
+    SqlRenderer r = new SqlRenderer(dialect, SearchTarget.RUNS, parsed);
+
+    StringBuilder joins = new StringBuilder();
+    StringBuilder orderSql = new StringBuilder();
+    boolean startTimeOrdered = false;
+    for (int i = 0; i < order.size(); i++) {
+      OrderKey o = order.get(i);
+      String direction = o.ascending() ? "" : " DESC";
+      String name = o.key().name();
+      String alias = "o" + (i + 1);
+      switch (o.key().entity()) {
+        case METRIC -> {
+          joins.append(" LEFT JOIN latest_metrics ").append(alias).append(" ON ").append(alias)
+              .append(".run_id = runs.run_id AND ").append(alias).append(".key = ").append(r.bind(name));
+          orderSql.append("CASE WHEN ").append(alias).append(".run_id IS NULL THEN 2 WHEN ").append(alias)
+              .append(".is_nan = 1 THEN 1 ELSE 0 END, ").append(alias).append(".value").append(direction)
+              .append(", ");
+        }
+        case PARAM, TAG -> {
+          String table = o.key().entity() == Entity.PARAM ? "params" : "tags";
+          joins.append(" LEFT JOIN ").append(table).append(' ').append(alias).append(" ON ").append(alias)
+              .append(".run_id = runs.run_id AND ").append(alias).append(".key = ").append(r.bind(name));
+          nullsLast(orderSql, alias + ".value", true, direction, dialect);
+        }
+        default -> {
+          startTimeOrdered |= name.equals("start_time");
+          boolean text = !SearchTarget.RUNS.isNumericAttribute(name);
+          nullsLast(orderSql, "runs." + name, text, direction, dialect);
+        }
+      }
+    }
+    if (!startTimeOrdered) {
+      orderSql.append("runs.start_time DESC, ");
+    }
+    orderSql.append("runs.run_id");
+
+    StringBuilder where = new StringBuilder();
+    if (experimentIds == null || experimentIds.isEmpty()) {
+      where.append("1 = 0");
+    } else {
+      where.append("runs.experiment_id IN (");
+      for (int i = 0; i < experimentIds.size(); i++) {
+        where.append(i == 0 ? "" : ", ").append(r.bind(Objects.requireNonNull(experimentIds.get(i), "experiment id")));
+      }
+      where.append(')');
+    }
+    stage(where, "runs", viewType, r);
+    if (parsed != null) {
+      where.append(" AND ").append(r.condition(parsed));
+    }
+    r.bindNamed("limit", limit);
+    r.bindNamed("offset", offset);
+    String sql = "SELECT runs.run_id FROM runs" + joins + " WHERE " + where + " ORDER BY " + orderSql
+        + " LIMIT :limit OFFSET :offset";
+    return new SqlQuery(sql, r.params());
+  }
+
+  /**
+   * A SELECT returning one column {@code experiment_id}, ordered, with {@code LIMIT :limit OFFSET :offset} bound in
+   * the params. Default order: creation_time DESC, experiment_id ASC, as MLflow.
+   *
+   * @throws CairnException INVALID_PARAMETER_VALUE on a bad filter or order_by, naming the position of the error
+   */
+  public static SqlQuery experiments(String filter, ViewType viewType, List<String> orderBy, int limit, long offset,
+      Dialect dialect) {
+    Objects.requireNonNull(dialect, "dialect");
+    checkPaging(limit, offset);
+    Filter parsed = FilterParser.parse(filter, SearchTarget.EXPERIMENTS);
+    List<OrderKey> order = FilterParser.parseOrderBy(orderBy, SearchTarget.EXPERIMENTS);
+    SqlRenderer r = new SqlRenderer(dialect, SearchTarget.EXPERIMENTS, parsed);
+
+    StringBuilder orderSql = new StringBuilder();
+    if (order.isEmpty()) {
+      orderSql.append("experiments.creation_time DESC, experiments.experiment_id");
+    } else {
+      boolean idOrdered = false;
+      for (OrderKey o : order) {
+        String name = o.key().name();
+        idOrdered |= name.equals("experiment_id");
+        orderSql.append("experiments.").append(name);
+        if (name.equals("name") && dialect == Dialect.POSTGRESQL) {
+          orderSql.append(" COLLATE \"C\"");
+        }
+        orderSql.append(o.ascending() ? "" : " DESC").append(", ");
+      }
+      // MLflow's tie-breaker when order_by does not name the id.
+      orderSql.append(idOrdered ? "" : "experiments.experiment_id DESC, ");
+      orderSql.setLength(orderSql.length() - 2);
+    }
+
+    StringBuilder where = new StringBuilder("1 = 1");
+    stage(where, "experiments", viewType, r);
+    if (parsed != null) {
+      where.append(" AND ").append(r.condition(parsed));
+    }
+    r.bindNamed("limit", limit);
+    r.bindNamed("offset", offset);
+    String sql = "SELECT experiments.experiment_id FROM experiments WHERE " + where + " ORDER BY " + orderSql
+        + " LIMIT :limit OFFSET :offset";
+    return new SqlQuery(sql, r.params());
+  }
+
+  /** Sorts rows lacking the value after all others whichever the direction, as MLflow does. */
+  private static void nullsLast(StringBuilder sql, String column, boolean text, String direction, Dialect dialect) {
+    sql.append("CASE WHEN ").append(column).append(" IS NULL THEN 1 ELSE 0 END, ").append(column);
+    if (text && dialect == Dialect.POSTGRESQL) {
+      sql.append(" COLLATE \"C\""); // byte order, as SQLite's BINARY collation
+    }
+    sql.append(direction).append(", ");
+  }
+
+  private static void stage(StringBuilder where, String table, ViewType viewType, SqlRenderer r) {
+    ViewType view = viewType == null ? ViewType.ACTIVE_ONLY : viewType;
+    switch (view) {
+      case ACTIVE_ONLY -> where.append(" AND ").append(table).append(".lifecycle_stage = ")
+          .append(r.bind(LifecycleStage.ACTIVE.wire()));
+      case DELETED_ONLY -> where.append(" AND ").append(table).append(".lifecycle_stage = ")
+          .append(r.bind(LifecycleStage.DELETED.wire()));
+      case ALL -> { }
+    }
+  }
+
+  private static void checkPaging(int limit, long offset) {
+    if (limit < 0) {
+      throw CairnException.invalid("limit is " + limit + "; it must be 0 or more");
+    }
+    if (offset < 0) {
+      throw CairnException.invalid("offset is " + offset + "; it must be 0 or more");
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.cairn.store.sql;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SQLite writes: one thread owns the only writing connection and applies queued tasks in group-committed
+ * transactions, each task inside its own savepoint so a failing task leaves no trace while its neighbours
+ * commit. SQLite allows one writer at a time anyway; queueing here instead of in SQLite's busy loop means
+ * callers never see "database is locked" and a commit (one fsync) is shared by many tasks.
+ * The queue is bounded: when it is full, callers block (back-pressure).
+ */
+final class SingleWriter implements Writer {
+  static final int QUEUE_CAPACITY = 4096;
+  static final int MAX_TASKS_PER_COMMIT = 256;
+  private static final Logger LOG = LoggerFactory.getLogger(SingleWriter.class);
+
+  private record Pending<T>(Task<T> task, CompletableFuture<T> result) {}
+
+  private static final Pending<?> STOP = new Pending<>(h -> null, new CompletableFuture<>());
+
+  private final BlockingQueue<Pending<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Handle handle;
+  private final java.sql.Statement savepoint;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  SingleWriter(Jdbi jdbi, String name) {
+    this.handle = jdbi.open();
+    try {
+      this.savepoint = handle.getConnection().createStatement();
+    } catch (java.sql.SQLException e) {
+      handle.close();
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "cannot prepare the SQLite writer", e);
+    }
+    this.thread = new Thread(this::loop, "cairn-sqlite-writer-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public <T> T write(Task<T> task) {
+    if (closed) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "metadata store is closed");
+    }
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException("write task must not write through the store again");
+    }
+    CompletableFuture<T> result = new CompletableFuture<>();
+    try {
+      queue.put(new Pending<>(task, result));
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "interrupted while waiting for the writer", e);
+    } catch (ExecutionException e) {
+      throw SqlErrors.translate(e.getCause());
+    }
+  }
+
+  private void loop() {
+    List<Pending<?>> batch = new ArrayList<>(MAX_TASKS_PER_COMMIT);
+    List<Object> results = new ArrayList<>(MAX_TASKS_PER_COMMIT);
+    while (true) {
+      batch.clear();
+      results.clear();
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        continue;
+      }
+      queue.drainTo(batch, MAX_TASKS_PER_COMMIT - 1);
+      boolean stop = batch.remove(STOP);
+      if (!batch.isEmpty()) {
+        applyGroup(batch, results);
+      }
+      if (stop) {
+        drainAfterStop();
+        return;
+      }
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private void applyGroup(List<Pending<?>> batch, List<Object> results) {
+    try {
+      handle.begin();
+      for (Pending<?> p : batch) {
+        // plain SQL savepoints: Jdbi forgets a savepoint once rolled back to, SQLite still needs it released
+        savepoint.execute("SAVEPOINT task");
+        try {
+          Object value = p.task().apply(handle);
+          savepoint.execute("RELEASE SAVEPOINT task");
+          results.add(new Ok(value));
+        } catch (Throwable e) {
+          savepoint.execute("ROLLBACK TO SAVEPOINT task");
+          savepoint.execute("RELEASE SAVEPOINT task");
+          results.add(new Failed(e));
+        }
+      }
+      handle.commit();
+    } catch (Throwable e) {
+      LOG.warn("group commit of {} tasks failed", batch.size(), e);
+      try {
+        handle.rollback();
+      } catch (Throwable ignored) {
+        // the connection reports its own state; the tasks fail either way
+      }
+      for (Pending<?> p : batch) {
+        p.result().completeExceptionally(e);
+      }
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      CompletableFuture f = batch.get(i).result();
+      Object r = results.get(i);
+      if (r instanceof Ok ok) {
+        f.complete(ok.value());
+      } else {
+        f.completeExceptionally(((Failed) r).error());
+      }
+    }
+  }
+
+  private record Ok(Object value) {}
+
+  private record Failed(Throwable error) {}
+
+  private void drainAfterStop() {
+    List<Pending<?>> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    for (Pending<?> p : rest) {
+      p.result().completeExceptionally(
+          new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "metadata store is closed"));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      queue.put(STOP);
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    handle.close();
+  }
+}
