@@ -1,5 +1,11 @@
 package dev.cairn.server;
 
+import dev.cairn.data.version.DatasetVersionStore;
+import dev.cairn.data.version.DatasetVersioning;
+import dev.cairn.data.version.StatCache;
+import dev.cairn.data.version.TableProfiler;
+import dev.cairn.server.datasets.DatasetRoutes;
+
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
@@ -28,6 +34,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -104,6 +111,8 @@ public final class CairnServer implements AutoCloseable {
   private final MetadataStore metadata;
   private final ArtifactStore artifacts;
   private final String host;
+  /** Stores opened by {@link #start(ServerConfig, List)} beside the two main ones, closed with the server. */
+  private final List<AutoCloseable> owned = new ArrayList<>();
 
   private CairnServer(Javalin app, MetadataStore metadata, ArtifactStore artifacts, String host) {
     this.app = app;
@@ -137,7 +146,27 @@ public final class CairnServer implements AutoCloseable {
       artifacts.close();
       throw e;
     }
-    return start(config, metadata, artifacts, modules);
+    DatasetVersionStore datasets;
+    try {
+      datasets = DatasetVersionStore.open(config.backendStoreUri());
+    } catch (RuntimeException e) {
+      metadata.close();
+      artifacts.close();
+      throw e;
+    }
+    DatasetVersioning versioning =
+        new DatasetVersioning(datasets, artifacts, StatCache.inMemory(), TableProfiler.NONE);
+    List<RouteModule> all = new ArrayList<>(modules);
+    all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning));
+    CairnServer server;
+    try {
+      server = start(config, metadata, artifacts, all);
+    } catch (RuntimeException e) {
+      datasets.close();
+      throw e;
+    }
+    server.owned.add(datasets);
+    return server;
   }
 
   /**
@@ -258,6 +287,13 @@ public final class CairnServer implements AutoCloseable {
       app.stop();
     } finally {
       try {
+        for (AutoCloseable c : owned) {
+          try {
+            c.close();
+          } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", c, e.getMessage());
+          }
+        }
         metadata.close();
       } finally {
         artifacts.close();

@@ -36,10 +36,37 @@ public final class MetadataStores {
       return SqlDatabases.postgres(uri, artifactRoot);
     }
     if (uri.startsWith("postgresql:") || uri.startsWith("postgres:")) {
-      String rest = uri.substring(uri.indexOf(':') + 1);
-      return SqlDatabases.postgres("jdbc:postgresql:" + rest, artifactRoot);
+      return SqlDatabases.postgres(postgresJdbcUrl(uri), artifactRoot);
     }
     throw CairnException.invalid(
         "backend store URI '" + uri + "' has an unknown scheme; known: sqlite:, postgresql:");
+  }
+
+  /**
+   * {@code postgresql://[user[:password]@]host[:port]/db[?params]} (libpq's form, which MLflow users write) to the
+   * JDBC form; user and password move to query parameters, which is where the JDBC driver reads them.
+   */
+  static String postgresJdbcUrl(String uri) {
+    String rest = uri.substring(uri.indexOf(':') + 1);
+    if (!rest.startsWith("//")) {
+      return "jdbc:postgresql:" + rest;
+    }
+    String authorityAndPath = rest.substring(2);
+    int at = authorityAndPath.indexOf('@');
+    int slash = authorityAndPath.indexOf('/');
+    if (at < 0 || (slash >= 0 && at > slash)) {
+      return "jdbc:postgresql:" + rest;
+    }
+    String userInfo = authorityAndPath.substring(0, at);
+    String hostAndPath = authorityAndPath.substring(at + 1);
+    int colon = userInfo.indexOf(':');
+    String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+    String password = colon < 0 ? null : userInfo.substring(colon + 1);
+    StringBuilder url = new StringBuilder("jdbc:postgresql://").append(hostAndPath);
+    url.append(hostAndPath.contains("?") ? '&' : '?').append("user=").append(user);
+    if (password != null) {
+      url.append("&password=").append(password);
+    }
+    return url.toString();
   }
 }

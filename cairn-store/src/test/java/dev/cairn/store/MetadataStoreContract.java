@@ -573,6 +573,31 @@ public abstract class MetadataStoreContract {
         .extracting(r -> r.info().runId()).containsExactly(ids.get(0));
   }
 
+  @Test
+  void searchRunsAppliesFilterAndOrderOnBothDatabases() {
+    String exp = store.createExperiment("e", null, List.of());
+    for (int i = 0; i < 4; i++) {
+      String run = store.createRun(exp, "u", 1000 + i, "r" + i, List.of()).runId();
+      store.logBatch(run, List.of(new Metric("acc", i / 10.0, 1, 0)), List.of(new Param("model", i % 2 == 0 ? "a" : "b")),
+          List.of(new Tag("team", "t" + i)));
+    }
+    Page<Run> page = store.searchRuns(List.of(exp), "metrics.acc > 0.05 AND params.model = 'a'", ViewType.ACTIVE_ONLY,
+        10, List.of("metrics.acc DESC"), null);
+    assertThat(page.items()).extracting(r -> r.info().runName()).containsExactly("r2");
+    Page<Run> ordered = store.searchRuns(List.of(exp), null, ViewType.ACTIVE_ONLY, 10, List.of("metrics.acc DESC"), null);
+    assertThat(ordered.items()).extracting(r -> r.info().runName()).containsExactly("r3", "r2", "r1", "r0");
+    assertError(ErrorCode.INVALID_PARAMETER_VALUE,
+        () -> store.searchRuns(List.of(exp), "metrics.acc >>> 1", ViewType.ACTIVE_ONLY, 10, null, null));
+  }
+
+  @Test
+  void searchExperimentsAppliesNameFilter() {
+    store.createExperiment("alpha-1", null, List.of());
+    store.createExperiment("beta-1", null, List.of());
+    Page<Experiment> page = store.searchExperiments(ViewType.ACTIVE_ONLY, "name LIKE 'alpha%'", null, 10, null);
+    assertThat(page.items()).extracting(Experiment::name).containsExactly("alpha-1");
+  }
+
   // ------------------------------------------------------------------ concurrency
 
   @Test

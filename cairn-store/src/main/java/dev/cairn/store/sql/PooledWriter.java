@@ -1,7 +1,6 @@
 package dev.cairn.store.sql;
 
 import dev.cairn.core.CairnException;
-import dev.cairn.core.ErrorCode;
 import java.sql.SQLException;
 import org.jdbi.v3.core.Jdbi;
 

@@ -50,8 +50,9 @@ public final class SqlDatabases {
     Properties writerPragmas = new Properties();
     writerPragmas.putAll(pragmas);
     writerPragmas.setProperty(SQLiteConfig.Pragma.CACHE_SIZE.pragmaName, "-65536");
-    // checkpoints run on WalCheckpointer's thread, not inside the writer's commits
-    writerPragmas.setProperty(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT.pragmaName, "0");
+    // checkpoints run on WalCheckpointer's thread, not inside the writer's commits; the writer checkpoints
+    // itself only as a safety net when the log passes ~80 MiB (the checkpointer fell behind)
+    writerPragmas.setProperty(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT.pragmaName, "20000");
     HikariDataSource writes = pool(url, writerPragmas, "cairn-sqlite-write", 1);
     HikariDataSource reads = pool(url, pragmas, "cairn-sqlite-read", 4);
     HikariDataSource checkpoints = pool(url, pragmas, "cairn-sqlite-checkpoint", 1);

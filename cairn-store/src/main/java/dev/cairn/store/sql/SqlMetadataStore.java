@@ -338,6 +338,7 @@ public final class SqlMetadataStore implements MetadataStore {
       tagList.add(new Tag(RUN_NAME_TAG, name));
     }
     String user = userId != null && !userId.isEmpty() ? userId : lastValue(tagList, USER_TAG);
+    TrackingValidation.userId(user);
     return writer.write(h -> {
       ExperimentState e = activeExperiment(h, experimentId);
       String runId = Ids.newRunId();

@@ -26,6 +26,9 @@ public final class TrackingValidation {
   public static final int MAX_EXPERIMENT_TAG_KEY_LENGTH = 250;
   public static final int MAX_EXPERIMENT_TAG_VAL_LENGTH = 5000;
   public static final int MAX_RUN_NAME_LENGTH = 250;
+  /** Column widths of the schema, so a long value is a 400 naming the field, not a database error. */
+  public static final int MAX_USER_ID_LENGTH = 256;
+  public static final int MAX_ARTIFACT_LOCATION_LENGTH = 2000;
   public static final int MAX_DATASET_NAME_SIZE = 500;
   public static final int MAX_DATASET_DIGEST_SIZE = 36;
   public static final int MAX_DATASET_SCHEMA_SIZE = 1048575;
@@ -182,6 +185,11 @@ public final class TrackingValidation {
     if (location != null && location.startsWith("runs:")) {
       throw CairnException.invalid("Artifact location cannot be a runs:/ URI. Given: '" + location + "'");
     }
+    lengthLimit("Artifact location", MAX_ARTIFACT_LOCATION_LENGTH, location);
+  }
+
+  public static void userId(String userId) {
+    lengthLimit("User id", MAX_USER_ID_LENGTH, userId);
   }
 
   public static void runName(String runName) {

@@ -13,8 +13,11 @@ import java.util.concurrent.Future;
 
 /** Throughput of log-batch on SQLite at the store level; run by hand (main), not part of the suite. */
 public final class SqliteThroughputProbe {
+  private static int keys;
+
   public static void main(String[] args) throws Exception {
     int threads = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+    keys = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
     Path dir = Files.createTempDirectory("cairn-probe");
     try (MetadataStore store = MetadataStores.open("sqlite:" + dir.resolve("p.db"), "file:///tmp/a")) {
       for (int size : new int[] {10, 1000}) {
@@ -26,8 +29,8 @@ public final class SqliteThroughputProbe {
         double s = (System.nanoTime() - t0) / 1e9;
         double writerCpu = (writerCpuNanos() - w0) / 1e9;
         long calls = (long) threads * callsPerThread;
-        System.out.printf("batch=%d threads=%d: %.0f calls/s, %.0f points/s wall; writer thread CPU %.1f us/call"
-            + " (ceiling %.0f calls/s, %.0f points/s)%n", size, threads, calls / s, calls * size / s,
+        System.out.printf("keys<=%d batch=%d threads=%d: %.0f calls/s, %.0f points/s wall; writer thread CPU %.1f us/call"
+            + " (ceiling %.0f calls/s, %.0f points/s)%n", keys, size, threads, calls / s, calls * size / s,
             writerCpu * 1e6 / calls, calls / writerCpu, calls * size / writerCpu);
       }
     }
@@ -53,7 +56,9 @@ public final class SqliteThroughputProbe {
         for (int c = 0; c < calls; c++) {
           List<Metric> ms = new ArrayList<>(size);
           for (int k = 0; k < size; k++) {
-            ms.add(new Metric("metric_" + k, c * 0.5, System.currentTimeMillis(), c));
+            // at most KEYS distinct keys per batch; the rest of the batch is further steps of those keys
+            int key = k % keys;
+            ms.add(new Metric("metric_" + key, c * 0.5, System.currentTimeMillis(), (long) c * size + k));
           }
           store.logBatch(run, ms, null, null);
         }

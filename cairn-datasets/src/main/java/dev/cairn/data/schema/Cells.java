@@ -54,16 +54,16 @@ public final class Cells {
 
   /**
    * The decimal number in the slice, or NaN when it is not one. Accepts {@code [+-]digits[.digits][e[+-]digits]}
-   * only (no hex, no Infinity, no surrounding spaces). Up to 15 significant digits and 22 fraction digits
-   * are converted exactly without allocation (Clinger's fast path); longer numbers fall back to
-   * {@link Double#parseDouble}.
+   * only (no hex, no Infinity, no surrounding spaces). Numbers of up to 15 digits without exponent are
+   * converted exactly without allocation (Clinger's fast path: an integer below 2^53 divided by an exact power
+   * of ten rounds correctly); others fall back to {@link Double#parseDouble}.
    */
   public static double parseNumber(char[] b, int off, int len) {
-    int i = off;
-    int end = off + len;
     if (len == 0) {
       return Double.NaN;
     }
+    int i = off;
+    int end = off + len;
     boolean negative = false;
     char c = b[i];
     if (c == '-' || c == '+') {
@@ -71,54 +71,55 @@ public final class Cells {
       i++;
     }
     long mantissa = 0;
-    int digits = 0;
-    int fraction = 0;
-    boolean anyDigit = false;
-    boolean dot = false;
-    boolean exponent = false;
-    for (; i < end; i++) {
-      c = b[i];
-      if (c >= '0' && c <= '9') {
-        anyDigit = true;
-        if (mantissa != 0 || c != '0') {
-          digits++;
-        }
-        if (digits <= 18) {
-          mantissa = mantissa * 10 + (c - '0');
-        }
-        if (dot) {
-          fraction++;
-        }
-      } else if (c == '.' && !dot) {
-        dot = true;
-      } else if ((c == 'e' || c == 'E') && anyDigit) {
-        exponent = true;
+    int intStart = i;
+    // integer digits; past 18 digits the long would overflow, but then the slow path reparses anyway
+    while (i < end) {
+      int d = b[i] - '0';
+      if ((d | (9 - d)) < 0) {
         break;
-      } else {
-        return Double.NaN;
       }
+      mantissa = mantissa * 10 + d;
+      i++;
     }
-    if (!anyDigit) {
+    int intDigits = i - intStart;
+    int fraction = 0;
+    if (i < end && b[i] == '.') {
+      i++;
+      int fracStart = i;
+      while (i < end) {
+        int d = b[i] - '0';
+        if ((d | (9 - d)) < 0) {
+          break;
+        }
+        mantissa = mantissa * 10 + d;
+        i++;
+      }
+      fraction = i - fracStart;
+    }
+    if (intDigits + fraction == 0) {
       return Double.NaN;
     }
-    if (exponent) {
-      int j = i + 1;
-      if (j < end && (b[j] == '+' || b[j] == '-')) {
-        j++;
-      }
-      if (j >= end) {
-        return Double.NaN;
-      }
-      for (; j < end; j++) {
-        if (b[j] < '0' || b[j] > '9') {
-          return Double.NaN;
-        }
+    if (i == end) {
+      if (intDigits + fraction <= 15) {
+        double v = fraction == 0 ? (double) mantissa : mantissa / POW10[fraction];
+        return negative ? -v : v;
       }
       return Double.parseDouble(new String(b, off, len));
     }
-    if (digits <= 15 && fraction <= 22) {
-      double v = fraction == 0 ? (double) mantissa : mantissa / POW10[fraction];
-      return negative ? -v : v;
+    if (b[i] != 'e' && b[i] != 'E') {
+      return Double.NaN;
+    }
+    int j = i + 1;
+    if (j < end && (b[j] == '+' || b[j] == '-')) {
+      j++;
+    }
+    if (j >= end) {
+      return Double.NaN;
+    }
+    for (; j < end; j++) {
+      if (b[j] < '0' || b[j] > '9') {
+        return Double.NaN;
+      }
     }
     return Double.parseDouble(new String(b, off, len));
   }
