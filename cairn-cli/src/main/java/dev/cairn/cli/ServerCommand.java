@@ -75,9 +75,9 @@ final class ServerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Hides passwords in store URIs ({@code user:secret@host}, {@code ?password=secret}) before printing them. */
+  /** Hides passwords in store URIs before printing them (the server's own rule). */
   static String redact(String uri) {
-    return uri.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(://[^/:@]*:)[^/@]*@", "$1***@");
+    return CairnServer.redact(uri);
   }
 
   /** Refuses non-loopback binds before any store is opened: without authentication anyone could write. */

@@ -207,7 +207,7 @@ public final class CairnServer implements AutoCloseable {
     }
     CairnServer server = new CairnServer(app, metadata, artifacts, config.host());
     LOG.info("Cairn {} serving {} (backend {}, artifacts {}) after {} ms", version, server.url(),
-        config.backendStoreUri(), artifacts.rootUri(), (System.nanoTime() - startNanos) / 1_000_000);
+        redact(config.backendStoreUri()), artifacts.rootUri(), (System.nanoTime() - startNanos) / 1_000_000);
     return server;
   }
 
@@ -299,6 +299,11 @@ public final class CairnServer implements AutoCloseable {
         artifacts.close();
       }
     }
+  }
+
+  /** Hides passwords in store URIs ({@code user:secret@host}, {@code ?password=secret}) before they are logged. */
+  public static String redact(String uri) {
+    return uri.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(://[^/:@]*:)[^/@]*@", "$1***@");
   }
 
   /** Without authentication, only a loopback bind keeps other machines out. */
