@@ -13,8 +13,36 @@ public final class Responses {
 
   private Responses() {}
 
+  /**
+   * Small answers go out as one byte array (with a Content-Length); large ones, such as a metric history of a
+   * million points, are serialised straight into the response stream, so no copy of the whole body is made.
+   */
   public static void json(Context ctx, int status, JsonNode body) {
-    ctx.status(status).contentType(JSON).result(Json.write(body));
+    ctx.status(status).contentType(JSON);
+    if (body.size() < STREAM_THRESHOLD_ELEMENTS && !hasLargeArray(body)) {
+      try {
+        ctx.result(Json.MAPPER.writeValueAsBytes(body));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return;
+    }
+    try (java.io.OutputStream out = ctx.outputStream()) {
+      Json.MAPPER.writeValue(out, body);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static final int STREAM_THRESHOLD_ELEMENTS = 1000;
+
+  private static boolean hasLargeArray(JsonNode body) {
+    for (JsonNode child : body) {
+      if (child.size() >= STREAM_THRESHOLD_ELEMENTS || child.isPojo()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static void error(Context ctx, ErrorCode code, String message) {

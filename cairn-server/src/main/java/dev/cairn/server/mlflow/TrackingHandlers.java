@@ -249,8 +249,7 @@ final class TrackingHandlers {
     int maxResults = f.intValue("max_results", HISTORY_MAX_RESULTS_DEFAULT, 1, Integer.MAX_VALUE);
     Page<Metric> page = store.getMetricHistory(runId, key, maxResults, emptyToNull(f.string("page_token")));
     ObjectNode out = MlflowJson.object();
-    ArrayNode list = out.putArray("metrics");
-    page.items().forEach(m -> list.add(MlflowJson.metric(m)));
+    out.set("metrics", MlflowJson.metricList(page.items()));
     if (page.nextPageToken() != null) {
       out.put("next_page_token", page.nextPageToken());
     }

@@ -99,29 +99,32 @@ final class SqlRenderer {
   }
 
   private String metric(String key, Operator op, Literal value) {
-    String base = "SELECT 1 FROM latest_metrics m WHERE m.run_id = runs.run_id AND m.key = " + bind(key);
+    String keyParam = bind(key);
     if (op == Operator.IS_NULL) {
-      return notExists(base);
+      return notExists("SELECT 1 FROM latest_metrics m WHERE m.run_id = runs.run_id AND m.key = " + keyParam);
     }
+    String matching = "SELECT m.run_id FROM latest_metrics m WHERE m.key = " + keyParam;
     if (op == Operator.IS_NOT_NULL) {
-      return exists(base);
+      return in("runs.run_id", matching);
     }
     // NaN is stored as is_nan = 1, value = 0; MLflow never lets a NaN satisfy a comparison.
     double number = ((Filter.Number) value).value().doubleValue();
-    return exists(base + " AND m.is_nan = 0 AND m.value " + sqlOperator(op) + " " + bind(number));
+    return in("runs.run_id", matching + " AND m.is_nan = 0 AND m.value " + sqlOperator(op) + " " + bind(number));
   }
 
   private String keyValue(String table, String alias, String idColumn, String outerId, String key, Operator op,
       Literal value) {
-    String base = "SELECT 1 FROM " + table + " " + alias + " WHERE " + alias + "." + idColumn + " = " + outerId
-        + " AND " + alias + ".key = " + bind(key);
+    String keyParam = bind(key);
     if (op == Operator.IS_NULL) {
-      return notExists(base);
+      return notExists("SELECT 1 FROM " + table + " " + alias + " WHERE " + alias + "." + idColumn + " = " + outerId
+          + " AND " + alias + ".key = " + keyParam);
     }
+    String matching = "SELECT " + alias + "." + idColumn + " FROM " + table + " " + alias + " WHERE " + alias
+        + ".key = " + keyParam;
     if (op == Operator.IS_NOT_NULL) {
-      return exists(base);
+      return in(outerId, matching);
     }
-    return exists(base + " AND " + textComparison(alias + ".value", op, value));
+    return in(outerId, matching + " AND " + textComparison(alias + ".value", op, value));
   }
 
   private String attribute(String name, Operator op, Literal value) {
@@ -153,6 +156,16 @@ final class SqlRenderer {
     }
     return exists("SELECT 1 FROM run_inputs ri JOIN datasets d ON d.dataset_id = ri.dataset_id"
         + " WHERE ri.run_id = runs.run_id AND " + textComparison("d." + field, op, value));
+  }
+
+  /**
+   * A positive test on a child table as an uncorrelated IN: the database finds the few matching ids through
+   * the (key, value) index once, instead of probing the child table for every candidate run (100,000 probes
+   * for a selective filter over 100,000 runs).
+   */
+  private String in(String outerId, String matchingIds) {
+    String test = outerId + " IN (" + matchingIds + ")";
+    return opaqueSubqueries ? "((" + test + ") IS TRUE)" : test;
   }
 
   private String exists(String subquery) {
