@@ -366,6 +366,27 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void logBatchOfManyKeysKeepsEveryPointAndTheLatestOfEachKey() {
+    // 301 keys x 2 points: the rows go in several multi-row statements of different sizes
+    String run = newRun();
+    List<Metric> metrics = new java.util.ArrayList<>();
+    for (int k = 0; k < 301; k++) {
+      metrics.add(new Metric("k" + k, k, 10, 2));
+      metrics.add(new Metric("k" + k, -k, 10, 1));
+    }
+    store.logBatch(run, metrics, null, null);
+    store.logBatch(run, List.of(new Metric("k300", 0.5, 5, 3), new Metric("k0", 9, 5, 1)), null, null);
+    Map<String, Metric> latest = latest(store.getRun(run));
+    assertThat(latest).hasSize(301);
+    assertThat(latest.get("k150")).isEqualTo(new Metric("k150", 150, 10, 2));
+    assertThat(latest.get("k300")).isEqualTo(new Metric("k300", 0.5, 5, 3));
+    assertThat(latest.get("k0")).isEqualTo(new Metric("k0", 0, 10, 2));
+    assertThat(store.getMetricHistory(run, "k300", 0, null).items()).hasSize(3);
+    assertThat(store.getMetricHistory(run, "k7", 0, null).items()).extracting(Metric::value)
+        .containsExactlyInAnyOrder(7.0, -7.0);
+  }
+
+  @Test
   void nanAndInfinityRoundTripAsMlflowStoresThem() {
     String run = newRun();
     store.logBatch(run, List.of(new Metric("nan", Double.NaN, 1, 0), new Metric("pinf", Double.POSITIVE_INFINITY, 1, 0),

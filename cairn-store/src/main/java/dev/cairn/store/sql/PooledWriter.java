@@ -1,7 +1,9 @@
 package dev.cairn.store.sql;
 
 import dev.cairn.core.CairnException;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -30,6 +32,14 @@ final class PooledWriter implements Writer {
         throw SqlErrors.translate(e);
       }
     }
+  }
+
+  /** Prepared per task (a handle lives for one transaction); pgjdbc caches the server-side plan per connection. */
+  @Override
+  public PreparedStatement statement(Handle handle, String sql) throws SQLException {
+    PreparedStatement ps = handle.getConnection().prepareStatement(sql);
+    handle.addCleanable(ps::close);
+    return ps;
   }
 
   private static boolean isTransient(Throwable e) {

@@ -2,8 +2,12 @@ package dev.cairn.store.sql;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,18 +35,13 @@ final class SingleWriter implements Writer {
 
   private final BlockingQueue<Pending<?>> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final Handle handle;
-  private final java.sql.Statement savepoint;
+  /** Statements prepared once on the writer connection; touched only by the writer thread (then by close). */
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Thread thread;
   private volatile boolean closed;
 
   SingleWriter(Jdbi jdbi, String name) {
     this.handle = jdbi.open();
-    try {
-      this.savepoint = handle.getConnection().createStatement();
-    } catch (java.sql.SQLException e) {
-      handle.close();
-      throw new CairnException(ErrorCode.INTERNAL_ERROR, "cannot prepare the SQLite writer", e);
-    }
     this.thread = new Thread(this::loop, "cairn-sqlite-writer-" + name);
     thread.setDaemon(true);
     thread.start();
@@ -66,6 +65,23 @@ final class SingleWriter implements Writer {
     } catch (ExecutionException e) {
       throw SqlErrors.translate(e.getCause());
     }
+  }
+
+  @Override
+  public PreparedStatement statement(Handle h, String sql) throws SQLException {
+    if (h != handle || Thread.currentThread() != thread) {
+      throw new IllegalStateException("writer statements belong to the writer thread's handle");
+    }
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = handle.getConnection().prepareStatement(sql);
+      statements.put(sql, ps);
+    }
+    return ps;
+  }
+
+  private void execute(String sql) throws SQLException {
+    statement(handle, sql).execute();
   }
 
   private void loop() {
@@ -97,14 +113,14 @@ final class SingleWriter implements Writer {
       handle.begin();
       for (Pending<?> p : batch) {
         // plain SQL savepoints: Jdbi forgets a savepoint once rolled back to, SQLite still needs it released
-        savepoint.execute("SAVEPOINT task");
+        execute("SAVEPOINT task");
         try {
           Object value = p.task().apply(handle);
-          savepoint.execute("RELEASE SAVEPOINT task");
+          execute("RELEASE SAVEPOINT task");
           results.add(new Ok(value));
         } catch (Throwable e) {
-          savepoint.execute("ROLLBACK TO SAVEPOINT task");
-          savepoint.execute("RELEASE SAVEPOINT task");
+          execute("ROLLBACK TO SAVEPOINT task");
+          execute("RELEASE SAVEPOINT task");
           results.add(new Failed(e));
         }
       }
@@ -156,6 +172,13 @@ final class SingleWriter implements Writer {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (PreparedStatement ps : statements.values()) {
+      try {
+        ps.close();
+      } catch (SQLException e) {
+        LOG.debug("closing a writer statement failed", e);
+      }
     }
     handle.close();
   }

@@ -20,6 +20,7 @@ import dev.cairn.tracking.RunInfo;
 import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
 import dev.cairn.tracking.ViewType;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -367,17 +368,22 @@ public final class SqlMetadataStore implements MetadataStore {
     return value;
   }
 
-  private static void upsertRunTags(Handle h, String runId, List<Tag> tags) {
+  private static final String UPSERT_TAG = """
+      INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?)
+      ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value""";
+
+  /** Row by row in key order, so the last of equal keys wins. */
+  private void upsertRunTags(Handle h, String runId, List<Tag> tags) throws SQLException {
     if (tags.isEmpty()) {
       return;
     }
-    PreparedBatch batch = h.prepareBatch("""
-        INSERT INTO tags (run_id, key, value) VALUES (:runId, :key, :value)
-        ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value""");
+    PreparedStatement upsert = writer.statement(h, UPSERT_TAG);
     for (Tag t : sortedByKey(tags)) {
-      batch.bind("runId", runId).bind("key", t.key()).bind("value", t.value()).add();
+      upsert.setString(1, runId);
+      upsert.setString(2, t.key());
+      upsert.setString(3, t.value());
+      upsert.executeUpdate();
     }
-    batch.execute();
   }
 
   private static final String RUN_COLUMNS =
@@ -412,15 +418,19 @@ public final class SqlMetadataStore implements MetadataStore {
   }
 
   /** The cheap form of {@link #activeRun} for the logging hot path. */
-  private static void checkRunActive(Handle h, String runId) {
-    Optional<String> stage = h.createQuery("SELECT lifecycle_stage FROM runs WHERE run_id = :runId")
-        .bind("runId", runId).mapTo(String.class).findOne();
-    if (stage.isEmpty()) {
+  private void checkRunActive(Handle h, String runId) throws SQLException {
+    PreparedStatement query = writer.statement(h, "SELECT lifecycle_stage FROM runs WHERE run_id = ?");
+    query.setString(1, runId);
+    String stage;
+    try (ResultSet rs = query.executeQuery()) {
+      stage = rs.next() ? rs.getString(1) : null;
+    }
+    if (stage == null) {
       throw CairnException.notFound("Run with id=" + runId + " not found");
     }
-    if (!"active".equals(stage.get())) {
+    if (!"active".equals(stage)) {
       throw new CairnException(ErrorCode.INVALID_STATE, "The run " + runId
-          + " must be in the 'active' state. Current state is " + stage.get() + ".");
+          + " must be in the 'active' state. Current state is " + stage + ".");
     }
   }
 
@@ -602,27 +612,28 @@ public final class SqlMetadataStore implements MetadataStore {
   }
 
   /** Inserts new params, then compares every key with what the table holds: a different value undoes the task. */
-  private static void insertParams(Handle h, String runId, List<Param> params) {
+  private void insertParams(Handle h, String runId, List<Param> params) throws SQLException {
     if (params.isEmpty()) {
       return;
     }
     List<Param> sorted = new ArrayList<>(params);
     sorted.sort(Comparator.comparing(Param::key));
-    PreparedBatch batch = h.prepareBatch("""
-        INSERT INTO params (run_id, key, value) VALUES (:runId, :key, :value)
-        ON CONFLICT (run_id, key) DO NOTHING""");
+    PreparedStatement insert = writer.statement(h,
+        "INSERT INTO params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING");
+    PreparedStatement read = writer.statement(h, "SELECT value FROM params WHERE run_id = ? AND key = ?");
     for (Param p : sorted) {
-      batch.bind("runId", runId).bind("key", p.key()).bind("value", p.value()).add();
-    }
-    batch.execute();
-    Map<String, String> stored = new HashMap<>();
-    h.createQuery("SELECT key, value FROM params WHERE run_id = :runId AND key IN (<keys>)")
-        .bind("runId", runId)
-        .bindList("keys", sorted.stream().map(Param::key).toList())
-        .map((rs, ctx) -> stored.put(rs.getString(1), rs.getString(2)))
-        .list();
-    for (Param p : sorted) {
-      String old = stored.get(p.key());
+      insert.setString(1, runId);
+      insert.setString(2, p.key());
+      insert.setString(3, p.value());
+      if (insert.executeUpdate() == 1) {
+        continue; // new key: nothing to compare
+      }
+      read.setString(1, runId);
+      read.setString(2, p.key());
+      String old;
+      try (ResultSet rs = read.executeQuery()) {
+        old = rs.next() ? rs.getString(1) : null;
+      }
       if (old != null && !old.equals(p.value())) {
         throw CairnException.invalid("Changing param values is not allowed. Param with key='" + p.key()
             + "' was already logged with value='" + old + "' for run ID='" + runId
@@ -646,37 +657,64 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
-  private static void insertMetrics(Handle h, String runId, List<Metric> metrics) {
+  /** Rows per multi-row INSERT: powers of two up to this, so each writer caches at most 8 texts per table. */
+  static final int MAX_ROWS_PER_INSERT = 128;
+
+  private static final String[] INSERT_POINTS = new String[Integer.numberOfTrailingZeros(MAX_ROWS_PER_INSERT) + 1];
+  private static final String[] UPSERT_LATEST = new String[INSERT_POINTS.length];
+
+  static {
+    for (int i = 0; i < INSERT_POINTS.length; i++) {
+      String rows = String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?, ?, ?, ?, ?)"));
+      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows;
+      // (step, timestamp, is_nan, value) compared as a row: the greatest point is the latest
+      UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
+          + """
+
+          ON CONFLICT (run_id, key) DO UPDATE
+            SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
+            WHERE (excluded.step, excluded.timestamp, excluded.is_nan, excluded.value)
+                > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.is_nan, latest_metrics.value)""";
+    }
+  }
+
+  private void insertMetrics(Handle h, String runId, List<Metric> metrics) throws SQLException {
     if (metrics.isEmpty()) {
       return;
     }
-    PreparedBatch points = h.prepareBatch("""
-        INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan)
-        VALUES (:runId, :key, :step, :timestamp, :value, :isNan)""");
+    List<Stored> points = new ArrayList<>(metrics.size());
     Map<String, Stored> latest = new java.util.TreeMap<>();
     for (Metric m : metrics) {
       Stored s = new Stored(m.key(), m.step(), m.timestamp(), Double.isNaN(m.value()) ? 1 : 0, storedValue(m.value()));
-      points.bind("runId", runId).bind("key", s.key()).bind("step", s.step()).bind("timestamp", s.timestamp())
-          .bind("value", s.value()).bind("isNan", s.isNan()).add();
+      points.add(s);
       Stored prev = latest.get(s.key());
       if (prev == null || s.isAbove(prev)) {
         latest.put(s.key(), s);
       }
     }
-    points.execute();
-    // (step, timestamp, is_nan, value) compared as a row: the greatest point is the latest
-    PreparedBatch upsert = h.prepareBatch("""
-        INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan)
-        VALUES (:runId, :key, :step, :timestamp, :value, :isNan)
-        ON CONFLICT (run_id, key) DO UPDATE
-          SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
-          WHERE (excluded.step, excluded.timestamp, excluded.is_nan, excluded.value)
-              > (latest_metrics.step, latest_metrics.timestamp, latest_metrics.is_nan, latest_metrics.value)""");
-    for (Stored s : latest.values()) {
-      upsert.bind("runId", runId).bind("key", s.key()).bind("step", s.step()).bind("timestamp", s.timestamp())
-          .bind("value", s.value()).bind("isNan", s.isNan()).add();
+    insertRows(h, INSERT_POINTS, runId, points);
+    // one row per key (reduced above), in key order: no row is touched twice by one statement
+    insertRows(h, UPSERT_LATEST, runId, new ArrayList<>(latest.values()));
+  }
+
+  /** Writes rows with as few multi-row statements as the power-of-two sizes allow. */
+  private void insertRows(Handle h, String[] sqlBySize, String runId, List<Stored> rows) throws SQLException {
+    int done = 0;
+    while (done < rows.size()) {
+      int size = Integer.highestOneBit(Math.min(rows.size() - done, MAX_ROWS_PER_INSERT));
+      PreparedStatement ps = writer.statement(h, sqlBySize[Integer.numberOfTrailingZeros(size)]);
+      int i = 1;
+      for (Stored s : rows.subList(done, done + size)) {
+        ps.setString(i++, runId);
+        ps.setString(i++, s.key());
+        ps.setLong(i++, s.step());
+        ps.setLong(i++, s.timestamp());
+        ps.setDouble(i++, s.value());
+        ps.setInt(i++, s.isNan());
+      }
+      ps.executeUpdate();
+      done += size;
     }
-    upsert.execute();
   }
 
   @Override
