@@ -13,6 +13,10 @@ public final class Json {
   /** Lenient about unknown fields (clients send more than we read); omits nulls. */
   public static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // Metric histories are mostly doubles: the Schubfach writer and FastDoubleParser are several times faster
+      // than Double.toString/parseDouble and give the same shortest round-trip text.
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER)
       .serializationInclusion(JsonInclude.Include.NON_NULL)
       .build();
 
