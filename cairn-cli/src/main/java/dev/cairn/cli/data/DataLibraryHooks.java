@@ -17,8 +17,16 @@ final class DataLibraryHooks {
       description = "Check a dataset version's tables against an expectations file (exit 1 on a failed error).")
   static final class Validate extends DataSubcommand {
     @Parameters(index = "0", paramLabel = "NAME@VERSION") String ref;
-    @Parameters(index = "1", paramLabel = "EXPECTATIONS", description = "Expectation suite (YAML).")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "EXPECTATIONS",
+        description = "Expectation suite (YAML); or give it with --suite.")
     java.nio.file.Path expectations;
+
+    @picocli.CommandLine.Option(names = "--suite", paramLabel = "FILE", description = "Expectation suite (YAML).")
+    java.nio.file.Path suiteOption;
+
+    @picocli.CommandLine.Option(names = "--report", paramLabel = "FILE",
+        description = "Also write the ValidationReport of each table as JSON ({\"table\": report, ...}).")
+    java.nio.file.Path report;
 
     @picocli.CommandLine.Option(names = "--table", paramLabel = "PATH",
         description = "Validate only this table file of the version.")
@@ -29,11 +37,19 @@ final class DataLibraryHooks {
     @Override
     int run() {
       dev.cairn.data.version.DatasetRef parsed = dev.cairn.data.version.DatasetRef.parse(ref);
-      dev.cairn.data.expect.ExpectationSuite suite = dev.cairn.data.expect.ExpectationSuite.load(expectations);
+      if ((expectations == null) == (suiteOption == null)) {
+        throw CairnException.invalid("give the expectation suite once: as EXPECTATIONS or with --suite FILE");
+      }
+      dev.cairn.data.expect.ExpectationSuite suite =
+          dev.cairn.data.expect.ExpectationSuite.load(expectations != null ? expectations : suiteOption);
       boolean errors = false;
       try (StoreOptions.Opened s = stores.open()) {
-        for (java.util.Map.Entry<String, dev.cairn.data.expect.ValidationReport> e
-            : s.versioning.validate(parsed, suite, table).entrySet()) {
+        java.util.Map<String, dev.cairn.data.expect.ValidationReport> reports =
+            s.versioning.validate(parsed, suite, table);
+        if (report != null) {
+          writeReports(reports, report);
+        }
+        for (java.util.Map.Entry<String, dev.cairn.data.expect.ValidationReport> e : reports.entrySet()) {
           dev.cairn.data.expect.ValidationReport r = e.getValue();
           errors |= r.hasErrors();
           long failed = r.failures().size();
@@ -52,6 +68,28 @@ final class DataLibraryHooks {
         return 1;
       }
       return 0;
+    }
+  }
+
+  /** Writes {"table": report, ...} through a temp file and an atomic rename, so a reader never sees half. */
+  private static void writeReports(java.util.Map<String, dev.cairn.data.expect.ValidationReport> reports,
+      java.nio.file.Path target) {
+    StringBuilder json = new StringBuilder("{");
+    boolean first = true;
+    for (java.util.Map.Entry<String, dev.cairn.data.expect.ValidationReport> e : reports.entrySet()) {
+      json.append(first ? "" : ",").append(dev.cairn.core.Json.write(e.getKey())).append(':')
+          .append(e.getValue().toJson());
+      first = false;
+    }
+    json.append('}');
+    try {
+      java.nio.file.Path dir = target.toAbsolutePath().getParent();
+      java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, ".report", ".tmp");
+      java.nio.file.Files.writeString(tmp, json);
+      java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw CairnException.invalid("cannot write the report to " + target + ": " + e.getMessage());
     }
   }
 

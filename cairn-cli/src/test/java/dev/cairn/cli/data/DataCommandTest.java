@@ -135,5 +135,15 @@ class DataCommandTest {
     assertThat(run("validate", "churn@2", suite.toString())).isEqualTo(1);
     assertThat(out).startsWith("train.csv: FAILED (3 rows").contains("label");
     assertThat(err).isEqualTo("error: validation of churn@2 failed\n");
+
+    Path report = tmp.resolve("report.json");
+    assertThat(run("validate", "churn@2", "--suite", suite.toString(), "--report", report.toString())).isEqualTo(1);
+    com.fasterxml.jackson.databind.JsonNode json = dev.cairn.core.Json.MAPPER.readTree(report.toFile());
+    assertThat(json.has("train.csv")).isTrue();
+    assertThat(json.toString()).contains("label");
+    assertThat(run("validate", "churn@2")).isEqualTo(1);
+    assertThat(err).contains("give the expectation suite once");
+    assertThat(run("validate", "churn@2", suite.toString(), "--suite", suite.toString())).isEqualTo(1);
+    assertThat(err).contains("give the expectation suite once");
   }
 }
