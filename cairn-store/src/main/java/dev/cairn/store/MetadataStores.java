@@ -3,6 +3,7 @@ package dev.cairn.store;
 import dev.cairn.core.CairnException;
 import dev.cairn.store.sql.SqlDatabases;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Opens the metadata store a URI names: {@code sqlite:PATH} or {@code postgresql://HOST/DB?user=..}. */
 public final class MetadataStores {
@@ -17,20 +18,9 @@ public final class MetadataStores {
     if (uri == null) {
       throw CairnException.invalid("backend store URI is required; known schemes: sqlite:, postgresql:");
     }
-    if (uri.startsWith("sqlite:")) {
-      String path = uri.substring("sqlite:".length());
-      if (path.startsWith("///")) {
-        path = path.substring(2); // sqlite:///abs/path (MLflow's SQLAlchemy form) keeps one leading slash
-      } else if (path.startsWith("//")) {
-        path = path.substring(2);
-      }
-      if (path.isEmpty()) {
-        throw CairnException.invalid("backend store URI '" + uri + "' has no file path; use sqlite:PATH");
-      }
-      return SqlDatabases.sqlite(Path.of(path), artifactRoot);
-    }
-    if (uri.startsWith("jdbc:sqlite:")) {
-      return SqlDatabases.sqlite(Path.of(uri.substring("jdbc:sqlite:".length())), artifactRoot);
+    Optional<Path> sqlite = sqlitePath(uri);
+    if (sqlite.isPresent()) {
+      return SqlDatabases.sqlite(sqlite.get(), artifactRoot);
     }
     if (uri.startsWith("jdbc:postgresql:")) {
       return SqlDatabases.postgres(uri, artifactRoot);
@@ -40,6 +30,33 @@ public final class MetadataStores {
     }
     throw CairnException.invalid(
         "backend store URI '" + uri + "' has an unknown scheme; known: sqlite:, postgresql:");
+  }
+
+  /**
+   * The database file a SQLite URI names ({@code sqlite:PATH}, {@code sqlite:///ABS}, {@code jdbc:sqlite:PATH}),
+   * relative paths as given; empty for other schemes. The one place SQLite URIs are read.
+   */
+  public static Optional<Path> sqlitePath(String uri) {
+    if (uri == null) {
+      return Optional.empty();
+    }
+    String path;
+    if (uri.startsWith("jdbc:sqlite:")) {
+      path = uri.substring("jdbc:sqlite:".length());
+    } else if (uri.startsWith("sqlite:")) {
+      path = uri.substring("sqlite:".length());
+      if (path.startsWith("///")) {
+        path = path.substring(2); // sqlite:///abs/path (MLflow's SQLAlchemy form) keeps one leading slash
+      } else if (path.startsWith("//")) {
+        path = path.substring(2);
+      }
+    } else {
+      return Optional.empty();
+    }
+    if (path.isEmpty()) {
+      throw CairnException.invalid("backend store URI '" + uri + "' has no file path; use sqlite:PATH");
+    }
+    return Optional.of(Path.of(path));
   }
 
   /**
