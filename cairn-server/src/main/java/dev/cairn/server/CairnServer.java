@@ -17,6 +17,7 @@ import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
+import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
 import io.javalin.Javalin;
@@ -113,6 +114,8 @@ public final class CairnServer implements AutoCloseable {
   private final String host;
   /** Stores opened by {@link #start(ServerConfig, List)} beside the two main ones, closed with the server. */
   private final List<AutoCloseable> owned = new ArrayList<>();
+  /** The data folder's lock when the backend is SQLite; released last, after every store is closed. */
+  private DataFolderLock folderLock;
 
   private CairnServer(Javalin app, MetadataStore metadata, ArtifactStore artifacts, String host) {
     this.app = app;
@@ -138,12 +141,22 @@ public final class CairnServer implements AutoCloseable {
   /** As {@link #start(ServerConfig)}, also serving {@code modules}. */
   public static CairnServer start(ServerConfig config, List<RouteModule> modules) {
     requireLoopback(config.host());
-    ArtifactStore artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
+    // One process owns a SQLite data folder: a second server is refused here, before it opens anything.
+    DataFolderLock lock = DataFolderLock.folderOf(config.backendStoreUri()).map(DataFolderLock::acquire).orElse(null);
+    ArtifactStore artifacts;
     MetadataStore metadata;
     try {
-      metadata = MetadataStores.open(config.backendStoreUri(), ArtifactLocations.PROXY_ROOT);
+      artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
+      try {
+        metadata = MetadataStores.open(config.backendStoreUri(), ArtifactLocations.PROXY_ROOT);
+      } catch (RuntimeException e) {
+        artifacts.close();
+        throw e;
+      }
     } catch (RuntimeException e) {
-      artifacts.close();
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
     DatasetVersionStore datasets;
@@ -152,6 +165,9 @@ public final class CairnServer implements AutoCloseable {
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
     DatasetVersioning versioning =
@@ -163,9 +179,16 @@ public final class CairnServer implements AutoCloseable {
       server = start(config, metadata, artifacts, all);
     } catch (RuntimeException e) {
       datasets.close();
+      if (lock != null) {
+        lock.close();
+      }
       throw e;
     }
     server.owned.add(datasets);
+    if (lock != null) {
+      lock.publish(server.url());
+      server.folderLock = lock;
+    }
     return server;
   }
 
@@ -296,7 +319,13 @@ public final class CairnServer implements AutoCloseable {
         }
         metadata.close();
       } finally {
-        artifacts.close();
+        try {
+          artifacts.close();
+        } finally {
+          if (folderLock != null) {
+            folderLock.close();
+          }
+        }
       }
     }
   }

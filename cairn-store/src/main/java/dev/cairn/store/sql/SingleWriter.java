@@ -12,6 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
 final class SingleWriter implements Writer {
   static final int QUEUE_CAPACITY = 4096;
   static final int MAX_TASKS_PER_COMMIT = 256;
+  /** How often a waiting caller checks that the writer thread still lives (a task queued after stop). */
+  static final long ORPHAN_CHECK_MS = 200;
   private static final Logger LOG = LoggerFactory.getLogger(SingleWriter.class);
 
   private record Pending<T>(Task<T> task, CompletableFuture<T> result) {}
@@ -56,14 +60,43 @@ final class SingleWriter implements Writer {
       throw new IllegalStateException("write task must not write through the store again");
     }
     CompletableFuture<T> result = new CompletableFuture<>();
+    boolean interrupted = false;
     try {
-      queue.put(new Pending<>(task, result));
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "interrupted while waiting for the writer", e);
+      try {
+        queue.put(new Pending<>(task, result));
+      } catch (InterruptedException e) {
+        interrupted = true; // nothing queued yet: safe to give up
+        throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "interrupted before the write was queued", e);
+      }
+      // Once queued, the write may commit: answer only with its real outcome, never a 503 that invites a
+      // retry (and a duplicate). An interrupt is remembered and restored after the outcome is known.
+      while (true) {
+        try {
+          return result.get(ORPHAN_CHECK_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (TimeoutException e) {
+          if (!thread.isAlive()) {
+            failOrphans(); // queued after the writer drained its queue and stopped: no one else will answer
+          }
+        }
+      }
     } catch (ExecutionException e) {
       throw SqlErrors.translate(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Fails every task still queued after the writer thread ended. */
+  private void failOrphans() {
+    List<Pending<?>> rest = new ArrayList<>();
+    queue.drainTo(rest);
+    for (Pending<?> p : rest) {
+      p.result().completeExceptionally(
+          new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "metadata store is closed"));
     }
   }
 
@@ -153,12 +186,7 @@ final class SingleWriter implements Writer {
   private record Failed(Throwable error) {}
 
   private void drainAfterStop() {
-    List<Pending<?>> rest = new ArrayList<>();
-    queue.drainTo(rest);
-    for (Pending<?> p : rest) {
-      p.result().completeExceptionally(
-          new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "metadata store is closed"));
-    }
+    failOrphans();
   }
 
   @Override
