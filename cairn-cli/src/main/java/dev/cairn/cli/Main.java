@@ -117,7 +117,13 @@ public final class Main implements Runnable {
     public int handleParseException(ParameterException ex, String[] args) {
       CommandLine cmd = ex.getCommandLine();
       PrintWriter err = cmd.getErr();
-      err.println("cairn: " + oneLine(ex.getMessage()) + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+      String hint = "";
+      if (ex instanceof picocli.CommandLine.UnmatchedArgumentException unmatched
+          && !unmatched.getSuggestions().isEmpty()) {
+        hint = "; did you mean '" + unmatched.getSuggestions().get(0) + "'?";
+      }
+      err.println("cairn: " + oneLine(ex.getMessage()) + hint
+          + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
       debugTrace(ex, err);
       err.flush();
       return EXIT_USAGE;

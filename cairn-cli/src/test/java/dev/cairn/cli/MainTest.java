@@ -64,6 +64,27 @@ class MainTest {
   }
 
   @Test
+  void aSecondServerOnTheSameDataFolderStopsWithOneLineNamingTheFirst() {
+    Result r = cairn("server", "--port", "0", "--backend-store-uri", "sqlite:" + serverDir.resolve("cairn.db"),
+        "--artifacts-uri", "file:" + serverDir.resolve("artifacts"));
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines()).isEqualTo(1);
+    assertThat(r.err()).startsWith("cairn: data folder ")
+        .contains("is in use by a Cairn server (pid " + ProcessHandle.current().pid() + " serving " + server.url());
+  }
+
+  @Test
+  void aMistypedSubcommandSuggestsTheNearestOne() {
+    Result r = cairn("experimnts", "list");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.errLines()).isEqualTo(1);
+    assertThat(r.err()).startsWith("cairn: ").contains("did you mean 'experiments'?");
+    Result nested = cairn("runs", "serch");
+    assertThat(nested.exitCode()).isEqualTo(2);
+    assertThat(nested.err()).contains("did you mean 'search'?");
+  }
+
+  @Test
   void helpListsEveryCommandGroupAndTheGlobalOption() {
     Result r = cairn("--help");
     assertThat(r.exitCode()).isZero();

@@ -53,6 +53,23 @@ class ArtifactProxyTest {
   }
 
   @Test
+  void datasetBlobsAreOutsideTheProxysNamespace() throws Exception {
+    Path blob = dir.resolve("artifacts/datasets/blobs/ab/ab12");
+    java.nio.file.Files.createDirectories(blob.getParent());
+    java.nio.file.Files.writeString(blob, "dataset bytes");
+    for (String path : new String[] {"/datasets/blobs/ab/ab12", "/%64atasets/blobs/ab/ab12", "/datasets"}) {
+      TestServer.Reply put = server.put(ARTIFACTS + path, "overwritten".getBytes());
+      assertThat(put.status()).as(path).isEqualTo(403);
+      assertThat(put.errorCode()).isEqualTo("PERMISSION_DENIED");
+      assertThat(server.delete(ARTIFACTS + path).status()).as(path).isEqualTo(403);
+      assertThat(server.get(ARTIFACTS + path).status()).as(path).isEqualTo(403);
+    }
+    assertThat(server.get(ARTIFACTS + "?path=datasets/blobs").status()).isEqualTo(403);
+    assertThat(new String(server.get(ARTIFACTS).body())).doesNotContain("\"datasets\"");
+    assertThat(java.nio.file.Files.readString(blob)).isEqualTo("dataset bytes");
+  }
+
+  @Test
   void getOfAMissingArtifactIs404() {
     TestServer.Reply r = server.get(ARTIFACTS + "/nothing/here.txt");
     assertThat(r.status()).isEqualTo(404);

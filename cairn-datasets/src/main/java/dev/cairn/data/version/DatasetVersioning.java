@@ -568,6 +568,15 @@ public final class DatasetVersioning {
     return get(ref, targetDir, AddProgress.NONE);
   }
 
+  /** Where a manifest entry is written under {@code root}; an entry that would leave it is refused. */
+  static Path inside(Path root, ManifestEntry e) {
+    Path dest = root.resolve(e.path()).normalize();
+    if (!dest.startsWith(root) || dest.equals(root)) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "manifest path '" + e.path() + "' leaves the target folder");
+    }
+    return dest;
+  }
+
   /**
    * Restores a version's files under {@code targetDir}, checking every file's SHA-256 as it is written. A file
    * whose content does not match is removed and the call fails; files already present with the right content
@@ -584,10 +593,7 @@ public final class DatasetVersioning {
     try {
       Files.createDirectories(root);
       for (ManifestEntry e : manifest.files()) {
-        Path dest = root.resolve(e.path()).normalize();
-        if (!dest.startsWith(root) || dest.equals(root)) {
-          throw new CairnException(ErrorCode.INVALID_STATE, "manifest path '" + e.path() + "' leaves the target");
-        }
+        Path dest = inside(root, e);
         if (isAlreadyThere(dest, e)) {
           present++;
           progress.advance(e.size());
@@ -690,7 +696,7 @@ public final class DatasetVersioning {
     try {
       dir = Files.createTempDirectory("cairn-validate-");
       for (ManifestEntry e : tables) {
-        Path file = dir.resolve(e.path()).normalize();
+        Path file = inside(dir, e);
         restore(v, e, file, AddProgress.NONE, false);
         out.put(e.path(), validator.validate(file));
         Files.delete(file);

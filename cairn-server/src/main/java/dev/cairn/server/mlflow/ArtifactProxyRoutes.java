@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.server.http.RequestFields;
 import dev.cairn.server.http.Responses;
+import dev.cairn.data.version.DatasetVersioning;
+import dev.cairn.core.ErrorCode;
 import dev.cairn.store.ArtifactPaths;
 import dev.cairn.store.ArtifactStore;
 import io.javalin.config.RoutesConfig;
@@ -66,12 +68,15 @@ public final class ArtifactProxyRoutes {
   }
 
   private void list(Context ctx) {
-    String path = ArtifactPaths.normalize(ctx.queryParam("path"));
+    String path = outsideReserved(ArtifactPaths.normalize(ctx.queryParam("path")));
     ObjectNode out = MlflowJson.object();
     ArrayNode files = out.putArray("files");
     for (ArtifactStore.ArtifactEntry e : artifacts.list(path)) {
-      ObjectNode file = files.addObject();
       String name = e.path();
+      if (path.isEmpty() && isReserved(name)) {
+        continue;
+      }
+      ObjectNode file = files.addObject();
       file.put("path", name.substring(name.lastIndexOf('/') + 1));
       file.put("is_dir", e.isDir());
       if (!e.isDir()) {
@@ -175,7 +180,26 @@ public final class ArtifactProxyRoutes {
     int at = raw.indexOf(prefix);
     String encoded = at < 0 ? ctx.pathParam("path") : raw.substring(at + prefix.length());
     ArtifactPaths.normalize(encoded);
-    return ArtifactPaths.normalize(percentDecode(encoded));
+    return outsideReserved(ArtifactPaths.normalize(percentDecode(encoded)));
+  }
+
+  /** The artifact store's top folder that dataset blobs and manifests live in; the proxy never serves it. */
+  static final String RESERVED_TOP = DatasetVersioning.BLOB_PREFIX.substring(0, DatasetVersioning.BLOB_PREFIX.indexOf('/'));
+
+  private static boolean isReserved(String normalized) {
+    return normalized.equals(RESERVED_TOP) || normalized.startsWith(RESERVED_TOP + "/");
+  }
+
+  /**
+   * Dataset blobs share the artifact store but not the proxy's namespace: through the proxy any client could
+   * overwrite or delete the files every dataset version points at.
+   */
+  static String outsideReserved(String normalized) {
+    if (isReserved(normalized)) {
+      throw new CairnException(ErrorCode.PERMISSION_DENIED, "artifact path '" + normalized + "' is in '"
+          + RESERVED_TOP + "/', reserved for dataset files; read datasets through /api/cairn/v1/datasets");
+    }
+    return normalized;
   }
 
   private static void requireFile(String path) {

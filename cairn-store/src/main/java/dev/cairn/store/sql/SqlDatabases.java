@@ -8,6 +8,8 @@ import dev.cairn.store.Dialect;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -35,35 +37,68 @@ public final class SqlDatabases {
       throw new CairnException(ErrorCode.INTERNAL_ERROR, "cannot create the directory of SQLite file " + path, e);
     }
     String url = "jdbc:sqlite:" + path;
-    Properties pragmas = new Properties();
-    pragmas.setProperty(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName, "WAL");
-    pragmas.setProperty(SQLiteConfig.Pragma.SYNCHRONOUS.pragmaName, "NORMAL");
-    pragmas.setProperty(SQLiteConfig.Pragma.BUSY_TIMEOUT.pragmaName, "30000");
-    pragmas.setProperty(SQLiteConfig.Pragma.FOREIGN_KEYS.pragmaName, "true");
-
+    Properties pragmas = readerPragmas();
     SQLiteConfig config = new SQLiteConfig(pragmas);
     SQLiteDataSource plain = new SQLiteDataSource(config);
     plain.setUrl(url);
     migrate(plain);
 
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      HikariDataSource writes = track(opened, pool(url, writerPragmas(), "cairn-sqlite-write", 1));
+      HikariDataSource reads = track(opened, pool(url, pragmas, "cairn-sqlite-read", 4));
+      HikariDataSource checkpoints = track(opened, pool(url, pragmas, "cairn-sqlite-checkpoint", 1));
+      Writer writer = track(opened, new SingleWriter(Jdbi.create(writes), path.getFileName().toString()));
+      WalCheckpointer checkpointer =
+          track(opened, new WalCheckpointer(Jdbi.create(checkpoints), path.getFileName().toString(), 500));
+      return new SqlMetadataStore(Dialect.SQLITE, Jdbi.create(reads), writer, artifactRoot, () -> {
+        checkpointer.close();
+        checkpoints.close();
+        reads.close();
+        writes.close();
+      });
+    } catch (RuntimeException e) {
+      // whatever opened before the failure (pools, the writer's thread) must not outlive it
+      for (int i = opened.size() - 1; i >= 0; i--) {
+        try {
+          opened.get(i).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
+    opened.add(resource);
+    return resource;
+  }
+
+  /** Pragmas of every SQLite connection: WAL, a busy timeout (never an instant SQLITE_BUSY), foreign keys. */
+  static Properties readerPragmas() {
+    Properties pragmas = new Properties();
+    pragmas.setProperty(SQLiteConfig.Pragma.JOURNAL_MODE.pragmaName, "WAL");
+    pragmas.setProperty(SQLiteConfig.Pragma.SYNCHRONOUS.pragmaName, "NORMAL");
+    pragmas.setProperty(SQLiteConfig.Pragma.BUSY_TIMEOUT.pragmaName, "30000");
+    pragmas.setProperty(SQLiteConfig.Pragma.FOREIGN_KEYS.pragmaName, "true");
+    return pragmas;
+  }
+
+  /**
+   * The writer's pragmas. Its transactions begin IMMEDIATE: a deferred one takes a read snapshot first and,
+   * if another connection commits before its first write, fails with SQLITE_BUSY at once, which no busy
+   * timeout retries; IMMEDIATE takes the write lock up front, waiting under the busy timeout.
+   */
+  static Properties writerPragmas() {
+    Properties pragmas = readerPragmas();
     // the writer touches index pages all over metrics_history (one per metric key): keep them in memory
-    Properties writerPragmas = new Properties();
-    writerPragmas.putAll(pragmas);
-    writerPragmas.setProperty(SQLiteConfig.Pragma.CACHE_SIZE.pragmaName, "-65536");
+    pragmas.setProperty(SQLiteConfig.Pragma.CACHE_SIZE.pragmaName, "-65536");
     // checkpoints run on WalCheckpointer's thread, not inside the writer's commits; the writer checkpoints
     // itself only as a safety net when the log passes ~80 MiB (the checkpointer fell behind)
-    writerPragmas.setProperty(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT.pragmaName, "20000");
-    HikariDataSource writes = pool(url, writerPragmas, "cairn-sqlite-write", 1);
-    HikariDataSource reads = pool(url, pragmas, "cairn-sqlite-read", 4);
-    HikariDataSource checkpoints = pool(url, pragmas, "cairn-sqlite-checkpoint", 1);
-    Writer writer = new SingleWriter(Jdbi.create(writes), path.getFileName().toString());
-    WalCheckpointer checkpointer = new WalCheckpointer(Jdbi.create(checkpoints), path.getFileName().toString(), 500);
-    return new SqlMetadataStore(Dialect.SQLITE, Jdbi.create(reads), writer, artifactRoot, () -> {
-      checkpointer.close();
-      checkpoints.close();
-      reads.close();
-      writes.close();
-    });
+    pragmas.setProperty(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT.pragmaName, "20000");
+    pragmas.setProperty(SQLiteConfig.Pragma.TRANSACTION_MODE.pragmaName, "IMMEDIATE");
+    return pragmas;
   }
 
   /** PostgreSQL through a pool; each write is its own transaction. {@code jdbcUrl} starts with jdbc:postgresql:. */

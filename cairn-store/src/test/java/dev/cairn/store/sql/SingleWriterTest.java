@@ -88,4 +88,43 @@ class SingleWriterTest {
       callers.shutdownNow();
     }
   }
+
+  @Test
+  @Timeout(60)
+  void writerTransactionsBeginImmediateSoAnotherConnectionsCommitCannotInvalidateThem() throws Exception {
+    database();
+    org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource(
+        new org.sqlite.SQLiteConfig(SqlDatabases.writerPragmas()));
+    ds.setUrl("jdbc:sqlite:" + dir.resolve("w.db"));
+    SingleWriter writer = new SingleWriter(Jdbi.create(ds), "immediate");
+    org.sqlite.SQLiteDataSource otherDs = new org.sqlite.SQLiteDataSource(
+        new org.sqlite.SQLiteConfig(SqlDatabases.readerPragmas()));
+    otherDs.setUrl("jdbc:sqlite:" + dir.resolve("w.db"));
+    Jdbi other = Jdbi.create(otherDs);
+    CountDownLatch otherCommitted = new CountDownLatch(1);
+    AtomicReference<Throwable> otherFailure = new AtomicReference<>();
+    int inserted = writer.write(h -> {
+      h.createQuery("SELECT count(*) FROM t").mapTo(Integer.class).one(); // a read snapshot, as a run check takes
+      Thread intruder = new Thread(() -> {
+        try {
+          other.useHandle(o -> o.execute("INSERT INTO t VALUES (9)"));
+          otherCommitted.countDown();
+        } catch (Throwable e) {
+          otherFailure.set(e);
+        }
+      });
+      intruder.start();
+      // deferred: the other connection commits now and our write below fails with SQLITE_BUSY at once;
+      // immediate: it waits for our commit under its busy timeout
+      boolean committedMeanwhile = otherCommitted.await(2, TimeUnit.SECONDS);
+      assertThat(committedMeanwhile).as("another connection wrote inside the writer's transaction").isFalse();
+      return h.execute("INSERT INTO t VALUES (1)");
+    });
+    assertThat(inserted).isEqualTo(1);
+    assertThat(otherCommitted.await(30, TimeUnit.SECONDS)).as("the other write, after ours: " + otherFailure.get())
+        .isTrue();
+    int rows = writer.write(h -> h.createQuery("SELECT count(*) FROM t").mapTo(Integer.class).one());
+    assertThat(rows).isEqualTo(2);
+    writer.close();
+  }
 }
