@@ -7,6 +7,7 @@ import dev.cairn.tracking.Param;
 import dev.cairn.tracking.RunInfo;
 import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
+import dev.cairn.tracking.TrackingValidation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ public final class ActiveRun implements AutoCloseable {
   private final BatchingLogger logger;
   private final SystemMetrics systemMetrics;
   private volatile Throwable failure;
+  /** Params this handle logged, to refuse a changed value at the call rather than in a later batch. */
+  private final java.util.concurrent.ConcurrentHashMap<String, String> loggedParams =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile RunStatus endStatus;
   private boolean closed;
   private final Thread exitHook;
@@ -83,18 +87,33 @@ public final class ActiveRun implements AutoCloseable {
 
   /** Queues a metric point, timestamped now. */
   public void logMetric(String key, double value, long step) {
-    logger.logMetric(new Metric(key, value, System.currentTimeMillis(), step));
+    Metric m = new Metric(key, value, System.currentTimeMillis(), step);
+    TrackingValidation.metric(m); // a bad key fails here, at the call, and nothing else is affected
+    logger.logMetric(m);
   }
 
-  /** Queues several metric points at one step. */
+  /** Queues several metric points at one step; a bad key throws before any of them is queued. */
   public void logMetrics(Map<String, Double> values, long step) {
     long now = System.currentTimeMillis();
-    values.forEach((k, v) -> logger.logMetric(new Metric(k, v, now, step)));
+    List<Metric> points = new java.util.ArrayList<>(values.size());
+    values.forEach((k, v) -> points.add(new Metric(k, v, now, step)));
+    points.forEach(TrackingValidation::metric);
+    points.forEach(logger::logMetric);
   }
 
-  /** Queues a param; logging another value for the same key fails the batch (params are immutable). */
+  /**
+   * Queues a param. Params are immutable: another value for a key this run already logged throws
+   * {@code INVALID_PARAMETER_VALUE} here, at the call, and nothing else logged is affected.
+   */
   public void logParam(String key, String value) {
-    logger.logParam(new Param(key, value));
+    Param p = new Param(key, value);
+    TrackingValidation.param(p);
+    String before = loggedParams.putIfAbsent(p.key(), p.value());
+    if (before != null && !before.equals(p.value())) {
+      throw CairnException.invalid("param '" + p.key() + "' was already logged as '" + before
+          + "' on run " + info.runId() + "; params are immutable, so '" + p.value() + "' is refused");
+    }
+    logger.logParam(p);
   }
 
   /** Queues several params. */
@@ -104,7 +123,18 @@ public final class ActiveRun implements AutoCloseable {
 
   /** Queues a tag; the last value set wins. */
   public void setTag(String key, String value) {
-    logger.setTag(new Tag(key, value));
+    Tag t = new Tag(key, value);
+    TrackingValidation.tag(t);
+    logger.setTag(t);
+  }
+
+  /**
+   * Items the server refused although they passed the checks at the call (say a param another client set
+   * first), each with the server's reason. They were isolated from their batch, so everything else in it was
+   * stored; they are not retried.
+   */
+  public List<String> rejected() {
+    return logger.rejected();
   }
 
   /** Uploads a file now (not queued) under {@code artifactPath} (null for the run's artifact root). */

@@ -16,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Sends a run's metrics, params and tags in log-batch calls from one named daemon thread, so a training
  * loop does not wait for the network per point. The queue is bounded: when it is full the logging thread
- * blocks until the sender catches up (back-pressure, never unbounded memory, never a silent drop). The
- * first failed batch is kept; later log calls and {@link #close()} rethrow it, and entries queued after it
- * are discarded rather than sent out of order.
+ * blocks until the sender catches up (back-pressure, never unbounded memory, never a silent drop). A batch
+ * the server refuses as invalid is split until the bad items stand alone: the rest is stored, the bad ones
+ * are listed in {@link #rejected()}. Any other failure is kept; later log calls and {@link #close()} rethrow
+ * it, and entries queued after it are discarded rather than sent out of order.
  */
 final class BatchingLogger implements AutoCloseable {
   static final int MAX_METRICS = 1000;
@@ -55,6 +56,7 @@ final class BatchingLogger implements AutoCloseable {
   private volatile RuntimeException failure;
   private volatile boolean closed;
   private volatile long sentEntries;
+  private final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   BatchingLogger(String name, int capacity, Sink sink) {
     if (capacity < 1) {
@@ -213,13 +215,66 @@ final class BatchingLogger implements AutoCloseable {
       return;
     }
     try {
-      sink.send(batch.metrics, new ArrayList<>(batch.params.values()), new ArrayList<>(batch.tags.values()));
-      sentEntries += batch.size();
+      sendIsolating(batch.metrics, new ArrayList<>(batch.params.values()), new ArrayList<>(batch.tags.values()));
     } catch (RuntimeException e) {
       failure = e;
     } catch (Error e) {
       failure = new CairnException(ErrorCode.INTERNAL_ERROR, "the run's logger thread failed: " + e, e);
     }
+  }
+
+  /**
+   * Sends a batch; when the server refuses it as invalid (log-batch is all-or-nothing), sends each half
+   * again until the refused items stand alone, so every valid item is stored and each bad one is named in
+   * {@link #rejected()}. Other failures (server down after retries) propagate.
+   */
+  private void sendIsolating(List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    int size = metrics.size() + params.size() + tags.size();
+    if (size == 0) {
+      return;
+    }
+    try {
+      sink.send(metrics, params, tags);
+      sentEntries += size;
+      return;
+    } catch (CairnException e) {
+      if (e.code().httpStatus() != 400) {
+        throw e;
+      }
+      if (size == 1) {
+        Object item = !metrics.isEmpty() ? metrics.get(0) : !params.isEmpty() ? params.get(0) : tags.get(0);
+        rejected.add(item + ": " + e.getMessage());
+        return;
+      }
+    }
+    List<Object> all = new ArrayList<>(size);
+    all.addAll(metrics);
+    all.addAll(params);
+    all.addAll(tags);
+    int half = size / 2;
+    sendPart(all.subList(0, half));
+    sendPart(all.subList(half, size));
+  }
+
+  private void sendPart(List<Object> items) {
+    List<Metric> m = new ArrayList<>();
+    List<Param> p = new ArrayList<>();
+    List<Tag> t = new ArrayList<>();
+    for (Object o : items) {
+      if (o instanceof Metric metric) {
+        m.add(metric);
+      } else if (o instanceof Param param) {
+        p.add(param);
+      } else {
+        t.add((Tag) o);
+      }
+    }
+    sendIsolating(m, p, t);
+  }
+
+  /** Items the server refused, each with its reason, in the order they were found. */
+  List<String> rejected() {
+    return List.copyOf(rejected);
   }
 
   /** One log-batch request within MLflow's limits: 1000 metrics, 100 params, 100 tags, 1000 in all. */

@@ -32,6 +32,10 @@ class BatchingLoggerTest {
     List<Metric> metrics() {
       return batches.stream().flatMap(b -> b.metrics().stream()).toList();
     }
+
+    List<Param> params() {
+      return batches.stream().flatMap(b -> b.params().stream()).toList();
+    }
   }
 
   @Test
@@ -119,16 +123,39 @@ class BatchingLoggerTest {
   }
 
   @Test
-  void sendFailureSurfacesOnCloseAndOnTheNextLogCall() {
+  void aFailureOtherThanABadItemSurfacesOnCloseAndOnTheNextLogCall() {
     BatchingLogger logger = new BatchingLogger("test-logger", 100, (m, p, t) -> {
-      throw new CairnException(ErrorCode.INVALID_PARAMETER_VALUE, "metric key 'a@b' has '@'");
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "metadata store write failed: disk full");
     });
-    logger.logMetric(new Metric("a@b", 1, 0, 0));
-    assertThatThrownBy(logger::flush).isInstanceOf(CairnException.class).hasMessageContaining("a@b");
-    assertThatThrownBy(() -> logger.logMetric(new Metric("ok", 1, 0, 0))).hasMessageContaining("a@b");
+    logger.logMetric(new Metric("a", 1, 0, 0));
+    assertThatThrownBy(logger::flush).isInstanceOf(CairnException.class).hasMessageContaining("disk full");
+    assertThatThrownBy(() -> logger.logMetric(new Metric("ok", 1, 0, 0))).hasMessageContaining("disk full");
     assertThatThrownBy(logger::close)
         .isInstanceOf(CairnException.class)
-        .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE));
+        .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
+  }
+
+  @Test
+  void aBatchRefusedAsInvalidIsSplitUntilTheBadItemsStandAloneAndTheRestIsStored() {
+    Recorder stored = new Recorder();
+    BatchingLogger logger = new BatchingLogger("test-logger", 1000, (m, p, t) -> {
+      boolean bad = m.stream().anyMatch(x -> x.key().contains("@")) || p.stream().anyMatch(x -> x.key().equals("dup"));
+      if (bad) {
+        throw new CairnException(ErrorCode.INVALID_PARAMETER_VALUE, "refused");
+      }
+      stored.send(m, p, t);
+    });
+    for (int i = 0; i < 300; i++) {
+      logger.logMetric(new Metric(i == 17 || i == 250 ? "a@b" : "m", i, 0, i));
+    }
+    logger.logParam(new Param("dup", "1"));
+    logger.logParam(new Param("lr", "0.1"));
+    logger.flush();
+    logger.close(); // no exception: nothing but the bad items was lost
+    assertThat(stored.metrics()).hasSize(298).noneMatch(x -> x.key().contains("@"));
+    assertThat(stored.params()).extracting(Param::key).containsExactly("lr");
+    assertThat(logger.rejected()).hasSize(3).allMatch(r -> r.contains("refused"));
+    assertThat(logger.rejected()).filteredOn(r -> r.contains("a@b")).hasSize(2);
   }
 
   @Test

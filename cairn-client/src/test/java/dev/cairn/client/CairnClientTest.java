@@ -1,5 +1,6 @@
 package dev.cairn.client;
 
+import dev.cairn.tracking.Param;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,6 +46,46 @@ class CairnClientTest {
   @AfterAll
   static void stopServer() {
     server.close();
+  }
+
+  @Test
+  void aChangedParamThrowsAtTheCallAndTheFiftyPointsAfterItAreStored() {
+    String runId = client.run(experimentId, "changed-param", run -> {
+      run.logParam("lr", "0.1");
+      assertThatThrownBy(() -> run.logParam("lr", "0.2"))
+          .isInstanceOf(dev.cairn.core.CairnException.class).hasMessageContaining("'lr'").hasMessageContaining("0.1");
+      assertThatThrownBy(() -> run.logMetric("bad key!", 1.0))
+          .isInstanceOf(dev.cairn.core.CairnException.class).hasMessageContaining("bad key!");
+      for (int step = 0; step < 50; step++) {
+        run.logMetric("loss", 1.0 / (step + 1), step);
+      }
+    });
+    assertThat(client.getRun(runId).info().status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(client.getMetricHistory(runId, "loss")).hasSize(50);
+    assertThat(client.getRun(runId).params()).extracting(Param::value).containsExactly("0.1");
+  }
+
+  @Test
+  void anItemTheServerRefusesIsIsolatedAndEveryOtherItemOfItsBatchIsStored() {
+    try (ActiveRun run = client.startRun(experimentId, "server-refuses")) {
+      // another writer set the param first: only the server can know, so the batch is split around it
+      client.logBatch(run.runId(), List.of(), List.of(new Param("seed", "7")), List.of());
+      for (int step = 0; step < 25; step++) {
+        run.logMetric("acc", step / 50.0, step);
+      }
+      run.logParam("seed", "8");
+      for (int step = 25; step < 50; step++) {
+        run.logMetric("acc", step / 50.0, step);
+      }
+      run.setTag("team", "ml");
+      run.flush();
+      assertThat(run.rejected()).singleElement().asString().contains("seed").contains("8");
+      String runId = run.runId();
+      run.close();
+      assertThat(client.getRun(runId).info().status()).isEqualTo(RunStatus.FINISHED);
+      assertThat(client.getMetricHistory(runId, "acc")).hasSize(50);
+      assertThat(client.getRun(runId).tags()).anySatisfy(t -> assertThat(t.key()).isEqualTo("team"));
+    }
   }
 
   @Test
@@ -156,19 +197,6 @@ class CairnClientTest {
     assertThat(client.getMetricHistory(runId, "nan").get(0).value()).isNaN();
     // MLflow stores +inf as the largest double; either spelling is a faithful round trip
     assertThat(client.getMetricHistory(runId, "inf").get(0).value()).isGreaterThanOrEqualTo(Double.MAX_VALUE);
-  }
-
-  @Test
-  void sendErrorFailsTheRunAndSurfacesOnClose() {
-    ActiveRun run = client.startRun(experimentId, "conflict", RunOptions.defaults().withAutoTags(false));
-    run.logParam("seed", "1");
-    run.flush();
-    run.logParam("seed", "2"); // params are immutable: the server rejects the batch
-
-    assertThatThrownBy(run::close).isInstanceOf(CairnException.class)
-        .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.INVALID_PARAMETER_VALUE))
-        .hasMessageContaining("seed");
-    assertThat(client.getRun(run.runId()).info().status()).isEqualTo(RunStatus.FAILED);
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Health;
 import dev.cairn.core.Ids;
 import dev.cairn.store.Dialect;
+import dev.cairn.tracking.TrackingValidation;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.search.SearchSql;
 import dev.cairn.store.search.SqlQuery;

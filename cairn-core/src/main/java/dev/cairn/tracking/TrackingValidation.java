@@ -1,10 +1,6 @@
-package dev.cairn.store.sql;
+package dev.cairn.tracking;
 
 import dev.cairn.core.CairnException;
-import dev.cairn.tracking.DatasetInput;
-import dev.cairn.tracking.Metric;
-import dev.cairn.tracking.Param;
-import dev.cairn.tracking.Tag;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.cairn.store.sql;
+package dev.cairn.tracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
