@@ -68,7 +68,10 @@ class ProfileProperties {
       assertThat(m.std()).isCloseTo(w.std(), within(1e-6 * Math.max(1, w.std())));
     }
     assertThat(Sketches.frequencies(merged.requireColumn("c"))).isEqualTo(Sketches.frequencies(whole.requireColumn("c")));
-    assertThat(m.distinct()).isEqualTo(w.distinct());
+    // Distinct counts are HLL estimates (lgK 12, relative standard error ~1.6%): a merged sketch may differ
+    // from the whole file's by a little (seen: 398 vs 397 once this property began to run). Issue 6, item 6
+    // asks for exact counts below a bound; until then, hold the merge to three standard errors.
+    assertThat((double) m.distinct()).isCloseTo(w.distinct(), within(Math.max(1.0, 0.048 * w.distinct())));
   }
 
   @Property(tries = 15)
