@@ -143,20 +143,28 @@ public final class CairnServer implements AutoCloseable {
     requireLoopback(config.host());
     // One process owns a SQLite data folder: a second server is refused here, before it opens anything.
     DataFolderLock lock = DataFolderLock.folderOf(config.backendStoreUri()).map(DataFolderLock::acquire).orElse(null);
-    ArtifactStore artifacts;
-    MetadataStore metadata;
     try {
-      artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
-      try {
-        metadata = MetadataStores.open(config.backendStoreUri(), ArtifactLocations.PROXY_ROOT);
-      } catch (RuntimeException e) {
-        artifacts.close();
-        throw e;
+      CairnServer server = startLocked(config, modules);
+      if (lock != null) {
+        lock.publish(server.url());
+        server.folderLock = lock;
       }
+      return server;
     } catch (RuntimeException e) {
       if (lock != null) {
         lock.close();
       }
+      throw e;
+    }
+  }
+
+  private static CairnServer startLocked(ServerConfig config, List<RouteModule> modules) {
+    ArtifactStore artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
+    MetadataStore metadata;
+    try {
+      metadata = MetadataStores.open(config.backendStoreUri(), ArtifactLocations.PROXY_ROOT);
+    } catch (RuntimeException e) {
+      artifacts.close();
       throw e;
     }
     DatasetVersionStore datasets;
@@ -165,9 +173,6 @@ public final class CairnServer implements AutoCloseable {
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
-      if (lock != null) {
-        lock.close();
-      }
       throw e;
     }
     DatasetVersioning versioning =
@@ -179,16 +184,9 @@ public final class CairnServer implements AutoCloseable {
       server = start(config, metadata, artifacts, all);
     } catch (RuntimeException e) {
       datasets.close();
-      if (lock != null) {
-        lock.close();
-      }
       throw e;
     }
     server.owned.add(datasets);
-    if (lock != null) {
-      lock.publish(server.url());
-      server.folderLock = lock;
-    }
     return server;
   }
 

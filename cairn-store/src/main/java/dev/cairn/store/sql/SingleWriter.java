@@ -134,7 +134,7 @@ final class SingleWriter implements Writer {
         applyGroup(batch, results);
       }
       if (stop) {
-        drainAfterStop();
+        failOrphans();
         return;
       }
     }
@@ -184,10 +184,6 @@ final class SingleWriter implements Writer {
   private record Ok(Object value) {}
 
   private record Failed(Throwable error) {}
-
-  private void drainAfterStop() {
-    failOrphans();
-  }
 
   @Override
   public void close() {
