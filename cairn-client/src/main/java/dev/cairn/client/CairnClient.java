@@ -118,6 +118,11 @@ public final class CairnClient {
     return DEFAULT_TRACKING_URI;
   }
 
+  /** Dataset versions on this server: add, get (hash-checked), link to a run. */
+  public DatasetsClient datasets() {
+    return new DatasetsClient(http);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String trackingUri() {
     return http.baseUrl();

@@ -42,7 +42,7 @@ final class DataAddCommand extends DataSubcommand {
       ProgressBars progress = new ProgressBars(!noProgress);
       AddResult r;
       try {
-        r = s.versioning.add(path, name, message, author, tagMap, progress);
+        r = s.add(path, name, message, author, tagMap, progress);
       } finally {
         progress.done();
       }
