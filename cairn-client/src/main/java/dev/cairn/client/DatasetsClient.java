@@ -58,9 +58,18 @@ public final class DatasetsClient {
   /** A local file of a version being added: '/'-separated path relative to the added folder, size, hash. */
   private record LocalFile(Path file, String path, long size, String sha256) {}
 
-  /** What {@link #addVersion} did: the version, whether it is new, and the files and blobs it moved. */
-  public record Added(DatasetVersionInfo version, boolean isNew, int filesHashed, long bytesHashed,
-      int blobsUploaded, long bytesUploaded) {}
+  /**
+   * Computes a local file's SHA-256 for {@link #addVersion}; a caller may answer from its own cache of
+   * unchanged files (the CLI uses its stat cache). The default reads the whole file.
+   */
+  @FunctionalInterface
+  public interface FileHasher {
+    String sha256(Path file) throws IOException;
+  }
+
+  /** What {@link #addVersion} did: the version, whether it is new, the files it listed and the blobs it sent. */
+  public record Added(DatasetVersionInfo version, boolean isNew, int files, long bytes, int blobsUploaded,
+      long bytesUploaded) {}
 
   /** As {@link #add(String, Path, String, Map)} with no message and no tags. */
   public DatasetVersionInfo add(String name, Path fileOrDirectory) {
@@ -84,7 +93,14 @@ public final class DatasetsClient {
    */
   public Added addVersion(String name, Path fileOrDirectory, String message, String author,
       Map<String, String> tags) {
-    List<LocalFile> files = walk(fileOrDirectory);
+    byte[] buffer = new byte[BUFFER_SIZE];
+    return addVersion(name, fileOrDirectory, message, author, tags, file -> sha256(file, buffer));
+  }
+
+  /** As {@link #addVersion(String, Path, String, String, Map)}, hashing files with {@code hasher}. */
+  public Added addVersion(String name, Path fileOrDirectory, String message, String author,
+      Map<String, String> tags, FileHasher hasher) {
+    List<LocalFile> files = walk(fileOrDirectory, hasher);
     if (files.isEmpty()) {
       throw CairnException.invalid("path '" + fileOrDirectory + "' has no files to add");
     }
@@ -145,7 +161,7 @@ public final class DatasetsClient {
     }
   }
 
-  private static List<LocalFile> walk(Path fileOrDirectory) {
+  private static List<LocalFile> walk(Path fileOrDirectory, FileHasher hasher) {
     Path root = fileOrDirectory.toAbsolutePath().normalize();
     if (!Files.exists(root)) {
       throw CairnException.notFound("path '" + fileOrDirectory + "' does not exist");
@@ -176,10 +192,9 @@ public final class DatasetsClient {
         });
       }
       List<LocalFile> files = new ArrayList<>(found.size());
-      byte[] buffer = new byte[BUFFER_SIZE];
       for (Map.Entry<String, Path> e : found.entrySet()) {
         long size = Files.size(e.getValue());
-        files.add(new LocalFile(e.getValue(), e.getKey(), size, sha256(e.getValue(), buffer)));
+        files.add(new LocalFile(e.getValue(), e.getKey(), size, hasher.sha256(e.getValue())));
       }
       return files;
     } catch (IOException e) {

@@ -49,6 +49,7 @@ final class StoreOptions {
     final DatasetVersioning versioning;
     /** The server that owns the data folder, or null when this process opened the database itself. */
     final DatasetsClient server;
+    private final StatCache hashes;
 
     Opened(TableProfiler profiler, DataFolderLock.Holder owner) {
       this.server = owner == null ? null : CairnClient.connect(owner.url()).datasets();
@@ -64,23 +65,43 @@ final class StoreOptions {
         throw e;
       }
       this.artifacts = opened;
-      this.versioning = new DatasetVersioning(store, artifacts, StatCache.open(statCache), profiler);
+      this.hashes = StatCache.open(statCache);
+      this.versioning = new DatasetVersioning(store, artifacts, hashes, profiler);
     }
 
     /**
      * Adds {@code path} as the next version of {@code name}: here, or through the server that owns the data
-     * folder (which hashes, uploads the missing blobs and records the version there; no progress bar then).
+     * folder (files hashed here, with the stat cache; the blobs the server lacks uploaded; the version recorded
+     * and profiled there).
      */
     AddResult add(Path path, String name, String message, String author, Map<String, String> tags,
         AddProgress progress) {
       if (server == null) {
         return versioning.add(path, name, message, author, tags, progress);
       }
-      DatasetsClient.Added a = server.addVersion(name, path, message, author, tags);
+      int[] filesHashed = {0};
+      long[] bytesHashed = {0};
+      byte[] buffer = new byte[1 << 20];
+      DatasetsClient.Added a;
+      try {
+        a = server.addVersion(name, path, message, author, tags, file -> {
+          StatCache.FileStamp stamp = StatCache.stamp(file);
+          String sha = hashes.lookup(file, stamp);
+          if (sha == null) {
+            sha = DatasetVersioning.sha256(file, buffer, AddProgress.NONE);
+            hashes.remember(file, stamp, sha);
+            filesHashed[0]++;
+            bytesHashed[0] += stamp.size();
+          }
+          return sha;
+        });
+      } finally {
+        hashes.flush();
+      }
       DatasetVersionInfo v = a.version();
       return new AddResult(new DatasetVersion("", v.name(), v.version(), null, v.author(), v.message(),
           v.createdTime(), v.totalSize(), v.rowCount(), v.fileCount(), v.contentSha256(), "", v.tags(), null, null),
-          a.isNew(), a.filesHashed(), a.bytesHashed(), a.blobsUploaded(), a.bytesUploaded());
+          a.isNew(), filesHashed[0], bytesHashed[0], a.blobsUploaded(), a.bytesUploaded());
     }
 
     @Override

@@ -140,6 +140,8 @@ class DataThroughServerTest {
       load.shutdown();
     }
 
+    assertThat(run("add", data.toString(), "--name", "churn", "--no-progress")).as(err).isZero();
+    assertThat(out).startsWith("churn@" + adds + " unchanged").contains("hashed 0 files").contains("uploaded 0 blobs");
     assertThat(failures).isEmpty();
     assertThat(batches.get()).isPositive();
     assertThat(err).doesNotContainIgnoringCase("busy").doesNotContainIgnoringCase("locked");
