@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
-import dev.cairn.server.CairnServer;
 import dev.cairn.tracking.LifecycleStage;
 import dev.cairn.tracking.Metric;
 import dev.cairn.tracking.Run;
@@ -28,29 +27,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a user of MLflow's client reaches for first, each against a real server. */
-class CairnClientMlflowParityTest {
-  @TempDir static Path serverDir;
-  static CairnServer server;
-  static CairnClient client;
-  static String experimentId;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(serverDir);
-    client = CairnClient.connect(server.url());
-    experimentId = client.createExperiment("parity");
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+class CairnClientMlflowParityTest extends AgainstServer {
 
   private static ActiveRun start(String name) {
     return client.startRun(experimentId, name, RunOptions.defaults().withAutoTags(false));
