@@ -372,9 +372,9 @@ final class BatchingLogger implements AutoCloseable {
   /**
    * Sends one batch, waiting out an outage: connection failures, timeouts, 429 and 503 are retried with
    * backoff until the batch goes through or close() gives up on it (then it is dropped and counted; false).
-   * A batch whose request failed after it was sent is retried too: the server ignores an exact duplicate
-   * metric point, a param logged again with the same value, and a tag set again, so a retry stores nothing
-   * twice. Other errors propagate.
+   * A batch whose request failed after it was sent is retried too: a param logged again with the same value
+   * and a tag set again change nothing, and a server that ignores an exact duplicate metric point (MLflow's
+   * primary key) stores nothing twice. Other errors propagate.
    */
   private boolean deliver(List<Metric> metrics, List<Param> params, List<Tag> tags) {
     long backoff = firstBackoffMillis;
