@@ -161,8 +161,8 @@ final class BatchingLogger implements AutoCloseable {
    */
   void flush() {
     if (!awaitMarker(new Marker(false), maxWaitMillis)) {
-      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the tracking server has been unreachable for "
-          + maxWaitMillis / 1000 + " s; " + queued() + " entries stay queued and are sent when it is back");
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the tracking server has been unreachable for more"
+          + " than " + maxWaitMillis + " ms; " + queued() + " entries stay queued and are sent when it is back");
     }
     throwIfFailed();
   }

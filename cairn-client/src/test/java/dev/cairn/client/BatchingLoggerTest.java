@@ -291,6 +291,40 @@ class BatchingLoggerTest {
     assertThat(logger.isDegraded()).isFalse();
   }
 
+  @Property(tries = 40)
+  void throughAnyPatternOfOutagesEveryEntryIsSentOnceInOrderOrCountedAsDropped(
+      @ForAll @IntRange(min = 1, max = 200) int capacity, @ForAll @IntRange(max = 3000) int metrics,
+      @ForAll @IntRange(max = 150) int params, @ForAll @IntRange(max = 90) int failurePercent,
+      @ForAll long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    Recorder recorder = new Recorder();
+    BatchingLogger logger = new BatchingLogger("prop-logger", capacity, 3_600_000, 1, (m, p, t) -> {
+      if (random.nextInt(100) < failurePercent) {
+        throw new CairnException(random.nextBoolean() ? ErrorCode.TEMPORARILY_UNAVAILABLE : ErrorCode.TOO_MANY_REQUESTS,
+            "down");
+      }
+      recorder.send(m, p, t);
+    });
+    int p = 0;
+    for (int i = 0; i < metrics; i++) {
+      logger.logMetric(new Metric("m", i, 0, i));
+      if (p < params && i % 13 == 0) {
+        logger.logParam(new Param("p" + p++, "v"));
+      }
+    }
+    for (; p < params; p++) {
+      logger.logParam(new Param("p" + p, "v"));
+    }
+    logger.close();
+
+    List<Long> steps = recorder.metrics().stream().map(Metric::step).toList();
+    assertThat(steps).isSorted().doesNotHaveDuplicates();
+    assertThat(steps.size() + logger.dropped().metrics()).isEqualTo(metrics);
+    assertThat(recorder.params()).extracting(Param::key).doesNotHaveDuplicates();
+    assertThat(recorder.params().size() + logger.dropped().params()).isEqualTo(params);
+    assertThat(logger.dropped().tags()).isZero();
+  }
+
   @Property(tries = 30)
   void everyEntryArrivesOnceAndInOrder(
       @ForAll @IntRange(min = 1, max = 50) int capacity, @ForAll @IntRange(max = 3000) int metrics,
