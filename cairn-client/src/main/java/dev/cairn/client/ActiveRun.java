@@ -38,8 +38,11 @@ public final class ActiveRun implements AutoCloseable {
   static final int ERROR_TAG_MAX = 1000;
   /** Tag a run gets when entries were dropped during an outage, so the stored run says it is incomplete. */
   static final String DROPPED_TAG = "cairn.dropped";
-  /** Ending the run waits up to 0.5 + 1 + 2 + 4 s for a server that is restarting or shedding load. */
-  private static final Retry END_RETRY = new Retry(5, 500);
+  /**
+   * Ending the run (and tagging it) waits up to 0.5 + 1 + 2 + 4 s for a server that is restarting or
+   * shedding load; both calls set a value, so sending one twice does no harm.
+   */
+  private static final Retry END_RETRY = new Retry(5, 500, true);
   /** At JVM exit, an unreachable server is waited for this long at most. */
   private static final long EXIT_WAIT_MILLIS = 5_000;
   private static final System.Logger LOG = System.getLogger(ActiveRun.class.getName());
@@ -302,10 +305,10 @@ public final class ActiveRun implements AutoCloseable {
             "metrics=" + dropped.metrics() + " params=" + dropped.params() + " tags=" + dropped.tags()));
       }
       END_RETRY.run(() -> client.updateRun(info.runId(), status));
-    } catch (CairnException e) {
+    } catch (RuntimeException e) {
       if (error != null) {
         error.addSuppressed(e);
-      } else if (!BatchingLogger.isOutage(e)) {
+      } else if (!(e instanceof CairnException c && BatchingLogger.isOutage(c))) {
         error = e;
       } else {
         LOG.log(System.Logger.Level.WARNING, "run {0} could not be ended {1} and stays RUNNING on the server: {2}",
