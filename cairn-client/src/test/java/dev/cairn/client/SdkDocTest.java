@@ -64,6 +64,7 @@ class SdkDocTest extends AgainstServer {
         .containsEntry("lr=0.1", RunStatus.FINISHED)
         .containsEntry("with-artifacts", RunStatus.FINISHED);
     assertThat(Files.readAllBytes(cwd.resolve("downloads/model/model.bin"))).containsExactly(1, 2, 3);
+    assertThat(Files.readString(cwd.resolve("restored/plots/roc.csv"))).isEqualTo("fpr,tpr\n0,0\n1,1\n");
   }
 
   /** One class whose main method runs the doc's Java blocks in order; the doc's server URL becomes the test's. */
