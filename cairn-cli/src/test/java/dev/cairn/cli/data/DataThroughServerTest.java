@@ -53,7 +53,9 @@ class DataThroughServerTest {
 
   @AfterEach
   void stop() {
-    server.close();
+    if (server != null) {
+      server.close();
+    }
   }
 
   /** Runs a data command on the server's database, with blobs pointed at a folder only the CLI would use. */
@@ -152,6 +154,50 @@ class DataThroughServerTest {
     // the blobs went to the server's artifact store, none to the CLI's own
     assertThat(filesUnder(tmp.resolve("server-artifacts/datasets/blobs"))).isGreaterThan(adds);
     assertThat(filesUnder(tmp.resolve("cli-artifacts"))).isZero();
+  }
+
+  @Test
+  void addsGoThroughAServerInAnotherProcess() throws Exception {
+    server.close(); // this test's server runs in a child JVM: the lock is then held by another process
+    server = null;
+    Path folder = tmp.resolve("db");
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.cairn.cli.Main", "server", "--port", Integer.toString(port),
+        "--backend-store-uri", "sqlite:" + folder.resolve("cairn.db"),
+        "--artifacts-uri", "file:" + tmp.resolve("server-artifacts"))
+        .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      java.util.Optional<dev.cairn.store.DataFolderLock.Holder> holder = java.util.Optional.empty();
+      while (holder.map(h -> h.url() == null).orElse(true)) {
+        assertThat(System.nanoTime()).as("child server up; its log: %s", Files.exists(tmp.resolve("child.log"))
+            ? Files.readString(tmp.resolve("child.log")) : "").isLessThan(deadline);
+        assertThat(child.isAlive()).as(Files.readString(tmp.resolve("child.log"))).isTrue();
+        Thread.sleep(50);
+        holder = dev.cairn.store.DataFolderLock.holder(folder);
+      }
+      assertThat(holder.get().pid()).isEqualTo(child.pid());
+      Path data = Files.createDirectories(tmp.resolve("data"));
+      for (int i = 1; i <= 3; i++) {
+        Files.writeString(data.resolve("train.csv"), "id,label\n" + i + ",0\n");
+        assertThat(run("add", data.toString(), "--name", "churn", "--no-progress")).as(out + err).isZero();
+      }
+      HttpResponse<String> latest = http.send(HttpRequest.newBuilder(URI.create(holder.get().url()
+          + "/api/cairn/v1/datasets/churn/versions/latest")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(Json.MAPPER.readTree(latest.body()).path("version").path("version").asInt()).isEqualTo(3);
+      assertThat(filesUnder(tmp.resolve("cli-artifacts"))).isZero();
+      assertThat(run("log", "churn")).as(err).isZero();
+      assertThat(out.lines().count()).isEqualTo(4);
+    } finally {
+      child.destroy();
+      if (!child.waitFor(30, TimeUnit.SECONDS)) {
+        child.destroyForcibly();
+      }
+    }
   }
 
   @Test
