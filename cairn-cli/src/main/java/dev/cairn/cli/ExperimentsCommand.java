@@ -1,11 +1,13 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.client.CairnClient;
+import dev.cairn.server.mlflow.MlflowJson;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.ViewType;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +23,8 @@ final class ExperimentsCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: create, list");
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: "
+        + String.join(", ", spec.subcommands().keySet()));
   }
 
   @Command(name = "create", description = "Create an experiment and print its id.")
@@ -35,7 +38,7 @@ final class ExperimentsCommand implements Runnable {
         description = "Where the experiment's artifacts go (default: the server's artifact store).")
     String artifactLocation;
 
-    @Option(names = "--json", description = "Print JSON instead of the bare id.")
+    @Option(names = "--json", description = "Print the REST API's experiments/create answer instead of the bare id.")
     boolean json;
 
     @Override
@@ -43,7 +46,7 @@ final class ExperimentsCommand implements Runnable {
       CairnClient client = Main.root(spec).client();
       String id = client.createExperiment(name, artifactLocation, List.of());
       if (json) {
-        Output.json(spec.commandLine().getOut(), Map.of("experimentId", id, "name", name));
+        Output.json(spec.commandLine().getOut(), Output.object().put("experiment_id", id));
       } else {
         spec.commandLine().getOut().println(id);
         spec.commandLine().getOut().flush();
@@ -66,7 +69,7 @@ final class ExperimentsCommand implements Runnable {
         description = "Page size (default: ${DEFAULT-VALUE}).")
     int maxResults;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
+    @Option(names = "--json", description = "Print the REST API's experiments/search answer instead of a table.")
     boolean json;
 
     @Override
@@ -75,7 +78,13 @@ final class ExperimentsCommand implements Runnable {
       Page<Experiment> page = client.searchExperiments(filter, List.of(), maxResults, null,
           all ? ViewType.ALL : ViewType.ACTIVE_ONLY);
       if (json) {
-        Output.json(spec.commandLine().getOut(), page);
+        ObjectNode body = Output.object();
+        ArrayNode list = body.putArray("experiments");
+        page.items().forEach(e -> list.add(MlflowJson.experiment(e)));
+        if (page.hasNext()) {
+          body.put("next_page_token", page.nextPageToken());
+        }
+        Output.json(spec.commandLine().getOut(), body);
         return 0;
       }
       Table table = new Table("ID", "NAME", "STAGE", "CREATED", "ARTIFACT_LOCATION");

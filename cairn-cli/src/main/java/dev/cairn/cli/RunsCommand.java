@@ -1,11 +1,15 @@
 package dev.cairn.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.client.CairnClient;
+import dev.cairn.server.mlflow.MlflowJson;
 import dev.cairn.tracking.Metric;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
 import dev.cairn.tracking.Run;
 import dev.cairn.tracking.RunInfo;
+import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
 import java.io.PrintWriter;
 import java.util.List;
@@ -18,15 +22,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn runs}: list, show and search runs. */
-@Command(name = "runs", description = "List, show and search runs.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Search.class})
+/** {@code cairn runs}: list, show, search, end, delete and restore runs, and a metric's history. */
+@Command(name = "runs", description = "List, show, search, end, delete and restore runs; a metric's history.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Search.class,
+        RunsCommand.History.class, RunsCommand.End.class, RunsCommand.Delete.class, RunsCommand.Restore.class})
 final class RunsCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a subcommand is required: list, get, search");
+    throw new ParameterException(spec.commandLine(), "a subcommand is required: "
+        + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** Options shared by list and search. */
@@ -40,13 +46,19 @@ final class RunsCommand implements Runnable {
     @Option(names = "--page-token", paramLabel = "TOKEN", description = "Continue from a previous page.")
     String pageToken;
 
-    @Option(names = "--json", description = "Print JSON instead of a table.")
+    @Option(names = "--json", description = "Print the REST API's runs/search answer instead of a table.")
     boolean json;
 
     Integer print(Page<Run> page) {
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        Output.json(out, page);
+        ObjectNode body = Output.object();
+        ArrayNode runs = body.putArray("runs");
+        page.items().forEach(r -> runs.add(MlflowJson.run(r)));
+        if (page.hasNext()) {
+          body.put("next_page_token", page.nextPageToken());
+        }
+        Output.json(out, body);
         return 0;
       }
       Table table = new Table("RUN_ID", "NAME", "STATUS", "STARTED", "METRICS");
@@ -111,7 +123,7 @@ final class RunsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
     String runId;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
+    @Option(names = "--json", description = "Print the REST API's runs/get answer instead of text.")
     boolean json;
 
     @Override
@@ -119,7 +131,9 @@ final class RunsCommand implements Runnable {
       Run run = Main.root(spec).client().getRun(runId);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        Output.json(out, run);
+        ObjectNode body = Output.object();
+        body.set("run", MlflowJson.run(run));
+        Output.json(out, body);
         return 0;
       }
       RunInfo i = run.info();
@@ -160,6 +174,102 @@ final class RunsCommand implements Runnable {
       }
       out.flush();
       return 0;
+    }
+  }
+
+  @Command(name = "history", description = "Every point of one metric of a run, by step then time.")
+  static final class History implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
+    String runId;
+
+    @Parameters(index = "1", paramLabel = "METRIC", description = "The metric's key.")
+    String metricKey;
+
+    @Option(names = "--json", description = "Print the REST API's metrics/get-history answer instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      List<Metric> points = Main.root(spec).client().getMetricHistory(runId, metricKey);
+      PrintWriter out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode body = Output.object();
+        ArrayNode metrics = body.putArray("metrics");
+        points.forEach(m -> metrics.add(MlflowJson.metric(m)));
+        Output.json(out, body);
+        return 0;
+      }
+      Table table = new Table("STEP", "VALUE", "TIME");
+      points.forEach(m -> table.row(m.step(), number(m.value()), Output.time(m.timestamp())));
+      table.print(out);
+      return 0;
+    }
+  }
+
+  @Command(name = "end", description = "End a run: set its status and end time (a run left RUNNING by a crash).")
+  static final class End implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
+    String runId;
+
+    @Option(names = "--status", paramLabel = "STATUS", defaultValue = "FINISHED",
+        description = "FINISHED, FAILED or KILLED (default: ${DEFAULT-VALUE}).")
+    String status;
+
+    @Override
+    public Integer call() {
+      RunStatus terminal;
+      try {
+        terminal = RunStatus.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        terminal = null;
+      }
+      if (terminal == null || !terminal.isTerminal()) {
+        throw new ParameterException(spec.commandLine(),
+            "--status '" + status + "' is not an end status; use FINISHED, FAILED or KILLED");
+      }
+      Main.root(spec).client().updateRun(runId, terminal);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(runId + " " + terminal);
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** A change of a run's lifecycle stage that prints the run's id when done. */
+  abstract static class LifecycleChange implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
+    String runId;
+
+    abstract void apply(CairnClient client, String runId);
+
+    @Override
+    public Integer call() {
+      apply(Main.root(spec).client(), runId);
+      spec.commandLine().getOut().println(runId);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "delete", description = "Delete a run (it can be restored); prints its id.")
+  static final class Delete extends LifecycleChange {
+    @Override
+    void apply(CairnClient client, String runId) {
+      client.deleteRun(runId);
+    }
+  }
+
+  @Command(name = "restore", description = "Restore a deleted run; prints its id.")
+  static final class Restore extends LifecycleChange {
+    @Override
+    void apply(CairnClient client, String runId) {
+      client.restoreRun(runId);
     }
   }
 

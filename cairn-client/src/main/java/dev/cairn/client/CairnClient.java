@@ -294,6 +294,16 @@ public final class CairnClient {
     return points;
   }
 
+  /** Soft-deletes a run (lifecycle stage "deleted"); {@link #restoreRun} undoes it. */
+  public void deleteRun(String runId) {
+    http.post(API + "runs/delete", Wire.object().put("run_id", runId));
+  }
+
+  /** Restores a soft-deleted run. */
+  public void restoreRun(String runId) {
+    http.post(API + "runs/restore", Wire.object().put("run_id", runId));
+  }
+
   /** Sets a run's status and end time (now, for a terminal status). */
   public RunInfo updateRun(String runId, RunStatus status) {
     ObjectNode body = Wire.object().put("run_id", runId).put("run_uuid", runId).put("status", status.name());
@@ -415,7 +425,8 @@ public final class CairnClient {
         throw Http.errorFrom(response);
       }
       long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      Path temp = Files.createTempFile(destDir, "." + name, ".part");
+      // not createTempFile: it makes the file owner-only, and the rename would keep that instead of the umask's
+      Path temp = Files.createFile(destDir.resolve("." + name + "." + java.util.UUID.randomUUID() + ".part"));
       try (InputStream in = new CountingInputStream(response.body(), total, progress);
           OutputStream out = Files.newOutputStream(temp)) {
         in.transferTo(out);
