@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,6 +25,8 @@ import picocli.CommandLine.Spec;
 final class ArtifactsCommand implements Runnable {
   /** Files at least this large get a progress bar on stderr. */
   static final long PROGRESS_THRESHOLD_BYTES = 8L * 1024 * 1024;
+
+  @Mixin TrackingServer trackingServer;
 
   @Spec CommandSpec spec;
 
@@ -58,7 +61,7 @@ final class ArtifactsCommand implements Runnable {
       }
       String base = artifactPath == null ? "" : artifactPath.replaceAll("^/+|/+$", "");
       List<Path> files = Files.isDirectory(local) ? filesUnder(local) : List.of(local);
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       PrintWriter out = spec.commandLine().getOut();
       for (Path file : files) {
         Path relativeDir = Files.isDirectory(local) ? local.relativize(file).getParent() : null;
@@ -106,7 +109,7 @@ final class ArtifactsCommand implements Runnable {
       if (Files.exists(dest) && !Files.isDirectory(dest)) {
         throw new ParameterException(spec.commandLine(), "--dest '" + dest + "' exists and is not a directory");
       }
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       Path written;
       try (Bar bar = Bar.lazy("download " + path, noProgress)) {
         written = client.downloadArtifact(runId, path, dest, bar);
@@ -133,7 +136,7 @@ final class ArtifactsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<ArtifactFile> files = Main.root(spec).client().listArtifacts(runId, path);
+      List<ArtifactFile> files = Main.client(spec).listArtifacts(runId, path);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Output.json(out, files);

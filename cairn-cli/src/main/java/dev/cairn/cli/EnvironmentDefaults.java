@@ -12,20 +12,19 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Reads every option's default from the environment: {@code CAIRN_<COMMAND>_<SUBCOMMAND>_<FLAG>} (for
- * {@code cairn runs list --max-results}: {@code CAIRN_RUNS_LIST_MAX_RESULTS}), then for the store and server
- * locations one shared name ({@code CAIRN_TRACKING_URI}, {@code CAIRN_BACKEND_STORE_URI},
- * {@code CAIRN_ARTIFACTS_URI}), then MLflow's name where MLflow has one. A flag on the command line wins.
+ * {@code cairn runs list --max-results}: {@code CAIRN_RUNS_LIST_MAX_RESULTS}), then for the stores one shared
+ * name ({@code CAIRN_BACKEND_STORE_URI}, {@code CAIRN_ARTIFACTS_URI}), then MLflow's name where MLflow has
+ * one. --tracking-uri reads only {@code CAIRN_TRACKING_URI} and {@code MLFLOW_TRACKING_URI}. A flag on the
+ * command line wins.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
   /** Options that mean the same everywhere, by their long name: one variable serves every command. */
   private static final Map<String, String> SHARED = Map.of(
-      "--tracking-uri", "CAIRN_TRACKING_URI",
       "--backend-store-uri", "CAIRN_BACKEND_STORE_URI",
       "--artifacts-uri", "CAIRN_ARTIFACTS_URI");
 
   /** MLflow's variables, by command path and long option name (mlflow/cli.py, mlflow/utils/cli_args.py). */
   private static final Map<String, String> MLFLOW = Map.of(
-      " --tracking-uri", "MLFLOW_TRACKING_URI",
       "server --backend-store-uri", "MLFLOW_BACKEND_STORE_URI",
       "server --artifacts-uri", "MLFLOW_ARTIFACTS_DESTINATION",
       "server --host", "MLFLOW_HOST",
@@ -59,12 +58,13 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
       return List.of();
     }
     String flag = option.longestName();
-    String path = option.inherited() || option.command() == null ? "" : commandPath(option.command());
-    List<String> names = new ArrayList<>();
-    String shared = SHARED.get(flag);
-    if (shared == null || !path.isEmpty()) {
-      names.add(variable(path, flag));
+    if (flag.equals("--tracking-uri")) { // one server for every command that has the option
+      return List.of("CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI");
     }
+    String path = option.command() == null ? "" : commandPath(option.command());
+    List<String> names = new ArrayList<>();
+    names.add(variable(path, flag));
+    String shared = SHARED.get(flag);
     if (shared != null) {
       names.add(shared);
     }
@@ -92,12 +92,13 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
    * Done just before help is drawn, so commands that only run pay nothing for it.
    */
   static void describe(CommandSpec command) {
-    CommandSpec root = command.root();
-    for (OptionSpec option : List.copyOf(root.options())) {
-      if (option.scopeType() == ScopeType.INHERIT && !isDescribed(option)) {
-        // re-adding an inherited option copies it into every subcommand again, so their old copies go first
-        removeInheritedCopies(root, option.longestName());
-        replace(root, option);
+    for (CommandSpec owner = command; owner != null; owner = owner.parent()) {
+      for (OptionSpec option : List.copyOf(owner.options())) {
+        if (option.scopeType() == ScopeType.INHERIT && !option.inherited() && !isDescribed(option)) {
+          // re-adding an inherited option copies it into every subcommand again, so their old copies go first
+          removeInheritedCopies(owner, option.longestName());
+          replace(owner, option);
+        }
       }
     }
     for (OptionSpec option : List.copyOf(command.options())) {

@@ -10,6 +10,7 @@ import dev.cairn.tracking.ViewType;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiments", description = "Create and list experiments.",
     subcommands = {ExperimentsCommand.Create.class, ExperimentsCommand.ListExperiments.class})
 final class ExperimentsCommand implements Runnable {
+  @Mixin TrackingServer trackingServer;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -43,7 +46,7 @@ final class ExperimentsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       String id = client.createExperiment(name, artifactLocation, List.of());
       if (json) {
         Output.json(spec.commandLine().getOut(), Output.object().put("experiment_id", id));
@@ -74,7 +77,7 @@ final class ExperimentsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       Page<Experiment> page = client.searchExperiments(filter, List.of(), maxResults, null,
           all ? ViewType.ALL : ViewType.ACTIVE_ONLY);
       if (json) {

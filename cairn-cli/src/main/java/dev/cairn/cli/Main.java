@@ -19,7 +19,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -47,8 +46,8 @@ public final class Main implements Runnable {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--tracking-uri", scope = ScopeType.INHERIT, paramLabel = "URI",
-      description = "Tracking server URL (default: " + CairnClient.DEFAULT_TRACKING_URI + ").")
+  /** Before the command group, as in {@code cairn --tracking-uri URL runs list}; groups that talk to a server take it too. */
+  @Option(names = "--tracking-uri", paramLabel = "URI", description = TrackingServer.DESCRIPTION)
   String trackingUri;
 
   /**
@@ -138,18 +137,21 @@ public final class Main implements Runnable {
         + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** The client for the tracking URI chosen on the command line or by the environment. */
-  CairnClient client() {
-    try {
-      return CairnClient.connect(trackingUri);
-    } catch (CairnException e) { // a malformed URI is a bad argument, not a server failure
-      throw new ParameterException(spec.commandLine(), "--tracking-uri: " + e.getMessage());
+  /**
+   * The client for {@code command}'s tracking server: its own --tracking-uri (inherited from its group), else
+   * the one given before the group, else the environment's.
+   */
+  static CairnClient client(CommandSpec command) {
+    OptionSpec own = command.findOption("--tracking-uri");
+    String uri = own == null ? null : own.getValue();
+    if (uri == null || uri.isBlank()) {
+      uri = ((Main) command.root().userObject()).trackingUri;
     }
-  }
-
-  /** The root command of any command's spec, to read the global options. */
-  static Main root(CommandSpec spec) {
-    return (Main) spec.root().userObject();
+    try {
+      return CairnClient.connect(uri);
+    } catch (CairnException e) { // a malformed URI is a bad argument, not a server failure
+      throw new ParameterException(command.commandLine(), "--tracking-uri: " + e.getMessage());
+    }
   }
 
   static String oneLine(String message) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Spec;
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Search.class,
         RunsCommand.History.class, RunsCommand.End.class, RunsCommand.Delete.class, RunsCommand.Restore.class})
 final class RunsCommand implements Runnable {
+  @Mixin TrackingServer trackingServer;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -88,7 +91,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       return print(client.searchRuns(List.of(experimentId), null, List.of("attributes.start_time DESC"),
           maxResults, pageToken));
     }
@@ -110,7 +113,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       return print(client.searchRuns(experimentIds, filter, orderBy == null ? List.of() : orderBy, maxResults,
           pageToken));
     }
@@ -128,7 +131,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      Run run = Main.root(spec).client().getRun(runId);
+      Run run = Main.client(spec).getRun(runId);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode body = Output.object();
@@ -192,7 +195,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<Metric> points = Main.root(spec).client().getMetricHistory(runId, metricKey);
+      List<Metric> points = Main.client(spec).getMetricHistory(runId, metricKey);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         ObjectNode body = Output.object();
@@ -231,7 +234,7 @@ final class RunsCommand implements Runnable {
         throw new ParameterException(spec.commandLine(),
             "--status '" + status + "' is not an end status; use FINISHED, FAILED or KILLED");
       }
-      Main.root(spec).client().updateRun(runId, terminal);
+      Main.client(spec).updateRun(runId, terminal);
       PrintWriter out = spec.commandLine().getOut();
       out.println(runId + " " + terminal);
       out.flush();
@@ -250,7 +253,7 @@ final class RunsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      apply(Main.root(spec).client(), runId);
+      apply(Main.client(spec), runId);
       spec.commandLine().getOut().println(runId);
       spec.commandLine().getOut().flush();
       return 0;

@@ -68,6 +68,25 @@ class EnvironmentDefaultsTest {
   }
 
   @Test
+  void onlyCommandsThatTalkToATrackingServerTakeTrackingUri() {
+    CommandLine cl = Main.commandLine(Map.of());
+    assertThat(cl.getSubcommands().get("server").getCommandSpec().findOption("--tracking-uri")).isNull();
+    assertThat(cl.getSubcommands().get("data").getSubcommands().get("log").getCommandSpec()
+        .findOption("--tracking-uri")).isNull();
+    Result r = Cli.cairn("server", "--tracking-uri", server.url());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--tracking-uri").hasLineCount(1);
+    for (String[] args : new String[][] {
+        {"--tracking-uri", server.url(), "runs", "list", "--experiment-id", experimentId},
+        {"runs", "--tracking-uri", server.url(), "list", "--experiment-id", experimentId},
+        {"runs", "list", "--experiment-id", experimentId, "--tracking-uri", server.url()}}) {
+      Result listed = Cli.cairn(args);
+      assertThat(listed.exitCode()).as(String.join(" ", args) + ": " + listed.err()).isZero();
+      assertThat(listed.out()).contains("first");
+    }
+  }
+
+  @Test
   void booleanFlagsReadTrue() {
     Result r = cairnWith(Map.of("CAIRN_TRACKING_URI", server.url(), "CAIRN_EXPERIMENTS_LIST_JSON", "true"),
         "experiments", "list");
@@ -114,6 +133,8 @@ class EnvironmentDefaultsTest {
     assertThat(variables(cl, "server", "--port")).containsExactly("CAIRN_SERVER_PORT", "MLFLOW_PORT");
     assertThat(variables(cl, "", "--tracking-uri")).containsExactly("CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI");
     assertThat(variables(cl, "runs get", "--tracking-uri")).containsExactly("CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI");
+    assertThat(variables(cl, "experiments", "--tracking-uri"))
+        .containsExactly("CAIRN_TRACKING_URI", "MLFLOW_TRACKING_URI");
     assertThat(variables(cl, "data log", "--backend-store-uri"))
         .containsExactly("CAIRN_DATA_LOG_BACKEND_STORE_URI", "CAIRN_BACKEND_STORE_URI");
   }
