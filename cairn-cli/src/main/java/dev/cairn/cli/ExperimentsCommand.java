@@ -65,7 +65,7 @@ final class ExperimentsCommand implements Runnable {
     @Option(names = "--all", description = "Include deleted experiments.")
     boolean all;
 
-    @Option(names = "--filter", paramLabel = "EXPR", description = "MLflow filter, e.g. \"name LIKE 'churn%'\".")
+    @Option(names = "--filter", paramLabel = "EXPR", description = "MLflow filter, e.g. \"name LIKE 'churn%%'\".")
     String filter;
 
     @Option(names = "--max-results", paramLabel = "N", defaultValue = "1000",
