@@ -3,6 +3,7 @@ package dev.cairn.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.client.CairnClient;
+import dev.cairn.core.CairnException;
 import dev.cairn.server.mlflow.MlflowJson;
 import dev.cairn.tracking.Metric;
 import dev.cairn.tracking.Page;
@@ -11,8 +12,11 @@ import dev.cairn.tracking.Run;
 import dev.cairn.tracking.RunInfo;
 import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
+import dev.cairn.tracking.TrackingValidation;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -23,9 +27,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn runs}: list, show, search, end, delete and restore runs, and a metric's history. */
-@Command(name = "runs", description = "List, show, search, end, delete and restore runs; a metric's history.",
-    subcommands = {RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Search.class,
+/** {@code cairn runs}: create, list, show, search, end, delete and restore runs, and a metric's history. */
+@Command(name = "runs", description = "Create, list, show, search, end, delete and restore runs; a metric's history.",
+    subcommands = {RunsCommand.Create.class, RunsCommand.ListRuns.class, RunsCommand.Get.class, RunsCommand.Search.class,
         RunsCommand.History.class, RunsCommand.End.class, RunsCommand.Delete.class, RunsCommand.Restore.class})
 final class RunsCommand implements Runnable {
   @Mixin TrackingServer trackingServer;
@@ -81,6 +85,73 @@ final class RunsCommand implements Runnable {
     private static String metricSummary(List<Metric> metrics) {
       String s = metrics.stream().limit(4).map(m -> m.key() + "=" + number(m.value())).collect(Collectors.joining(" "));
       return metrics.size() > 4 ? s + " ..." : s;
+    }
+  }
+
+  @Command(name = "create", description = {"Record a finished run with params, metrics and tags; prints its id.",
+      "For shell jobs: run=$(cairn runs create --experiment-id 1 --param lr=0.1 --metric acc=0.91)"})
+  static final class Create implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--experiment-id", paramLabel = "ID", required = true, description = "The experiment.")
+    String experimentId;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Run name (default: a generated one).")
+    String name;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "A param; repeat for more.")
+    List<String> params = List.of();
+
+    @Option(names = "--metric", paramLabel = "KEY=NUMBER", description = "A metric at step 0; repeat for more.")
+    List<String> metrics = List.of();
+
+    @Option(names = "--tag", paramLabel = "KEY=VALUE", description = "A tag; repeat for more.")
+    List<String> tags = List.of();
+
+    @Override
+    public Integer call() {
+      Map<String, String> paramValues = pairs("--param", params);
+      Map<String, Double> metricValues = new LinkedHashMap<>();
+      pairs("--metric", metrics).forEach((key, text) -> {
+        try {
+          metricValues.put(key, Double.parseDouble(text));
+        } catch (NumberFormatException e) {
+          throw new ParameterException(spec.commandLine(), "--metric " + key + "=" + text + ": '" + text
+              + "' is not a number");
+        }
+      });
+      Map<String, String> tagValues = pairs("--tag", tags);
+      try { // checked before the run exists: a bad key leaves no half-logged run behind
+        long now = System.currentTimeMillis();
+        metricValues.forEach((k, v) -> TrackingValidation.metric(new Metric(k, v, now, 0)));
+        paramValues.forEach((k, v) -> TrackingValidation.param(new Param(k, v)));
+        tagValues.forEach((k, v) -> TrackingValidation.tag(new Tag(k, v)));
+        TrackingValidation.logBatch(metricValues.keySet().stream().map(k -> new Metric(k, 0, now, 0)).toList(),
+            paramValues.entrySet().stream().map(e -> new Param(e.getKey(), e.getValue())).toList(),
+            tagValues.entrySet().stream().map(e -> new Tag(e.getKey(), e.getValue())).toList());
+      } catch (CairnException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      String runId = Main.client(spec).run(experimentId, name, run -> {
+        paramValues.forEach(run::logParam);
+        run.logMetrics(metricValues, 0);
+        tagValues.forEach(run::setTag);
+      });
+      spec.commandLine().getOut().println(runId);
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+
+    private Map<String, String> pairs(String option, List<String> values) {
+      Map<String, String> map = new LinkedHashMap<>();
+      for (String v : values) {
+        int eq = v.indexOf('=');
+        if (eq <= 0) {
+          throw new ParameterException(spec.commandLine(), option + " '" + v + "' is not KEY=VALUE");
+        }
+        map.put(v.substring(0, eq), v.substring(eq + 1));
+      }
+      return map;
     }
   }
 

@@ -59,6 +59,35 @@ class TrackingCommandsTest {
   }
 
   @Test
+  void createRecordsAFinishedRunWithItsParamsMetricsAndTags() {
+    String exp = client.createExperiment("create");
+    Result r = tracked("runs", "create", "--experiment-id", exp, "--name", "shell-job", "--param", "lr=0.1",
+        "--param", "model=a=b", "--metric", "acc=0.91", "--metric", "loss=-2e-3", "--tag", "team=red");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String runId = r.out().strip();
+    assertThat(runId).matches("[0-9a-f]{32}");
+    var run = client.getRun(runId);
+    assertThat(run.info().status()).isEqualTo(RunStatus.FINISHED);
+    assertThat(run.info().runName()).isEqualTo("shell-job");
+    assertThat(run.params()).extracting(p -> p.key() + "=" + p.value()).containsExactlyInAnyOrder("lr=0.1", "model=a=b");
+    assertThat(run.metrics()).extracting(m -> m.key() + "=" + m.value())
+        .containsExactlyInAnyOrder("acc=0.91", "loss=-0.002");
+    assertThat(run.tags()).extracting(t -> t.key() + "=" + t.value()).contains("team=red");
+  }
+
+  @Test
+  void createRefusesBadPairsBeforeAnyRunExists() {
+    String exp = client.createExperiment("create-bad");
+    for (String[] bad : new String[][] {{"--metric", "acc=high"}, {"--param", "novalue"}, {"--param", "bad key!=1"},
+        {"--tag", "=x"}}) {
+      Result r = tracked("runs", "create", "--experiment-id", exp, bad[0], bad[1]);
+      assertThat(r.exitCode()).as(String.join(" ", bad)).isEqualTo(2);
+      assertThat(r.err()).as(String.join(" ", bad)).startsWith("cairn: ").hasLineCount(1);
+    }
+    assertThat(client.searchRuns(List.of(exp), null, List.of(), 10, null).items()).isEmpty();
+  }
+
+  @Test
   void runsGetJsonIsTheRestApisAnswer() throws Exception {
     String exp = client.createExperiment("json-shape");
     String runId = client.run(exp, "shaped", run -> {
