@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class BatchingLoggerTest {
   record Batch(List<Metric> metrics, List<Param> params, List<Tag> tags) {}
@@ -39,6 +40,7 @@ class BatchingLoggerTest {
   }
 
   @Test
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // it spin-waits and awaits latches
   void fullQueueBlocksTheCallerInsteadOfGrowing() throws Exception {
     CountDownLatch senderStuck = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
