@@ -28,12 +28,12 @@ cd "$work/data"
 seq 1 1000 | awk 'BEGIN {print "id,x"} {print $1 "," $1 * 0.5}' > table.csv
 java -jar "$jar" data add table.csv --name bench >/dev/null 2>&1 || true
 
-# median wall and CPU (user + sys) seconds of "$@" over $runs runs
+# median wall and CPU (user + sys) seconds of "$@" over $runs runs (bash's time: millisecond resolution)
 measure() {
-  local f="$work/times"
+  local f="$work/times" TIMEFORMAT='%3R %3U %3S'
   : > "$f"
   for _ in $(seq 1 "$runs"); do
-    /usr/bin/time -f "%e %U %S" -a -o "$f" "$@" >/dev/null 2>&1 || true
+    { time "$@" >/dev/null 2>&1; } 2>>"$f" || true
   done
   local m=$(( (runs + 1) / 2 ))
   printf "%6.3f s wall  %6.3f s CPU" "$(awk '{print $1}' "$f" | sort -n | sed -n "${m}p")" \
