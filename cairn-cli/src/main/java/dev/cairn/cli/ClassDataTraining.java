@@ -5,6 +5,7 @@ import dev.cairn.server.CairnServer;
 import dev.cairn.server.CairnServer.ServerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -33,12 +34,12 @@ public final class ClassDataTraining {
   }
 
   private static void train(Path dir) {
-    run("--help");
-    run("--version");
+    run(0, "--help");
+    run(0, "--version");
     for (Class<?> group : Main.GROUPS) {
-      run(group.getAnnotation(CommandLine.Command.class).name(), "--help");
+      run(0, group.getAnnotation(CommandLine.Command.class).name(), "--help");
     }
-    run("runs", "list"); // a usage error
+    run(Main.EXIT_USAGE, "runs", "list"); // a usage error
     String store = "sqlite:" + dir.resolve("cairn.db");
     String artifacts = "file:" + dir.resolve("artifacts");
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, store, artifacts))) {
@@ -46,22 +47,28 @@ public final class ClassDataTraining {
       CairnClient client = CairnClient.connect(url);
       String experiment = client.createExperiment("training");
       String runId = client.run(experiment, "training", run -> run.logMetric("loss", 0.5, 1));
-      run("--tracking-uri", url, "experiments", "list");
-      run("--tracking-uri", url, "runs", "list", "--experiment-id", experiment);
-      run("--tracking-uri", url, "runs", "search", "--experiment-id", experiment, "--filter", "metrics.loss < 1",
+      run(0, "--tracking-uri", url, "experiments", "list");
+      run(0, "--tracking-uri", url, "runs", "list", "--experiment-id", experiment);
+      run(0, "--tracking-uri", url, "runs", "search", "--experiment-id", experiment, "--filter", "metrics.loss < 1",
           "--json");
-      run("--tracking-uri", url, "runs", "get", runId);
-      run("--tracking-uri", url, "runs", "history", runId, "loss");
-      run("--tracking-uri", url, "artifacts", "list", runId);
+      run(0, "--tracking-uri", url, "runs", "get", runId);
+      run(0, "--tracking-uri", url, "runs", "history", runId, "loss");
+      run(0, "--tracking-uri", url, "artifacts", "list", runId);
     }
-    run("data", "log", "training", "--backend-store-uri", store, "--artifacts-uri", artifacts);
+    run(1, "data", "log", "training", "--backend-store-uri", store, "--artifacts-uri", artifacts); // no such dataset
   }
 
-  private static void run(String... args) {
+  /** Runs one command; another exit code than expected means the training no longer covers what it should. */
+  private static void run(int expectedExit, String... args) {
     CommandLine cl = Main.commandLine(Map.of(), args);
+    StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(Writer.nullWriter()));
-    cl.setErr(new PrintWriter(Writer.nullWriter()));
-    cl.execute(args);
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    if (exit != expectedExit) {
+      throw new IllegalStateException("cairn " + String.join(" ", args) + " exited " + exit + ", not " + expectedExit
+          + ": " + err);
+    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
