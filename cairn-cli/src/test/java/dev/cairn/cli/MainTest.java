@@ -45,12 +45,15 @@ class MainTest {
 
   @Test
   void aSecondServerOnTheSameDataFolderStopsWithOneLineNamingTheFirst() {
-    Result r = cairn("server", "--port", "0", "--backend-store-uri", "sqlite:" + serverDir.resolve("cairn.db"),
-        "--artifacts-uri", "file:" + serverDir.resolve("artifacts"));
-    assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.errLines()).isEqualTo(1);
-    assertThat(r.err()).startsWith("cairn: data folder ")
-        .contains("is in use by a Cairn server (pid " + ProcessHandle.current().pid() + " serving " + server.url());
+    String samePort = server.url().substring(server.url().lastIndexOf(':') + 1);
+    for (String port : new String[] {"0", samePort}) {
+      Result r = cairn("server", "--port", port, "--backend-store-uri", "sqlite:" + serverDir.resolve("cairn.db"),
+          "--artifacts-uri", "file:" + serverDir.resolve("artifacts"));
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.errLines()).isEqualTo(1);
+      assertThat(r.err()).as("--port " + port).startsWith("cairn: data folder ")
+          .contains("is in use by a Cairn server (pid " + ProcessHandle.current().pid() + " serving " + server.url());
+    }
   }
 
   @Test
@@ -114,6 +117,17 @@ class MainTest {
     Result badPort = cairn("server", "--port", "eighty");
     assertThat(badPort.exitCode()).isEqualTo(2);
     assertThat(badPort.err()).contains("eighty").hasLineCount(1);
+  }
+
+  @Test
+  void aPortInUseIsOneLineAndTouchesNoDataFolder(@TempDir Path tmp) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Result r = cairn("server", "--port", "" + taken.getLocalPort(), "--backend-store-uri",
+          "sqlite:" + tmp.resolve("data/cairn.db"), "--artifacts-uri", "file:" + tmp.resolve("data/artifacts"));
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).startsWith("cairn: cannot listen on 127.0.0.1:" + taken.getLocalPort()).hasLineCount(1);
+      assertThat(tmp.resolve("data")).doesNotExist();
+    }
   }
 
   @Test
