@@ -19,7 +19,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class LazyTrust extends X509ExtendedTrustManager {
   private volatile X509ExtendedTrustManager delegate;
 
-  private LazyTrust() {}
+  LazyTrust() {}
 
   /** A TLS context with the default trust, loaded when first needed. */
   static SSLContext sslContext() {
