@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
  * dataset versions.
  *
  * <p>Exit codes: 0 success, 1 a failure while running (server, network, store), 2 bad arguments. Every
- * error is one line on stderr starting {@code cairn: }, written here and nowhere else; set
+ * error is one line on stderr starting {@code cairn: }, written by the two handlers below; set
  * {@code CAIRN_DEBUG=1} to get stack traces as well. Every option also reads an environment variable
  * ({@link EnvironmentDefaults}).
  */
@@ -46,7 +46,10 @@ public final class Main implements Runnable {
 
   @Spec CommandSpec spec;
 
-  /** Before the command group, as in {@code cairn --tracking-uri URL runs list}; groups that talk to a server take it too. */
+  /**
+   * Before the command group, as in {@code cairn --tracking-uri URL runs list}; the groups that talk to a
+   * server also take it after their name ({@link TrackingServer}).
+   */
   @Option(names = "--tracking-uri", paramLabel = "URI", description = TrackingServer.DESCRIPTION)
   String trackingUri;
 
