@@ -128,7 +128,8 @@ public final class Main implements Runnable {
   private static void configure(CommandLine cl, IVersionProvider version) {
     CommandSpec spec = cl.getCommandSpec();
     spec.versionProvider(version);
-    if (spec.optionsMap().get("--help") == null) {
+    // a stub is never run or asked for help (its group is built when named), so it needs no options
+    if (spec.userObject() != null && spec.optionsMap().get("--help") == null) {
       spec.mixinStandardHelpOptions(true);
     }
     cl.getSubcommands().values().forEach(sub -> configure(sub, version));
