@@ -37,11 +37,14 @@ final class ServerCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--backend-store-uri", paramLabel = "URI", defaultValue = ServerConfig.DEFAULT_BACKEND_STORE_URI,
-      description = "Metadata store: sqlite:PATH or postgresql://... (default: ${DEFAULT-VALUE}).")
+      // the built-in default, not ${DEFAULT-VALUE}: that would print a URI from the environment, password and all
+      description = "Metadata store: sqlite:PATH or postgresql://... (default: "
+          + ServerConfig.DEFAULT_BACKEND_STORE_URI + ").")
   String backendStoreUri;
 
   @Option(names = "--artifacts-uri", paramLabel = "URI", defaultValue = ServerConfig.DEFAULT_ARTIFACTS_URI,
-      description = "Artifact store: file:PATH or s3://bucket/prefix (default: ${DEFAULT-VALUE}).")
+      description = "Artifact store: file:PATH or s3://bucket/prefix (default: " + ServerConfig.DEFAULT_ARTIFACTS_URI
+          + ").")
   String artifactsUri;
 
   @Override

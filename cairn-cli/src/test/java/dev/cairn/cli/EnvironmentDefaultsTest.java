@@ -87,6 +87,13 @@ class EnvironmentDefaultsTest {
   }
 
   @Test
+  void helpNeverPrintsAStoreUriFromTheEnvironment() {
+    Result r = cairnWith(Map.of("CAIRN_BACKEND_STORE_URI", "postgresql://cairn:hunter2@db:5432/cairn"), "server", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).doesNotContain("hunter2").contains("sqlite:./cairn-data/cairn.db");
+  }
+
+  @Test
   void booleanFlagsReadTrue() {
     Result r = cairnWith(Map.of("CAIRN_TRACKING_URI", server.url(), "CAIRN_EXPERIMENTS_LIST_JSON", "true"),
         "experiments", "list");
