@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +26,8 @@ final class ArtifactsCommand implements Runnable {
   /** Files at least this large get a progress bar on stderr. */
   static final long PROGRESS_THRESHOLD_BYTES = 8L * 1024 * 1024;
 
+  @Mixin TrackingServer trackingServer;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -32,14 +35,15 @@ final class ArtifactsCommand implements Runnable {
     throw new ParameterException(spec.commandLine(), "a subcommand is required: upload, download, list");
   }
 
-  @Command(name = "upload", description = "Upload a local file to a run's artifacts.")
+  @Command(name = "upload", description = {"Upload a local file, or a directory's files, to a run's artifacts.",
+      "A directory's files keep their paths relative to it, under --artifact-path (as MLflow's log_artifacts)."})
   static final class Upload implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "RUN_ID", description = "The run.")
     String runId;
 
-    @Parameters(index = "1", paramLabel = "LOCAL_FILE", description = "The file to upload.")
+    @Parameters(index = "1", paramLabel = "LOCAL_PATH", description = "The file or directory to upload.")
     Path local;
 
     @Option(names = "--artifact-path", paramLabel = "DIR",
@@ -51,19 +55,35 @@ final class ArtifactsCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.isRegularFile(local)) {
-        throw new ParameterException(spec.commandLine(), "LOCAL_FILE '" + local + "' does not exist or is not a file");
+      if (!Files.isRegularFile(local) && !Files.isDirectory(local)) {
+        throw new ParameterException(spec.commandLine(),
+            "LOCAL_PATH '" + local + "' does not exist or is neither a file nor a directory");
       }
-      CairnClient client = Main.root(spec).client();
-      long size = Files.size(local);
-      try (Bar bar = Bar.forSize("upload " + local.getFileName(), size, noProgress)) {
-        client.uploadArtifact(runId, local, artifactPath, bar);
-      }
-      String where = artifactPath == null || artifactPath.isBlank() ? "" : artifactPath.replaceAll("/+$", "") + "/";
+      String base = artifactPath == null ? "" : artifactPath.replaceAll("^/+|/+$", "");
+      List<Path> files = Files.isDirectory(local) ? filesUnder(local) : List.of(local);
+      CairnClient client = Main.client(spec);
       PrintWriter out = spec.commandLine().getOut();
-      out.println(where + local.getFileName());
-      out.flush();
+      for (Path file : files) {
+        Path relativeDir = Files.isDirectory(local) ? local.relativize(file).getParent() : null;
+        String dir = relativeDir == null ? base : join(base, relativeDir.toString().replace('\\', '/'));
+        try (Bar bar = Bar.forSize("upload " + file.getFileName(), Files.size(file), noProgress)) {
+          client.uploadArtifact(runId, file, dir.isEmpty() ? null : dir, bar);
+        }
+        out.println(join(dir, file.getFileName().toString()));
+        out.flush();
+      }
       return 0;
+    }
+
+    /** The regular files under a directory, in path order so output and uploads are repeatable. */
+    private static List<Path> filesUnder(Path dir) throws java.io.IOException {
+      try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+        return walk.filter(Files::isRegularFile).sorted().toList();
+      }
+    }
+
+    private static String join(String dir, String name) {
+      return dir.isEmpty() ? name : dir + "/" + name;
     }
   }
 
@@ -89,7 +109,7 @@ final class ArtifactsCommand implements Runnable {
       if (Files.exists(dest) && !Files.isDirectory(dest)) {
         throw new ParameterException(spec.commandLine(), "--dest '" + dest + "' exists and is not a directory");
       }
-      CairnClient client = Main.root(spec).client();
+      CairnClient client = Main.client(spec);
       Path written;
       try (Bar bar = Bar.lazy("download " + path, noProgress)) {
         written = client.downloadArtifact(runId, path, dest, bar);
@@ -116,7 +136,7 @@ final class ArtifactsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      List<ArtifactFile> files = Main.root(spec).client().listArtifacts(runId, path);
+      List<ArtifactFile> files = Main.client(spec).listArtifacts(runId, path);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         Output.json(out, files);

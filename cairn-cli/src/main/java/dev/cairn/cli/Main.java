@@ -2,11 +2,13 @@ package dev.cairn.cli;
 
 import dev.cairn.client.CairnClient;
 import dev.cairn.core.CairnException;
+import dev.cairn.server.CairnServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,71 +16,120 @@ import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code cairn} command line: the server and the tracking API's experiments, runs and artifacts.
+ * The {@code cairn} command line: the server, the tracking API's experiments, runs and artifacts, and
+ * dataset versions.
  *
- * <p>Exit codes: 0 success, 1 a server or network error, 2 bad arguments. Every error is one line on
- * stderr; set {@code CAIRN_DEBUG=1} to get stack traces as well.
+ * <p>Exit codes: 0 success, 1 a failure while running (server, network, store), 2 bad arguments. Every
+ * error is one line on stderr starting {@code cairn: }, written by the two handlers below; set
+ * {@code CAIRN_DEBUG=1} to get stack traces as well. Every option also reads an environment variable
+ * ({@link EnvironmentDefaults}).
  */
 @Command(
     name = "cairn",
-    description = "Cairn: experiment tracking, data versioning and model serving for the JVM.",
-    footer = {"", "Exit codes: 0 ok, 1 server or network error, 2 bad arguments.",
+    description = "Cairn: experiment tracking and dataset versioning for the JVM.",
+    footer = {"", "Exit codes: 0 ok, 1 failure (server, network or store), 2 bad arguments.",
+        "Every option can also be set by an environment variable: CAIRN_<COMMAND>_<SUBCOMMAND>_<OPTION>,",
+        "e.g. CAIRN_RUNS_LIST_MAX_RESULTS=10; each option's help names its variables.",
         "Tracking URI: --tracking-uri, else $CAIRN_TRACKING_URI, else $MLFLOW_TRACKING_URI, else "
             + CairnClient.DEFAULT_TRACKING_URI + "."})
 public final class Main implements Runnable {
-  /** Exit code for a server or network failure. */
+  /** Exit code for a failure while running: server, network or store. */
   public static final int EXIT_FAILURE = 1;
   /** Exit code for bad arguments (picocli's usage code). */
   public static final int EXIT_USAGE = 2;
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--tracking-uri", scope = ScopeType.INHERIT, paramLabel = "URI",
-      description = "Tracking server URL (default: $CAIRN_TRACKING_URI, $MLFLOW_TRACKING_URI or "
-          + CairnClient.DEFAULT_TRACKING_URI + ").")
+  /**
+   * Before the command group, as in {@code cairn --tracking-uri URL runs list}; the groups that talk to a
+   * server also take it after their name ({@link TrackingServer}).
+   */
+  @Option(names = "--tracking-uri", paramLabel = "URI", description = TrackingServer.DESCRIPTION)
   String trackingUri;
 
   /**
    * The top-level command groups, in help order. A new group is one line here; the group's own class
    * declares its subcommands.
    */
-  static List<Object> commandGroups() {
-    return List.of(
-        new ServerCommand(),
-        new ExperimentsCommand(),
-        new RunsCommand(),
-        new ArtifactsCommand(),
-        new dev.cairn.cli.data.DataCommand()
-    );
-  }
+  static final List<Class<?>> GROUPS = List.of(
+      ServerCommand.class,
+      ExperimentsCommand.class,
+      RunsCommand.class,
+      ArtifactsCommand.class,
+      dev.cairn.cli.data.DataCommand.class);
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(System.getenv(), args).execute(args));
   }
 
-  /** The configured command line: all groups, --help/--version everywhere, one-line error handlers. */
+  /** The configured command line with every group built, reading defaults from the process environment. */
   public static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** As {@link #commandLine()}, with option defaults read from {@code env} instead of the process's. */
+  static CommandLine commandLine(Map<String, String> env) {
+    return build(env, group -> true);
+  }
+
+  /**
+   * The command line for one invocation: only the group {@code args} name is built from its annotations;
+   * the others are name-and-description stubs, enough for the top-level help and "did you mean". Building
+   * every group's model by reflection is most of a light command's start-up.
+   */
+  static CommandLine commandLine(Map<String, String> env, String[] args) {
+    String named = groupNamed(args);
+    return build(env, group -> group.equals(named));
+  }
+
+  private static CommandLine build(Map<String, String> env, java.util.function.Predicate<String> full) {
     CommandLine cl = new CommandLine(new Main());
-    for (Object group : commandGroups()) {
-      cl.addSubcommand(group);
+    for (Class<?> group : GROUPS) {
+      Command annotation = group.getAnnotation(Command.class);
+      if (full.test(annotation.name())) {
+        cl.addSubcommand(annotation.name(), group);
+      } else {
+        CommandSpec stub = CommandSpec.create().name(annotation.name());
+        stub.usageMessage().description(annotation.description());
+        cl.addSubcommand(annotation.name(), stub);
+      }
     }
     configure(cl, new Version());
+    cl.setDefaultValueProvider(new EnvironmentDefaults(env));
+    cl.setHelpFactory((spec, colors) -> {
+      EnvironmentDefaults.describe(spec);
+      return new CommandLine.Help(spec, colors);
+    });
     cl.setParameterExceptionHandler(new ArgumentErrors());
     cl.setExecutionExceptionHandler(new ExecutionErrors());
     return cl;
+  }
+
+  /** The first argument that is not an option or the value of the root's --tracking-uri; null if none. */
+  static String groupNamed(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--tracking-uri")) {
+        i++;
+      } else if (!a.startsWith("-") && !a.startsWith("@")) {
+        return a;
+      }
+    }
+    return null;
   }
 
   /** Gives every command, including ones other modules add, --help, --version and the same version text. */
   private static void configure(CommandLine cl, IVersionProvider version) {
     CommandSpec spec = cl.getCommandSpec();
     spec.versionProvider(version);
-    if (spec.optionsMap().get("--help") == null) {
+    // a stub is never run or asked for help (its group is built when named), so it needs no options
+    if (spec.userObject() != null && spec.optionsMap().get("--help") == null) {
       spec.mixinStandardHelpOptions(true);
     }
     cl.getSubcommands().values().forEach(sub -> configure(sub, version));
@@ -90,18 +141,21 @@ public final class Main implements Runnable {
         + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** The client for the tracking URI chosen on the command line or by the environment. */
-  CairnClient client() {
-    try {
-      return CairnClient.connect(trackingUri);
-    } catch (CairnException e) { // a malformed URI is a bad argument, not a server failure
-      throw new ParameterException(spec.commandLine(), "--tracking-uri: " + e.getMessage());
+  /**
+   * The client for {@code command}'s tracking server: its own --tracking-uri (inherited from its group), else
+   * the one given before the group, else the environment's.
+   */
+  static CairnClient client(CommandSpec command) {
+    OptionSpec own = command.findOption("--tracking-uri");
+    String uri = own == null ? null : own.getValue();
+    if (uri == null || uri.isBlank()) {
+      uri = ((Main) command.root().userObject()).trackingUri;
     }
-  }
-
-  /** The root command of any command's spec, to read the global options. */
-  static Main root(CommandSpec spec) {
-    return (Main) spec.root().userObject();
+    try {
+      return CairnClient.connect(uri);
+    } catch (CairnException e) { // a malformed URI is a bad argument, not a server failure
+      throw new ParameterException(command.commandLine(), "--tracking-uri: " + e.getMessage());
+    }
   }
 
   static String oneLine(String message) {
@@ -135,21 +189,71 @@ public final class Main implements Runnable {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
       PrintWriter err = cmd.getErr();
-      String message;
-      if (ex instanceof CairnException c) {
-        message = oneLine(c.getMessage());
-      } else if (ex instanceof UncheckedIOException io) {
-        message = oneLine(io.getCause().getMessage());
-      } else if (ex instanceof IOException io) {
-        message = io.getClass().getSimpleName() + ": " + oneLine(io.getMessage());
-      } else {
-        message = "unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage());
-      }
-      err.println("cairn: " + message);
+      err.println("cairn: " + describe(ex, cmd.getCommandSpec()));
       debugTrace(ex, err);
       err.flush();
       return EXIT_FAILURE;
     }
+  }
+
+  /** The one-line message for a failure of {@code command}. */
+  static String describe(Exception ex, CommandSpec command) {
+    String unreachable = unreachableStore(ex, command);
+    if (unreachable != null) {
+      return unreachable;
+    }
+    if (ex instanceof CairnException c) {
+      return oneLine(c.getMessage());
+    }
+    if (ex instanceof UncheckedIOException io) {
+      return oneLine(io.getCause().getMessage());
+    }
+    if (ex instanceof IOException io) {
+      return io.getClass().getSimpleName() + ": " + oneLine(io.getMessage());
+    }
+    return "unexpected " + ex.getClass().getSimpleName() + ": " + oneLine(ex.getMessage());
+  }
+
+  /**
+   * A database server that refuses the connection, does not resolve or does not answer: names host:port from
+   * the command's --backend-store-uri and what to check, instead of the pool's and driver's nested messages.
+   */
+  private static String unreachableStore(Throwable ex, CommandSpec command) {
+    OptionSpec option = command.findOption("--backend-store-uri");
+    if (option == null || !(option.getValue() instanceof String uri)) {
+      return null;
+    }
+    String problem = null;
+    for (Throwable t = ex; t != null && problem == null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        problem = "refused the connection";
+      } else if (t instanceof java.net.UnknownHostException) {
+        problem = "does not resolve";
+      } else if (t instanceof java.net.SocketTimeoutException || t instanceof java.net.NoRouteToHostException) {
+        problem = "did not answer";
+      }
+    }
+    if (problem == null) {
+      return null;
+    }
+    return "the metadata store at " + hostAndPort(uri) + " " + problem + " (--backend-store-uri "
+        + CairnServer.redact(uri) + "); check that the database server is running there and accepts TCP"
+        + " connections, and that the URI names the right host and port";
+  }
+
+  /** host:port of a database URI ({@code postgresql://user:pw@host:port/db}); PostgreSQL's port when none. */
+  static String hostAndPort(String uri) {
+    int start = uri.indexOf("//");
+    if (start < 0) {
+      return "localhost:5432";
+    }
+    String authority = uri.substring(start + 2).split("[/?]", 2)[0];
+    authority = authority.substring(authority.lastIndexOf('@') + 1);
+    if (authority.isEmpty()) {
+      authority = "localhost";
+    }
+    boolean hasPort = authority.startsWith("[") ? authority.contains("]:") : authority.contains(":");
+    return hasPort ? authority : authority + ":5432";
   }
 
   private static void debugTrace(Exception ex, PrintWriter err) {

@@ -23,6 +23,11 @@ final class Output {
     out.flush();
   }
 
+  /** An empty JSON object to build --json output in the REST API's shape. */
+  static com.fasterxml.jackson.databind.node.ObjectNode object() {
+    return Json.MAPPER.createObjectNode();
+  }
+
   static String time(Long epochMillis) {
     return epochMillis == null || epochMillis <= 0 ? "" : TIME.format(Instant.ofEpochMilli(epochMillis));
   }

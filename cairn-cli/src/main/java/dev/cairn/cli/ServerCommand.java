@@ -2,7 +2,13 @@ package dev.cairn.cli;
 
 import dev.cairn.server.CairnServer;
 import dev.cairn.server.CairnServer.ServerConfig;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.store.DataFolderLock;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.CountDownLatch;
@@ -31,11 +37,14 @@ final class ServerCommand implements Callable<Integer> {
   int port;
 
   @Option(names = "--backend-store-uri", paramLabel = "URI", defaultValue = ServerConfig.DEFAULT_BACKEND_STORE_URI,
-      description = "Metadata store: sqlite:PATH or postgresql://... (default: ${DEFAULT-VALUE}).")
+      // the built-in default, not ${DEFAULT-VALUE}: that would print a URI from the environment, password and all
+      description = "Metadata store: sqlite:PATH or postgresql://... (default: "
+          + ServerConfig.DEFAULT_BACKEND_STORE_URI + ").")
   String backendStoreUri;
 
   @Option(names = "--artifacts-uri", paramLabel = "URI", defaultValue = ServerConfig.DEFAULT_ARTIFACTS_URI,
-      description = "Artifact store: file:PATH or s3://bucket/prefix (default: ${DEFAULT-VALUE}).")
+      description = "Artifact store: file:PATH or s3://bucket/prefix (default: " + ServerConfig.DEFAULT_ARTIFACTS_URI
+          + ").")
   String artifactsUri;
 
   @Override
@@ -44,6 +53,7 @@ final class ServerCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port " + port + " is out of range; use 0 to 65535");
     }
+    requireFreePort();
     CairnServer server = CairnServer.start(new ServerConfig(host, port, backendStoreUri, artifactsUri));
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
@@ -78,6 +88,25 @@ final class ServerCommand implements Callable<Integer> {
   /** Hides passwords in store URIs before printing them (the server's own rule). */
   static String redact(String uri) {
     return CairnServer.redact(uri);
+  }
+
+  /**
+   * A port another process listens on fails here, in one line, before any store or data folder is touched
+   * (the HTTP server would log its own error and the stores would already be open). Not a guarantee: the
+   * port can still be taken before the server binds it, and then the server's error is reported.
+   */
+  private void requireFreePort() {
+    // a data folder another server holds is the better message (it names that server): the start reports it
+    if (port == 0 || DataFolderLock.folderOf(backendStoreUri).flatMap(DataFolderLock::holder).isPresent()) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true); // as Jetty does: a closed connection still in TIME_WAIT does not count
+      probe.bind(new InetSocketAddress(host, port));
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "cannot listen on " + host + ":" + port + " ("
+          + e.getMessage() + "); another process uses the port: stop it, or choose another --port");
+    }
   }
 
   /** Refuses non-loopback binds before any store is opened: without authentication anyone could write. */

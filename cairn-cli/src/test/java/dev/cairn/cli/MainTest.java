@@ -1,11 +1,12 @@
 package dev.cairn.cli;
 
+import static dev.cairn.cli.Cli.cairn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.cli.Cli.Result;
 import dev.cairn.client.CairnClient;
 import dev.cairn.core.Hashing;
 import dev.cairn.server.CairnServer;
-import dev.cairn.server.CairnServer.ServerConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -14,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -26,36 +28,14 @@ class MainTest {
   @TempDir static Path serverDir;
   static CairnServer server;
 
-  /** What one in-process run of the CLI printed and returned. */
-  record Result(int exitCode, String out, String err) {
-    long errLines() {
-      return err.lines().count();
-    }
-  }
-
-  static Result cairn(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Main.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
   /** Runs a command against the test server. */
   static Result tracked(String... args) {
-    String[] all = new String[args.length + 2];
-    all[0] = "--tracking-uri";
-    all[1] = server.url();
-    System.arraycopy(args, 0, all, 2, args.length);
-    return cairn(all);
+    return Cli.tracked(server, args);
   }
 
   @BeforeAll
   static void startServer() {
-    server = CairnServer.start(new ServerConfig("127.0.0.1", 0,
-        "sqlite:" + serverDir.resolve("cairn.db"), "file:" + serverDir.resolve("artifacts")));
+    server = Cli.startServer(serverDir);
   }
 
   @AfterAll
@@ -65,12 +45,15 @@ class MainTest {
 
   @Test
   void aSecondServerOnTheSameDataFolderStopsWithOneLineNamingTheFirst() {
-    Result r = cairn("server", "--port", "0", "--backend-store-uri", "sqlite:" + serverDir.resolve("cairn.db"),
-        "--artifacts-uri", "file:" + serverDir.resolve("artifacts"));
-    assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.errLines()).isEqualTo(1);
-    assertThat(r.err()).startsWith("cairn: data folder ")
-        .contains("is in use by a Cairn server (pid " + ProcessHandle.current().pid() + " serving " + server.url());
+    String samePort = server.url().substring(server.url().lastIndexOf(':') + 1);
+    for (String port : new String[] {"0", samePort}) {
+      Result r = cairn("server", "--port", port, "--backend-store-uri", "sqlite:" + serverDir.resolve("cairn.db"),
+          "--artifacts-uri", "file:" + serverDir.resolve("artifacts"));
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.errLines()).isEqualTo(1);
+      assertThat(r.err()).as("--port " + port).startsWith("cairn: data folder ")
+          .contains("is in use by a Cairn server (pid " + ProcessHandle.current().pid() + " serving " + server.url());
+    }
   }
 
   @Test
@@ -134,6 +117,17 @@ class MainTest {
     Result badPort = cairn("server", "--port", "eighty");
     assertThat(badPort.exitCode()).isEqualTo(2);
     assertThat(badPort.err()).contains("eighty").hasLineCount(1);
+  }
+
+  @Test
+  void aPortInUseIsOneLineAndTouchesNoDataFolder(@TempDir Path tmp) throws IOException {
+    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      Result r = cairn("server", "--port", "" + taken.getLocalPort(), "--backend-store-uri",
+          "sqlite:" + tmp.resolve("data/cairn.db"), "--artifacts-uri", "file:" + tmp.resolve("data/artifacts"));
+      assertThat(r.exitCode()).isEqualTo(1);
+      assertThat(r.err()).startsWith("cairn: cannot listen on 127.0.0.1:" + taken.getLocalPort()).hasLineCount(1);
+      assertThat(tmp.resolve("data")).doesNotExist();
+    }
   }
 
   @Test
@@ -278,7 +272,9 @@ class MainTest {
     }, "cli-server");
     t.start();
     Matcher url = Pattern.compile("serving (http://\\S+)").matcher("");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (t.isAlive() && !url.reset(out.toString()).find()) {
+      assertThat(System.nanoTime()).as("server banner within 60 s; printed: %s", out).isLessThan(deadline);
       Thread.sleep(10);
     }
     assertThat(t.isAlive()).as("server command still running; printed: %s", out).isTrue();
@@ -286,7 +282,8 @@ class MainTest {
     assertThat(id).isNotBlank();
 
     t.interrupt();
-    t.join();
+    t.join(TimeUnit.SECONDS.toMillis(60));
+    assertThat(t.isAlive()).as("server command stopped within 60 s of the interrupt").isFalse();
     assertThat(exit[0]).isZero();
     assertThat(Files.exists(tmp.resolve("db.sqlite"))).isTrue();
   }

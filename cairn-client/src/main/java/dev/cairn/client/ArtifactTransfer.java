@@ -122,7 +122,8 @@ final class ArtifactTransfer {
         throw Http.errorFrom(response);
       }
       long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      Path temp = Files.createTempFile(destDir, "." + name, ".part");
+      // not createTempFile: it makes the file owner-only, and the rename would keep that instead of the umask's
+      Path temp = Files.createFile(destDir.resolve("." + name + "." + java.util.UUID.randomUUID() + ".part"));
       try (InputStream in = new CountingInputStream(response.body(), total, progress);
           OutputStream out = Files.newOutputStream(temp)) {
         in.transferTo(out);

@@ -37,10 +37,13 @@ final class Http {
 
   Http(String baseUrl) {
     this.baseUrl = stripTrailingSlash(baseUrl);
-    this.client = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10))
-        .followRedirects(HttpClient.Redirect.NORMAL)
-        .build();
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    if (this.baseUrl.startsWith("http:")) { // TLS only after a redirect: load the trust store then, if ever
+      builder.sslContext(LazyTrust.sslContext());
+    }
+    this.client = builder.build();
   }
 
   String baseUrl() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.StringJoiner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,10 +110,21 @@ class RunRoutesTest {
         + "{\"key\":\"inf\",\"value\":\"Infinity\",\"timestamp\":1},"
         + "{\"key\":\"ninf\",\"value\":\"-Infinity\",\"timestamp\":1}]}");
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
-    String metrics = server.get("/api/2.0/mlflow/runs/get?run_id=" + runId).json().at("/run/data/metrics").toString();
-    // NaN renders as proto JSON's "NaN"; the store keeps infinities as +-Double.MAX_VALUE, as MLflow's SQL store does.
-    assertThat(metrics).contains("{\"key\":\"nan\",\"value\":\"NaN\"");
-    assertThat(metrics).containsAnyOf("{\"key\":\"inf\",\"value\":\"Infinity\"", "{\"key\":\"inf\",\"value\":1.7976931348623157E308");
+    // NaN renders as proto JSON's "NaN"; the store keeps infinities as +-Double.MAX_VALUE, as MLflow's SQL store does
+    // (docs/tracking.md says so), in the run's latest metrics and in each metric's history alike.
+    Map<String, JsonNode> latest = new java.util.HashMap<>();
+    server.get("/api/2.0/mlflow/runs/get?run_id=" + runId).json().at("/run/data/metrics")
+        .forEach(m -> latest.put(m.get("key").asText(), m.get("value")));
+    assertThat(latest).containsOnlyKeys("nan", "inf", "ninf");
+    for (Map.Entry<String, JsonNode> e : Map.of("nan", (JsonNode) new com.fasterxml.jackson.databind.node.TextNode("NaN"),
+        "inf", new com.fasterxml.jackson.databind.node.DoubleNode(Double.MAX_VALUE),
+        "ninf", new com.fasterxml.jackson.databind.node.DoubleNode(-Double.MAX_VALUE)).entrySet()) {
+      assertThat(latest.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
+      JsonNode history = server.get("/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=" + e.getKey())
+          .json().at("/metrics");
+      assertThat(history).as(e.getKey() + " history").hasSize(1);
+      assertThat(history.get(0).get("value")).as(e.getKey() + " history").isEqualTo(e.getValue());
+    }
   }
 
   @Test

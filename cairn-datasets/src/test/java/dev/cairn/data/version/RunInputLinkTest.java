@@ -46,14 +46,21 @@ class RunInputLinkTest {
         assertThat(i.profile()).contains("\"num_rows\":3").contains(v1.manifestSha256());
       });
 
+      // a second version with other content, logged by the other run: each digest finds only its own run
+      Files.writeString(data.resolve("train.csv"), "x,y\n1,a\n2,b\n3,a\n4,b\n");
+      DatasetVersion v2 = versioning.add(data, "churn", "second", "alice", Map.of()).version();
+      tracking.logInputs(other, List.of(v2.toRunInput("training")));
+      assertThat(v2.runInputDigest()).isNotEqualTo(v1.runInputDigest());
+
       List<Run> byName = tracking.searchRuns(List.of(exp), "datasets.name = 'churn'", ViewType.ACTIVE_ONLY, 100,
           List.of(), null).items();
-      assertThat(byName).extracting(r -> r.info().runId()).containsExactly(trained);
-      List<Run> byDigest = tracking.searchRuns(List.of(exp),
-          "datasets.digest = '" + v1.runInputDigest() + "' OR attributes.run_name = 'nothing'",
-          ViewType.ACTIVE_ONLY, 100, List.of(), null).items();
-      assertThat(byDigest).extracting(r -> r.info().runId()).containsExactly(trained);
-      assertThat(other).isNotEqualTo(trained);
+      assertThat(byName).extracting(r -> r.info().runId()).containsExactlyInAnyOrder(trained, other);
+      for (Map.Entry<DatasetVersion, String> e : Map.of(v1, trained, v2, other).entrySet()) {
+        List<Run> byDigest = tracking.searchRuns(List.of(exp),
+            "datasets.digest = '" + e.getKey().runInputDigest() + "' OR attributes.run_name = 'nothing'",
+            ViewType.ACTIVE_ONLY, 100, List.of(), null).items();
+        assertThat(byDigest).extracting(r -> r.info().runId()).containsExactly(e.getValue());
+      }
     }
   }
 }

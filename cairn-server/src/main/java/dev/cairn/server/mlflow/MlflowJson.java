@@ -15,8 +15,9 @@ import java.util.List;
 /**
  * Renders tracking records as MLflow's proto JSON: snake_case names, int64 as JSON numbers (as MLflow's
  * message_to_json does; protobuf parsers accept both), non-finite doubles as "NaN"/"Infinity"/"-Infinity".
+ * Public for the CLI's --json output, which prints what the REST API answers.
  */
-final class MlflowJson {
+public final class MlflowJson {
   static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private MlflowJson() {}
@@ -25,7 +26,7 @@ final class MlflowJson {
     return NODES.objectNode();
   }
 
-  static ObjectNode experiment(Experiment e) {
+  public static ObjectNode experiment(Experiment e) {
     ObjectNode n = object();
     n.put("experiment_id", e.experimentId());
     n.put("name", e.name());
@@ -62,7 +63,7 @@ final class MlflowJson {
     return n;
   }
 
-  static ObjectNode run(Run run) {
+  public static ObjectNode run(Run run) {
     ObjectNode n = object();
     n.set("info", runInfo(run.info()));
     ObjectNode data = n.putObject("data");
@@ -78,7 +79,7 @@ final class MlflowJson {
     return n;
   }
 
-  static ObjectNode metric(Metric m) {
+  public static ObjectNode metric(Metric m) {
     ObjectNode n = object();
     n.put("key", m.key());
     putDouble(n, "value", m.value());

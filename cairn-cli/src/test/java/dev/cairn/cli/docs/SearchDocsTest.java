@@ -1,0 +1,15 @@
+package dev.cairn.cli.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** docs/search.md's shell session, run as written against a fresh server in a temporary folder. */
+class SearchDocsTest {
+  @Test
+  void theWalkThroughPrintsWhatThePageShows(@TempDir Path work) throws Exception {
+    assertThat(TrackingDocsTest.runPage(Path.of("..", "docs", "search.md"), work)).isEmpty();
+  }
+}
