@@ -48,7 +48,12 @@ public final class Validator {
   }
 
   public ValidationReport validate(Path file, ReadOptions options) {
-    try (TableReader reader = TableReader.open(file, options)) {
+    return validate(file, options, file);
+  }
+
+  /** Validates {@code file}, naming it {@code shownAs} in the report and in errors. */
+  public ValidationReport validate(Path file, ReadOptions options, Path shownAs) {
+    try (TableReader reader = TableReader.open(file, options, shownAs)) {
       return validate(reader);
     }
   }
