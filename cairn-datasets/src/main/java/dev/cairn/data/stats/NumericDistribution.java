@@ -55,9 +55,12 @@ public final class NumericDistribution {
     return exact ? 0 : QuantileSketch.RELATIVE_ERROR;
   }
 
-  /** Values smaller in magnitude than this were folded to zero (0 when none were). */
+  /**
+   * Largest absolute error of a bucketed value near zero: the width of the zero bucket (about 2.2e-311, subnormals,
+   * while nothing was folded; else the largest folded magnitude); 0 when exact.
+   */
   public double absoluteError() {
-    return absoluteError;
+    return exact ? 0 : absoluteError;
   }
 
   /**

@@ -65,7 +65,10 @@ public final class QuantileSketch {
   /** Midpoint of a bucket (infinities stay infinite). */
   static double midpoint(int key) {
     if (key < 0) {
-      return -midpoint(-key - 1);
+      return key == -1 ? 0.0 : -midpoint(-key - 1);
+    }
+    if (key == 0) {
+      return 0.0; // the bucket of zero and the tiniest subnormals: zero is exact
     }
     double lo = Double.longBitsToDouble((long) key << SHIFT);
     if (Double.isInfinite(lo) || Double.isNaN(lo)) {
@@ -79,9 +82,12 @@ public final class QuantileSketch {
     return n;
   }
 
-  /** Values with a magnitude below this are counted at zero (0 while nothing has been folded). */
+  /**
+   * Largest absolute error of a bucketed value: the width of the lowest bucket (subnormals below 2.2e-311 are
+   * counted at zero), or above it every magnitude folded into zero.
+   */
   double zeroThreshold() {
-    return foldedMagnitude < 0 ? 0 : Double.longBitsToDouble((long) (foldedMagnitude + 1) << SHIFT);
+    return Double.longBitsToDouble((long) (Math.max(0, foldedMagnitude) + 1) << SHIFT);
   }
 
   public void update(double v) {

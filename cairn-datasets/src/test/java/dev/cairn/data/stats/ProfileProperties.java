@@ -93,10 +93,11 @@ class ProfileProperties {
     ColumnProfile x = p.requireColumn("x");
     NumericDistribution d = Sketches.quantiles(x);
     assertThat(d.isExact()).isEqualTo(Arrays.stream(values).distinct().count() <= 1024);
-    assertThat(d.absoluteError()).isZero();
+    assertThat(d.absoluteError()).isLessThan(1e-300); // nothing folded: only the subnormal bucket's width
     for (double rank : new double[] {q, 0.1, 0.5, 0.9}) {
       double exact = values[(int) Math.max(0, Math.ceil(rank * n) - 1)];
-      assertThat(x.quantile(rank)).isCloseTo(exact, within(Math.abs(exact) * d.relativeError() * (1 + 1e-12)));
+      assertThat(x.quantile(rank)).isCloseTo(exact,
+          within(Math.max(Math.abs(exact) * d.relativeError(), d.absoluteError()) * (1 + 1e-12)));
     }
     for (ColumnProfile.QuantileValue stored : x.quantiles()) {
       assertThat(stored.value()).isEqualTo(x.quantile(stored.q()));
