@@ -28,8 +28,7 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -cp <bench classpath> dev.cairn.bench.DatasetAddBench [WORKDIR] [TOTAL_MIB]}
  * (WORKDIR defaults to /tmp/cairn-dataset-bench and is reused between runs; TOTAL_MIB to 2048).
- * The backend store URI defaults to SQLite under WORKDIR; pass {@code -Dcairn.migrations=filesystem:DIR} to
- * migrate from a source tree instead of the classpath.
+ * The backend store is SQLite under WORKDIR.
  */
 public final class DatasetAddBench {
   private DatasetAddBench() {}
@@ -70,9 +69,8 @@ public final class DatasetAddBench {
     System.out.printf(Locale.ROOT, "openssl dgst -sha256, 2 processes  : %7.1f MB/s%n", bigBytes / openssl2 / 1e6);
     System.out.printf(Locale.ROOT, "ratio JDK 1 thread / openssl 1 process: %.2f%n", openssl / jdk1m);
 
-    String migrations = System.getProperty("cairn.migrations", DatasetVersionStore.DEFAULT_MIGRATIONS);
     Path run = work.resolve("run-" + System.nanoTime());
-    try (DatasetVersionStore store = DatasetVersionStore.open("sqlite:" + run.resolve("cairn.db"), migrations);
+    try (DatasetVersionStore store = DatasetVersionStore.open("sqlite:" + run.resolve("cairn.db"));
          ArtifactStore artifacts = ArtifactStores.open("file:" + run.resolve("artifacts"))) {
       DatasetVersioning versioning = new DatasetVersioning(store, artifacts,
           StatCache.open(run.resolve(".cairn/statcache")), TableProfiler.NONE);

@@ -9,23 +9,42 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sends a run's metrics, params and tags in log-batch calls from one named daemon thread, so a training
- * loop does not wait for the network per point. The queue is bounded: when it is full the logging thread
- * blocks until the sender catches up (back-pressure, never unbounded memory, never a silent drop). A batch
- * the server refuses as invalid is split until the bad items stand alone: the rest is stored, the bad ones
- * are listed in {@link #rejected()}. Any other failure is kept; later log calls and {@link #close()} rethrow
- * it, and entries queued after it are discarded rather than sent out of order.
+ * loop neither waits for the network per point nor stops when the tracking server does.
+ *
+ * <p>Queue policy: at most {@code capacity} entries wait to be sent. When the queue is full while the server
+ * accepts batches, a log call waits for room (back-pressure, the loop slows to the server's pace), but never
+ * longer than {@code maxWait}. When the server cannot be reached (connection refused or reset, timeout, 429,
+ * 502-504), the sender keeps its batch and retries it with backoff (0.5 s doubling to 4 s) for as long as the
+ * outage lasts, the queue keeps filling, and once it is full each new entry is dropped at the call and
+ * counted in {@link #dropped()}, without waiting. The first batch that goes through ends the outage. Each
+ * outage is logged once when it starts, once when the first entry is dropped, and once when it ends.
+ *
+ * <p>{@link #flush()} waits at most {@code maxWait} for an unreachable server, then throws and keeps the
+ * entries queued; {@link #close(long)} waits at most its argument, then drops what is left, counted.
+ * A batch the server refuses as invalid is split until the bad items stand alone: the rest is stored, the
+ * bad ones are listed in {@link #rejected()}. Any other failure (a 500, a deleted run) is kept; later log
+ * calls and {@link #close()} rethrow it, and entries queued after it are discarded rather than sent out of
+ * order.
  */
 final class BatchingLogger implements AutoCloseable {
   static final int MAX_METRICS = 1000;
   static final int MAX_PARAMS = 100;
   static final int MAX_TAGS = 100;
   static final int MAX_ENTITIES = 1000;
+  static final long DEFAULT_MAX_WAIT_MILLIS = 30_000;
+  /** Doubles up to eight times this: 0.5, 1, 2, 4, 4... s. */
+  static final long FIRST_BACKOFF_MILLIS = 500;
+
+  private static final System.Logger LOG = System.getLogger(BatchingLogger.class.getName());
 
   /** Where batches go: the log-batch endpoint in production. */
   interface Sink {
@@ -50,19 +69,43 @@ final class BatchingLogger implements AutoCloseable {
     }
   }
 
-  private final BlockingQueue<Entry> queue;
+  private final String name;
+  private final int capacity;
+  private final long maxWaitMillis;
+  private final long firstBackoffMillis;
+  /** Unbounded itself: data entries hold a permit of {@link #room}, so markers never wait behind a full queue. */
+  private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+  private final Semaphore room;
   private final Sink sink;
   private final Thread worker;
   private volatile RuntimeException failure;
   private volatile boolean closed;
   private volatile long sentEntries;
   private final List<String> rejected = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final LongAdder droppedMetrics = new LongAdder();
+  private final LongAdder droppedParams = new LongAdder();
+  private final LongAdder droppedTags = new LongAdder();
+  /** The last attempt could not reach the server, or a caller found the queue full for maxWait. */
+  private volatile boolean degraded;
+  private volatile long degradedSinceNanos;
+  private final AtomicBoolean outageLogged = new AtomicBoolean();
+  private final AtomicBoolean dropLogged = new AtomicBoolean();
+  /** Set when close() stops waiting for an unreachable server: the sender drops what it holds and what is left. */
+  private volatile boolean abandoned;
 
   BatchingLogger(String name, int capacity, Sink sink) {
+    this(name, capacity, DEFAULT_MAX_WAIT_MILLIS, FIRST_BACKOFF_MILLIS, sink);
+  }
+
+  BatchingLogger(String name, int capacity, long maxWaitMillis, long firstBackoffMillis, Sink sink) {
     if (capacity < 1) {
       throw CairnException.invalid("queue capacity " + capacity + " is below the minimum of 1");
     }
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.name = name;
+    this.capacity = capacity;
+    this.maxWaitMillis = maxWaitMillis;
+    this.firstBackoffMillis = firstBackoffMillis;
+    this.room = new Semaphore(capacity);
     this.sink = sink;
     this.worker = new Thread(this::drainLoop, name);
     this.worker.setDaemon(true);
@@ -98,28 +141,60 @@ final class BatchingLogger implements AutoCloseable {
   }
 
   int capacity() {
-    return queue.size() + queue.remainingCapacity();
+    return capacity;
   }
 
-  /** Blocks until everything logged before this call has been sent; rethrows a send failure. */
+  /** What was dropped because the server could not be reached, so far. */
+  DroppedCounts dropped() {
+    return new DroppedCounts(droppedMetrics.sum(), droppedParams.sum(), droppedTags.sum());
+  }
+
+  /** True between a batch that could not reach the server (or a full-queue wait that ran out) and the next one sent. */
+  boolean isDegraded() {
+    return degraded;
+  }
+
+  /**
+   * Blocks until everything logged before this call has been sent; rethrows a send failure. If the server
+   * has been unreachable for {@code maxWait} during the call, throws TEMPORARILY_UNAVAILABLE instead; the
+   * entries stay queued and go out when the server is back.
+   */
   void flush() {
-    awaitMarker(new Marker(false));
+    if (!awaitMarker(new Marker(false), maxWaitMillis)) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the tracking server has been unreachable for more"
+          + " than " + maxWaitMillis + " ms; " + queued() + " entries stay queued and are sent when it is back");
+    }
     throwIfFailed();
   }
 
-  /** Flushes, stops the sender thread, and rethrows the first send failure if there was one. */
+  /** As {@link #close(long)}, waiting up to maxWait for an unreachable server. */
   @Override
   public void close() {
+    close(maxWaitMillis);
+  }
+
+  /**
+   * Flushes, stops the sender thread, and rethrows the first send failure if there was one. If the server
+   * is unreachable for {@code waitMillis} during the call, what is still queued is dropped and counted.
+   */
+  void close(long waitMillis) {
     if (closed) {
       throwIfFailed();
       return;
     }
     closed = true;
-    awaitMarker(new Marker(true));
+    Marker stop = new Marker(true);
+    if (!awaitMarker(stop, waitMillis)) {
+      abandoned = true;
+      worker.interrupt(); // out of a backoff pause or a request to a server that does not answer
+    }
     try {
       worker.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    for (Entry e = queue.poll(); e != null; e = queue.poll()) {
+      drop(e); // left behind by an abandoned sender, or queued by a call racing with close()
     }
     throwIfFailed();
   }
@@ -129,29 +204,93 @@ final class BatchingLogger implements AutoCloseable {
       throw new CairnException(ErrorCode.INVALID_STATE, "the run's logger is closed; log before ending the run");
     }
     throwIfFailed();
+    if (!room.tryAcquire()) {
+      if (degraded || !waitForRoom()) {
+        drop(e);
+        return;
+      }
+    }
+    queue.add(e);
+  }
+
+  /** Waits up to maxWait for room while the server is reachable; a wait that runs out starts dropping. */
+  private boolean waitForRoom() {
     try {
-      queue.put(e);
+      if (room.tryAcquire(maxWaitMillis, TimeUnit.MILLISECONDS)) {
+        return true;
+      }
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "interrupted while waiting for queue space", ex);
     }
+    markDegraded("the logging queue stayed full for " + maxWaitMillis + " ms");
+    return false;
   }
 
-  private void awaitMarker(Marker marker) {
-    if (!worker.isAlive()) {
+  private void drop(Entry e) {
+    if (e instanceof MetricEntry) {
+      droppedMetrics.increment();
+    } else if (e instanceof ParamEntry) {
+      droppedParams.increment();
+    } else if (e instanceof TagEntry) {
+      droppedTags.increment();
+    } else {
       return;
     }
+    if (dropLogged.compareAndSet(false, true)) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: the logging queue ({1} entries) is full while the tracking server"
+          + " cannot keep up; new metrics, params and tags are dropped and counted (ActiveRun.dropped()) until"
+          + " a batch goes through again", name, Integer.toString(capacity));
+    }
+  }
+
+  private void dropAll(List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    droppedMetrics.add(metrics.size());
+    droppedParams.add(params.size());
+    droppedTags.add(tags.size());
+  }
+
+  private void markDegraded(String why) {
+    if (!degraded) {
+      degradedSinceNanos = System.nanoTime();
+      degraded = true;
+    }
+    if (outageLogged.compareAndSet(false, true)) {
+      LOG.log(System.Logger.Level.WARNING, "{0}: {1}; the batch is retried with backoff and new entries are queued"
+          + " (capacity {2}) while the outage lasts", name, why, Integer.toString(capacity));
+    }
+  }
+
+  private void markRecovered() {
+    long seconds = (System.nanoTime() - degradedSinceNanos) / 1_000_000_000L;
+    degraded = false;
+    outageLogged.set(false);
+    dropLogged.set(false);
+    LOG.log(System.Logger.Level.INFO, "{0}: the tracking server accepts batches again after {1} s; dropped so far: {2}",
+        name, Long.toString(seconds), dropped());
+  }
+
+  /** Waits for the worker to pass {@code marker}; false if the server stayed unreachable for {@code waitMillis}. */
+  private boolean awaitMarker(Marker marker, long waitMillis) {
+    if (!worker.isAlive()) {
+      return true;
+    }
+    queue.add(marker);
+    long start = System.nanoTime();
     try {
-      queue.put(marker);
       synchronized (marker) {
         while (!marker.done && worker.isAlive()) {
-          marker.wait(200);
+          if (degraded && System.nanoTime() - start > waitMillis * 1_000_000L) {
+            return false;
+          }
+          marker.wait(100);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "interrupted while flushing the run's logger", e);
     }
+    return true;
   }
 
   private void throwIfFailed() {
@@ -178,6 +317,13 @@ final class BatchingLogger implements AutoCloseable {
         return;
       }
       queue.drainTo(chunk, MAX_ENTITIES - 1);
+      int data = 0;
+      for (Entry e : chunk) {
+        if (!(e instanceof Marker)) {
+          data++;
+        }
+      }
+      room.release(data);
       if (processChunk(chunk)) {
         return;
       }
@@ -224,18 +370,54 @@ final class BatchingLogger implements AutoCloseable {
   }
 
   /**
-   * Sends a batch; when the server refuses it as invalid (log-batch is all-or-nothing), sends each half
-   * again until the refused items stand alone, so every valid item is stored and each bad one is named in
-   * {@link #rejected()}. Other failures (server down after retries) propagate.
+   * Sends one batch, waiting out an outage: connection failures, timeouts, 429 and 503 are retried with
+   * backoff until the batch goes through or close() gives up on it (then it is dropped and counted; false).
+   * A batch whose request failed after it was sent is retried too: a param logged again with the same value
+   * and a tag set again change nothing, and a server that ignores an exact duplicate metric point (MLflow's
+   * primary key) stores nothing twice. Other errors propagate.
    */
+  private boolean deliver(List<Metric> metrics, List<Param> params, List<Tag> tags) {
+    long backoff = firstBackoffMillis;
+    while (!abandoned) {
+      try {
+        sink.send(metrics, params, tags);
+        if (degraded) {
+          markRecovered();
+        }
+        return true;
+      } catch (CairnException e) {
+        if (abandoned) {
+          break;
+        }
+        if (!isOutage(e)) {
+          throw e;
+        }
+        markDegraded("the tracking server cannot be reached (" + e.getMessage() + ")");
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        break; // close() gave up on the server
+      }
+      backoff = Math.min(backoff * 2, firstBackoffMillis * 8);
+    }
+    dropAll(metrics, params, tags);
+    return false;
+  }
+
+  static boolean isOutage(CairnException e) {
+    return e.code() == ErrorCode.TEMPORARILY_UNAVAILABLE || e.code() == ErrorCode.TOO_MANY_REQUESTS;
+  }
+
   private void sendIsolating(List<Metric> metrics, List<Param> params, List<Tag> tags) {
     int size = metrics.size() + params.size() + tags.size();
     if (size == 0) {
       return;
     }
     try {
-      sink.send(metrics, params, tags);
-      sentEntries += size;
+      if (deliver(metrics, params, tags)) {
+        sentEntries += size;
+      }
       return;
     } catch (CairnException e) {
       if (e.code().httpStatus() != 400) {

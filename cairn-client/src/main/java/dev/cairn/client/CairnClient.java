@@ -7,6 +7,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
+import dev.cairn.tracking.LifecycleStage;
 import dev.cairn.tracking.Metric;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
@@ -15,16 +16,8 @@ import dev.cairn.tracking.RunInfo;
 import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
 import dev.cairn.tracking.ViewType;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,15 +50,20 @@ public final class CairnClient {
   /** Where the client connects when neither an argument nor an environment variable names a server. */
   public static final String DEFAULT_TRACKING_URI = "http://127.0.0.1:5000";
 
+  /** The tag MLflow uses to nest a run under another; {@link RunOptions#withParentRunId} sets it. */
+  public static final String PARENT_RUN_ID_TAG = "mlflow.parentRunId";
+
   static final String API = "/api/2.0/mlflow/";
-  static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts";
+  static final int HISTORY_PAGE_SIZE = 25_000;
 
   private final Http http;
+  private final ArtifactTransfer artifacts;
   private volatile List<Tag> sourceTagsCache;
   private volatile Path sourceTagsDir;
 
   private CairnClient(String trackingUri) {
     this.http = new Http(trackingUri);
+    this.artifacts = new ArtifactTransfer(http);
   }
 
   /** A run's body for {@link #run}: it may throw, and the run then ends FAILED. */
@@ -118,6 +116,11 @@ public final class CairnClient {
     return DEFAULT_TRACKING_URI;
   }
 
+  /** Dataset versions on this server: add, get (hash-checked), link to a run. */
+  public DatasetsClient datasets() {
+    return new DatasetsClient(http);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String trackingUri() {
     return http.baseUrl();
@@ -155,6 +158,34 @@ public final class CairnClient {
       }
       throw e;
     }
+  }
+
+  /**
+   * The id of the experiment named {@code name}, created if there is none (MLflow's {@code set_experiment}).
+   * Safe when several processes race to create it. A deleted experiment of that name is INVALID_STATE:
+   * restore it with {@link #restoreExperiment} or choose another name.
+   */
+  public String getOrCreateExperiment(String name) {
+    Optional<Experiment> found = getExperimentByName(name);
+    if (found.isEmpty()) {
+      try {
+        return createExperiment(name);
+      } catch (CairnException e) {
+        if (e.code() != ErrorCode.RESOURCE_ALREADY_EXISTS) {
+          throw e;
+        }
+        found = getExperimentByName(name); // another process created it between our two calls
+        if (found.isEmpty()) {
+          throw e;
+        }
+      }
+    }
+    Experiment experiment = found.get();
+    if (experiment.lifecycleStage() == LifecycleStage.DELETED) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "experiment '" + name + "' (id " + experiment.experimentId()
+          + ") is deleted; restore it with restoreExperiment(\"" + experiment.experimentId() + "\") or choose another name");
+    }
+    return experiment.experimentId();
   }
 
   /** One page of active experiments, in the server's default order. */
@@ -205,12 +236,18 @@ public final class CairnClient {
     return startRun(experimentId, runName, RunOptions.defaults());
   }
 
-  /** Starts a run, tagged with its source unless {@code options.autoTags()} is false. */
+  /**
+   * Starts a run, tagged with its source unless {@code options.autoTags()} is false, and nested under
+   * {@code options.parentRunId()} when set (tag {@code mlflow.parentRunId}, as MLflow's UI and search expect).
+   */
   public ActiveRun startRun(String experimentId, String runName, RunOptions options) {
     Objects.requireNonNull(options, "options");
     List<Tag> tags = new ArrayList<>(options.autoTags() ? sourceTags(options.workingDirectory()) : List.of());
     if (runName != null) {
       tags.add(new Tag("mlflow.runName", runName));
+    }
+    if (options.parentRunId() != null) {
+      tags.add(new Tag(PARENT_RUN_ID_TAG, options.parentRunId()));
     }
     ObjectNode body = Wire.object()
         .put("experiment_id", experimentId)
@@ -255,12 +292,20 @@ public final class CairnClient {
   }
 
   /**
-   * One page of runs in the given experiments matching {@code filter} (e.g. {@code "metrics.acc > 0.8"},
-   * null for all), ordered by {@code orderBy} (e.g. {@code "metrics.acc DESC"}).
+   * One page of active runs in the given experiments matching {@code filter} (e.g. {@code "metrics.acc > 0.8"},
+   * or {@code "tags.mlflow.parentRunId = '<id>'"} for a run's children; null for all), ordered by
+   * {@code orderBy} (e.g. {@code "metrics.acc DESC"}). Pass the returned page token to get the next page.
    */
   public Page<Run> searchRuns(
       List<String> experimentIds, String filter, List<String> orderBy, int maxResults, String pageToken) {
-    ObjectNode body = Wire.object().put("max_results", maxResults).put("run_view_type", "ACTIVE_ONLY");
+    return searchRuns(experimentIds, filter, orderBy, maxResults, pageToken, ViewType.ACTIVE_ONLY);
+  }
+
+  /** As {@link #searchRuns(List, String, List, int, String)}, over active, deleted or all runs. */
+  public Page<Run> searchRuns(List<String> experimentIds, String filter, List<String> orderBy, int maxResults,
+      String pageToken, ViewType viewType) {
+    ObjectNode body = Wire.object().put("max_results", maxResults)
+        .put("run_view_type", (viewType == null ? ViewType.ACTIVE_ONLY : viewType).name());
     ArrayNode ids = body.putArray("experiment_ids");
     experimentIds.forEach(ids::add);
     Wire.putIfPresent(body, "filter", filter);
@@ -275,15 +320,22 @@ public final class CairnClient {
     return new Page<>(runs, nextToken(r));
   }
 
-  /** Every point of one metric of a run, in the server's order (step, then timestamp), fetched page by page. */
+  /**
+   * Every point of one metric of a run, in the server's order (step, then timestamp), fetched page by page:
+   * each request asks for 25,000 points and follows {@code next_page_token} until the server sends none.
+   */
   public List<Metric> getMetricHistory(String runId, String metricKey) {
+    return getMetricHistory(runId, metricKey, HISTORY_PAGE_SIZE);
+  }
+
+  List<Metric> getMetricHistory(String runId, String metricKey, int pageSize) {
     List<Metric> points = new ArrayList<>();
     String token = null;
     do {
       Map<String, String> query = new LinkedHashMap<>();
       query.put("run_id", runId);
       query.put("metric_key", metricKey);
-      query.put("max_results", "25000");
+      query.put("max_results", Integer.toString(pageSize));
       query.put("page_token", token);
       JsonNode r = http.get(API + "metrics/get-history", query);
       for (JsonNode m : r.path("metrics")) {
@@ -302,6 +354,27 @@ public final class CairnClient {
     }
     JsonNode r = http.post(API + "runs/update", body);
     return r.has("run_info") ? Wire.runInfo(r.get("run_info")) : null;
+  }
+
+  /**
+   * Ends a run that is not held by an {@link ActiveRun} (say one started elsewhere) with a terminal status
+   * (FINISHED, FAILED or KILLED) and the end time now. For an {@link ActiveRun}, use {@link ActiveRun#end}.
+   */
+  public RunInfo endRun(String runId, RunStatus status) {
+    if (!status.isTerminal()) {
+      throw CairnException.invalid("run end status " + status + " is not terminal; use FINISHED, FAILED or KILLED");
+    }
+    return updateRun(runId, status);
+  }
+
+  /** Soft-deletes a run: search leaves it out unless asked for deleted runs; {@link #restoreRun} undoes it. */
+  public void deleteRun(String runId) {
+    http.post(API + "runs/delete", Wire.object().put("run_id", runId));
+  }
+
+  /** Restores a soft-deleted run. */
+  public void restoreRun(String runId) {
+    http.post(API + "runs/restore", Wire.object().put("run_id", runId));
   }
 
   /** Sets a tag on a run synchronously. */
@@ -344,37 +417,21 @@ public final class CairnClient {
 
   /** As {@link #uploadArtifact(String, Path, String)}, reporting bytes sent. */
   public void uploadArtifact(String runId, Path localFile, String artifactPath, Progress progress) {
-    uploadTo(artifactRoot(getRun(runId).info()), localFile, artifactPath, progress);
+    artifacts.uploadFile(artifactRoot(runId), localFile, artifactPath, progress);
   }
 
-  void uploadTo(String root, Path localFile, String artifactPath, Progress progress) {
-    if (!Files.isRegularFile(localFile)) {
-      throw CairnException.invalid("local file '" + localFile + "' does not exist or is not a regular file");
-    }
-    String relative = join(normalise(artifactPath), localFile.getFileName().toString());
-    long size;
-    try {
-      size = Files.size(localFile);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read size of " + localFile, e);
-    }
-    HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> {
-          try {
-            return new CountingInputStream(Files.newInputStream(localFile), size, progress);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }),
-        size);
-    HttpRequest request = HttpRequest.newBuilder(proxyUri(join(root, relative)))
-        .header("Content-Type", "application/octet-stream")
-        .PUT(publisher)
-        .build();
-    HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() / 100 != 2) {
-      throw Http.errorFrom(response.statusCode(), response.body(), request);
-    }
+  /**
+   * Uploads every file under {@code localDir}, recursively, keeping paths relative to it: {@code
+   * localDir/plots/a.png} becomes {@code artifactPath/plots/a.png} (at the root when {@code artifactPath} is
+   * null), as MLflow's {@code log_artifacts} does. Returns the run-relative paths written.
+   */
+  public List<String> uploadArtifacts(String runId, Path localDir, String artifactPath) {
+    return artifacts.uploadDirectory(artifactRoot(runId), localDir, artifactPath, Progress.NONE);
+  }
+
+  /** As {@link #uploadArtifacts(String, Path, String)}, reporting bytes sent per file. */
+  public List<String> uploadArtifacts(String runId, Path localDir, String artifactPath, Progress progress) {
+    return artifacts.uploadDirectory(artifactRoot(runId), localDir, artifactPath, progress);
   }
 
   /**
@@ -388,134 +445,24 @@ public final class CairnClient {
 
   /** As {@link #downloadArtifact(String, String, Path)}, reporting bytes received per file. */
   public Path downloadArtifact(String runId, String artifactPath, Path destDir, Progress progress) {
-    String root = artifactRoot(getRun(runId).info());
-    String path = normalise(artifactPath);
+    String path = ArtifactTransfer.normalise(artifactPath);
     if (path.isEmpty()) {
       throw CairnException.invalid("artifact path is empty; name a file or directory of the run");
     }
-    return downloadFrom(root, path, destDir, progress);
-  }
-
-  private Path downloadFrom(String root, String path, Path destDir, Progress progress) {
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    List<ArtifactFile> children = listQuietly(root, path);
-    Path target = destDir.resolve(name);
-    try {
-      Files.createDirectories(destDir);
-      if (!children.isEmpty()) {
-        Files.createDirectories(target);
-        for (ArtifactFile child : children) {
-          downloadFrom(root, child.path(), target, progress);
-        }
-        return target;
-      }
-      HttpRequest request = HttpRequest.newBuilder(proxyUri(join(root, path))).GET().build();
-      HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      if (response.statusCode() / 100 != 2) {
-        throw Http.errorFrom(response);
-      }
-      long total = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-      Path temp = Files.createTempFile(destDir, "." + name, ".part");
-      try (InputStream in = new CountingInputStream(response.body(), total, progress);
-          OutputStream out = Files.newOutputStream(temp)) {
-        in.transferTo(out);
-      } catch (IOException | RuntimeException e) {
-        Files.deleteIfExists(temp);
-        throw e;
-      }
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return target;
-    } catch (IOException e) {
-      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
-          "download of artifact '" + path + "' to " + destDir + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  private List<ArtifactFile> listQuietly(String root, String path) {
-    try {
-      return listUnder(root, path);
-    } catch (CairnException e) {
-      return List.of();
-    }
+    return artifacts.download(artifactRoot(runId), path, destDir, progress);
   }
 
   /** The files and directories directly under {@code path} (null or "" for the root) of a run's artifacts. */
   public List<ArtifactFile> listArtifacts(String runId, String path) {
-    return listUnder(artifactRoot(getRun(runId).info()), normalise(path));
+    return artifacts.list(artifactRoot(runId), ArtifactTransfer.normalise(path));
   }
 
-  private List<ArtifactFile> listUnder(String root, String path) {
-    JsonNode r = http.get(ARTIFACTS_API, Map.of("path", join(root, path)));
-    List<ArtifactFile> files = new ArrayList<>();
-    for (JsonNode f : r.path("files")) {
-      String name = f.path("path").asText();
-      // MLflow's proxy answers with names relative to the listed directory; make them run-relative
-      String relative = path.isEmpty() || name.startsWith(path + "/") ? name : join(path, name);
-      files.add(new ArtifactFile(relative, f.path("is_dir").asBoolean(false),
-          f.hasNonNull("file_size") ? f.get("file_size").asLong() : null));
-    }
-    return files;
+  ArtifactTransfer artifacts() {
+    return artifacts;
   }
 
-  /**
-   * The run's artifact root as a path under the proxy: {@code mlflow-artifacts:/1/<run>/artifacts} gives
-   * {@code 1/<run>/artifacts}; other schemes fall back to the server's layout {@code <exp>/<run>/artifacts}.
-   */
-  static String artifactRoot(RunInfo info) {
-    String uri = info.artifactUri();
-    if (uri != null) {
-      if (uri.startsWith("mlflow-artifacts:")) {
-        String rest = uri.substring("mlflow-artifacts:".length());
-        if (rest.startsWith("//")) {
-          int slash = rest.indexOf('/', 2);
-          rest = slash < 0 ? "" : rest.substring(slash);
-        }
-        return normalise(rest);
-      }
-      int proxy = uri.indexOf(ARTIFACTS_API + "/");
-      if (proxy >= 0) {
-        return normalise(uri.substring(proxy + ARTIFACTS_API.length() + 1));
-      }
-    }
-    return info.experimentId() + "/" + info.runId() + "/artifacts";
-  }
-
-  private URI proxyUri(String path) {
-    StringBuilder encoded = new StringBuilder();
-    for (String segment : path.split("/")) {
-      if (segment.isEmpty()) {
-        continue;
-      }
-      if (segment.equals("..") || segment.equals(".")) {
-        throw CairnException.invalid("artifact path '" + path + "' has a '" + segment + "' segment; paths stay inside the run");
-      }
-      encoded.append('/').append(Http.encode(segment));
-    }
-    return URI.create(http.baseUrl() + ARTIFACTS_API + encoded);
-  }
-
-  static String normalise(String path) {
-    if (path == null) {
-      return "";
-    }
-    String p = path.replace('\\', '/');
-    while (p.startsWith("/")) {
-      p = p.substring(1);
-    }
-    while (p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p;
-  }
-
-  static String join(String a, String b) {
-    if (a == null || a.isEmpty()) {
-      return b == null ? "" : b;
-    }
-    if (b == null || b.isEmpty()) {
-      return a;
-    }
-    return a + "/" + b;
+  private String artifactRoot(String runId) {
+    return ArtifactTransfer.root(getRun(runId).info());
   }
 
   // ---------------------------------------------------------------- internals
@@ -534,38 +481,6 @@ public final class CairnClient {
   private static String nextToken(JsonNode r) {
     String token = r.path("next_page_token").asText("");
     return token.isEmpty() ? null : token;
-  }
-
-  /** Counts bytes through a stream and reports them, for progress bars. */
-  private static final class CountingInputStream extends java.io.FilterInputStream {
-    private final long total;
-    private final Progress progress;
-    private long done;
-
-    CountingInputStream(InputStream in, long total, Progress progress) {
-      super(in);
-      this.total = total;
-      this.progress = progress;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        progress.update(++done, total);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] buf, int off, int len) throws IOException {
-      int n = super.read(buf, off, len);
-      if (n > 0) {
-        done += n;
-        progress.update(done, total);
-      }
-      return n;
-    }
   }
 
   /** Run tags as a map, last write wins. */

@@ -146,8 +146,11 @@ final class Http {
         "HTTP " + status + " from " + where + (text.isEmpty() ? "" : ": " + text));
   }
 
-  /** MLflow's error_code back to ours; where two codes share a string, the HTTP status decides. */
+  /** MLflow's error_code back to ours; where two codes share a string, the HTTP status decides; 502/504 mean unavailable. */
   static ErrorCode codeOf(String mlflowCode, int status) {
+    if (status == 502 || status == 504) {
+      return ErrorCode.TEMPORARILY_UNAVAILABLE; // a proxy whose tracking server is down or restarting
+    }
     ErrorCode byStatusOnly = null;
     for (ErrorCode c : ErrorCode.values()) {
       if (c.mlflowCode().equals(mlflowCode) && c.httpStatus() == status) {

@@ -6,17 +6,23 @@ import java.net.ConnectException;
 import java.util.function.Supplier;
 
 /**
- * Retries a call the server certainly did not apply: the connection was refused, or the server answered
- * 429/503. A timeout or a reset after sending is not retried, since log-batch is not idempotent and a
- * retry could duplicate metric points.
+ * Retries a call, with doubling backoff, when the server certainly did not apply it: the connection was
+ * refused, or the server answered 429/503. A timeout or a reset after sending is retried only for a call
+ * that is idempotent (setting a value), since for others a retry could apply the call twice.
  */
 final class Retry {
   private final int attempts;
   private final long firstBackoffMillis;
+  private final boolean idempotent;
 
   Retry(int attempts, long firstBackoffMillis) {
+    this(attempts, firstBackoffMillis, false);
+  }
+
+  Retry(int attempts, long firstBackoffMillis, boolean idempotent) {
     this.attempts = attempts;
     this.firstBackoffMillis = firstBackoffMillis;
+    this.idempotent = idempotent;
   }
 
   static boolean isSafeToRetry(CairnException e) {
@@ -30,7 +36,7 @@ final class Retry {
       try {
         return call.get();
       } catch (CairnException e) {
-        if (attempt >= attempts || !isSafeToRetry(e)) {
+        if (attempt >= attempts || !(isSafeToRetry(e) || idempotent && BatchingLogger.isOutage(e))) {
           throw e;
         }
       }

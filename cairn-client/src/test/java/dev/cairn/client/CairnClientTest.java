@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Hashing;
-import dev.cairn.server.CairnServer;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.LifecycleStage;
@@ -25,28 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CairnClientTest {
-  @TempDir static Path serverDir;
-  static CairnServer server;
-  static CairnClient client;
-  static String experimentId;
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start(serverDir);
-    client = CairnClient.connect(server.url());
-    experimentId = client.createExperiment("client-tests");
-  }
-
-  @AfterAll
-  static void stopServer() {
-    server.close();
-  }
+class CairnClientTest extends AgainstServer {
 
   @Test
   void aChangedParamThrowsAtTheCallAndTheFiftyPointsAfterItAreStored() {

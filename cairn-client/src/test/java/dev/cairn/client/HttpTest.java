@@ -17,7 +17,10 @@ class HttpTest {
   void unknownCodesFallBackToTheHttpStatus() {
     assertThat(Http.codeOf(null, 404)).isEqualTo(ErrorCode.RESOURCE_DOES_NOT_EXIST);
     assertThat(Http.codeOf("FEATURE_DISABLED", 503)).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
-    assertThat(Http.codeOf(null, 502)).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    assertThat(Http.codeOf(null, 500)).isEqualTo(ErrorCode.INTERNAL_ERROR);
+    // a proxy in front of a stopped or restarting server: an outage the logger waits out, not a server error
+    assertThat(Http.codeOf(null, 502)).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
+    assertThat(Http.codeOf("INTERNAL_ERROR", 504)).isEqualTo(ErrorCode.TEMPORARILY_UNAVAILABLE);
   }
 
   @Test
@@ -30,9 +33,9 @@ class HttpTest {
   void artifactRootFollowsTheProxySchemeAndFallsBackToTheServerLayout() {
     var info = new dev.cairn.tracking.RunInfo("abc", null, "7", null, dev.cairn.tracking.RunStatus.RUNNING, 0, null,
         "mlflow-artifacts:/7/abc/artifacts", dev.cairn.tracking.LifecycleStage.ACTIVE);
-    assertThat(CairnClient.artifactRoot(info)).isEqualTo("7/abc/artifacts");
+    assertThat(ArtifactTransfer.root(info)).isEqualTo("7/abc/artifacts");
     var s3 = new dev.cairn.tracking.RunInfo("abc", null, "7", null, dev.cairn.tracking.RunStatus.RUNNING, 0, null,
         "s3://bucket/x/7/abc/artifacts", dev.cairn.tracking.LifecycleStage.ACTIVE);
-    assertThat(CairnClient.artifactRoot(s3)).isEqualTo("7/abc/artifacts");
+    assertThat(ArtifactTransfer.root(s3)).isEqualTo("7/abc/artifacts");
   }
 }

@@ -43,6 +43,24 @@ class RetryTest {
   }
 
   @Test
+  void retriesATimeoutOnlyForAnIdempotentCall() {
+    AtomicInteger calls = new AtomicInteger();
+    String result = new Retry(4, 1, true).call(() -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "timed out", new HttpTimeoutException("t"));
+      }
+      return "ok";
+    });
+    assertThat(result).isEqualTo("ok");
+    assertThat(calls).hasValue(2);
+    assertThatThrownBy(() -> new Retry(4, 1, true).run(() -> {
+      calls.incrementAndGet();
+      throw CairnException.invalid("bad key");
+    })).hasMessage("bad key");
+    assertThat(calls).hasValue(3);
+  }
+
+  @Test
   void givesUpAfterTheLastAttempt() {
     AtomicInteger calls = new AtomicInteger();
     assertThatThrownBy(() -> new Retry(3, 1).run(() -> {

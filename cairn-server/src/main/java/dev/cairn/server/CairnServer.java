@@ -1,9 +1,10 @@
 package dev.cairn.server;
 
+import dev.cairn.data.version.DatasetBlobs;
 import dev.cairn.data.version.DatasetVersionStore;
 import dev.cairn.data.version.DatasetVersioning;
+import dev.cairn.data.version.LibraryTableProfiler;
 import dev.cairn.data.version.StatCache;
-import dev.cairn.data.version.TableProfiler;
 import dev.cairn.server.datasets.DatasetRoutes;
 
 import dev.cairn.core.CairnException;
@@ -20,6 +21,7 @@ import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.sql.SqlDatabase;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
@@ -159,35 +161,44 @@ public final class CairnServer implements AutoCloseable {
   }
 
   private static CairnServer startLocked(ServerConfig config, List<RouteModule> modules) {
+    long maxBlobBytes = maxBlobBytes();
     ArtifactStore artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
+    // One database for every module's tables: one pool, one writer, one migration run.
     MetadataStore metadata;
-    try {
-      metadata = MetadataStores.open(config.backendStoreUri(), ArtifactLocations.PROXY_ROOT);
-    } catch (RuntimeException e) {
-      artifacts.close();
-      throw e;
-    }
     DatasetVersionStore datasets;
     try {
-      datasets = DatasetVersionStore.open(config.backendStoreUri());
+      SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
+          List.of(DatasetVersionStore.MIGRATIONS));
+      metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
+      datasets = DatasetVersionStore.on(database);
     } catch (RuntimeException e) {
-      metadata.close();
       artifacts.close();
       throw e;
     }
     DatasetVersioning versioning =
-        new DatasetVersioning(datasets, artifacts, StatCache.inMemory(), TableProfiler.NONE);
+        new DatasetVersioning(datasets, artifacts, StatCache.inMemory(), LibraryTableProfiler.INSTANCE);
     List<RouteModule> all = new ArrayList<>(modules);
-    all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning));
-    CairnServer server;
-    try {
-      server = start(config, metadata, artifacts, all);
-    } catch (RuntimeException e) {
-      datasets.close();
-      throw e;
-    }
+    DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
+    all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
+    CairnServer server = start(config, metadata, artifacts, all);
     server.owned.add(datasets);
     return server;
+  }
+
+  /**
+   * The largest dataset blob one upload may carry: {@code CAIRN_DATASETS_MAX_BLOB_BYTES} (environment) or the
+   * {@code cairn.datasets.max-blob-bytes} system property, else {@link DatasetBlobs#DEFAULT_MAX_BLOB_BYTES}.
+   */
+  static long maxBlobBytes() {
+    String text = System.getProperty("cairn.datasets.max-blob-bytes", System.getenv("CAIRN_DATASETS_MAX_BLOB_BYTES"));
+    if (text == null || text.isBlank()) {
+      return DatasetBlobs.DEFAULT_MAX_BLOB_BYTES;
+    }
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw CairnException.invalid("CAIRN_DATASETS_MAX_BLOB_BYTES '" + text + "' is not a whole number of bytes");
+    }
   }
 
   /**
@@ -330,7 +341,7 @@ public final class CairnServer implements AutoCloseable {
 
   /** Hides passwords in store URIs ({@code user:secret@host}, {@code ?password=secret}) before they are logged. */
   public static String redact(String uri) {
-    return uri.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(://[^/:@]*:)[^/@]*@", "$1***@");
+    return MetadataStores.redact(uri);
   }
 
   /** Without authentication, only a loopback bind keeps other machines out. */

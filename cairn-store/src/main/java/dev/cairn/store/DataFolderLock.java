@@ -110,7 +110,11 @@ public final class DataFolderLock implements AutoCloseable {
         probe.release();
         return Optional.empty();
       }
-      return Optional.of(readHolderFile(file));
+      Holder written = readHolderFile(file);
+      boolean earlier = written.pid() == ProcessHandle.current().pid()
+          || (written.pid() > 0 && !ProcessHandle.of(written.pid()).map(ProcessHandle::isAlive).orElse(false));
+      // a new holder has taken the lock but not yet written itself over its predecessor's pid and URL
+      return Optional.of(earlier ? new Holder(-1, null) : written);
     } catch (IOException e) {
       return Optional.empty();
     }

@@ -1,35 +1,77 @@
 package dev.cairn.store;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.store.sql.SqlDatabases;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
-/** Opens the metadata store a URI names: {@code sqlite:PATH} or {@code postgresql://HOST/DB?user=..}. */
+/**
+ * Opens the metadata store, or the database under it, that a URI names: {@code sqlite:PATH} or
+ * {@code postgresql://HOST/DB?user=..}. The one place backend store URIs are read.
+ */
 public final class MetadataStores {
+  static final String KNOWN = "known: sqlite:PATH, sqlite:///ABSOLUTE/PATH, jdbc:sqlite:PATH, "
+      + "postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DB, jdbc:postgresql:...";
+
   private MetadataStores() {}
 
   /**
-   * @param uri the backend store URI: {@code sqlite:PATH} (also {@code sqlite:///PATH}),
+   * The tracking store alone (a process without other modules' tables, such as the CLI's tracking commands).
+   *
+   * @param uri the backend store URI: {@code sqlite:PATH} (also {@code sqlite:///PATH}, {@code jdbc:sqlite:PATH}),
    *     {@code postgresql://host:port/db?user=..&password=..} or {@code jdbc:postgresql:...}
    * @param artifactRoot the artifact store root URI new experiments get their default location under
    */
   public static MetadataStore open(String uri, String artifactRoot) {
-    if (uri == null) {
-      throw CairnException.invalid("backend store URI is required; known schemes: sqlite:, postgresql:");
+    return open(openDatabase(uri, List.of()), artifactRoot);
+  }
+
+  /** The tracking store on an open database, which the store then owns (closing the store closes it). */
+  public static MetadataStore open(SqlDatabase database, String artifactRoot) {
+    return SqlDatabases.metadataStore(database, artifactRoot);
+  }
+
+  /**
+   * Opens the database a backend store URI names, migrated in one Flyway run with the tracking migrations
+   * and {@code moduleMigrations} (Flyway locations of the other modules whose tables live there, e.g.
+   * the datasets module's). The caller closes it, after the stores built on it.
+   */
+  public static SqlDatabase openDatabase(String uri, List<String> moduleMigrations) {
+    if (uri == null || uri.isBlank()) {
+      throw CairnException.invalid("backend store URI is empty; " + KNOWN);
     }
     Optional<Path> sqlite = sqlitePath(uri);
     if (sqlite.isPresent()) {
-      return SqlDatabases.sqlite(sqlite.get(), artifactRoot);
+      return SqlDatabases.sqlite(sqlite.get(), moduleMigrations);
     }
     if (uri.startsWith("jdbc:postgresql:")) {
-      return SqlDatabases.postgres(uri, artifactRoot);
+      return SqlDatabases.postgres(uri, moduleMigrations);
     }
     if (uri.startsWith("postgresql:") || uri.startsWith("postgres:")) {
-      return SqlDatabases.postgres(postgresJdbcUrl(uri), artifactRoot);
+      return SqlDatabases.postgres(postgresJdbcUrl(uri), moduleMigrations);
     }
-    throw CairnException.invalid(
-        "backend store URI '" + uri + "' has an unknown scheme; known: sqlite:, postgresql:");
+    throw CairnException.invalid("backend store URI '" + redact(uri) + "' has an unknown scheme; " + KNOWN);
+  }
+
+  /**
+   * Opens the SQLite database a URI names for reading only, without migrating it: for a process that reads a
+   * data folder while a server owns it. Writes fail with {@code writesRefused}.
+   */
+  public static SqlDatabase openDatabaseReadOnly(String uri, String writesRefused) {
+    Path file = sqlitePath(uri).orElseThrow(() -> CairnException.invalid("backend store URI '" + redact(uri)
+        + "' is not SQLite; only a SQLite database is opened read-only beside its server"));
+    return SqlDatabases.sqliteReadOnly(file, writesRefused);
+  }
+
+  /** Hides a password in a store URI ({@code user:secret@host}, {@code ?password=secret}) for messages. */
+  public static String redact(String uri) {
+    return uri == null ? "" : uri.replaceAll("(?i)(password=)[^&;]*", "$1***")
+        .replaceAll("(://[^/:@]*:)[^/@]*@", "$1***@");
   }
 
   /**
@@ -77,13 +119,22 @@ public final class MetadataStores {
     String userInfo = authorityAndPath.substring(0, at);
     String hostAndPath = authorityAndPath.substring(at + 1);
     int colon = userInfo.indexOf(':');
-    String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-    String password = colon < 0 ? null : userInfo.substring(colon + 1);
+    // user info is percent-encoded in the URI; the driver URL-decodes query values, so re-encode them
+    String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+    String password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
     StringBuilder url = new StringBuilder("jdbc:postgresql://").append(hostAndPath);
-    url.append(hostAndPath.contains("?") ? '&' : '?').append("user=").append(user);
+    url.append(hostAndPath.contains("?") ? '&' : '?').append("user=").append(encode(user));
     if (password != null) {
-      url.append("&password=").append(password);
+      url.append("&password=").append(encode(password));
     }
     return url.toString();
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

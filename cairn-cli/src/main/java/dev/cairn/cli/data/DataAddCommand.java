@@ -47,7 +47,7 @@ final class DataAddCommand extends DataSubcommand {
       AddResult r;
       try {
         r = cancelledOnExit(s.versioning,
-            () -> s.versioning.add(path, name, message, author, tagMap, progress, allowUnparsed));
+            () -> s.add(path, name, message, author, tagMap, progress, allowUnparsed));
       } finally {
         progress.done();
       }

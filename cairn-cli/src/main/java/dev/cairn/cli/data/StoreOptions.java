@@ -1,12 +1,24 @@
 package dev.cairn.cli.data;
 
+import dev.cairn.client.CairnClient;
+import dev.cairn.client.DatasetVersionInfo;
+import dev.cairn.client.DatasetsClient;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import dev.cairn.data.version.AddProgress;
+import dev.cairn.data.version.AddResult;
+import dev.cairn.data.version.DatasetVersion;
 import dev.cairn.data.version.DatasetVersionStore;
 import dev.cairn.data.version.DatasetVersioning;
 import dev.cairn.data.version.StatCache;
 import dev.cairn.data.version.TableProfiler;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
+import dev.cairn.store.DataFolderLock;
+import dev.cairn.store.MetadataStores;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the data commands keep metadata, blobs and the stat cache; the defaults need no server and no setup. */
@@ -26,14 +38,25 @@ final class StoreOptions {
       description = "File remembering hashes of unchanged files (default: ${DEFAULT-VALUE}).")
   Path statCache;
 
-  /** The opened stores; closing it closes both. */
+  /**
+   * The opened stores; closing it closes both. When a running server owns the data folder (its lock names
+   * the server's URL), the database is opened read-only and writes go through that server's REST API, so the
+   * CLI never competes with the server for SQLite's write lock.
+   */
   final class Opened implements AutoCloseable {
     final DatasetVersionStore store;
     final ArtifactStore artifacts;
     final DatasetVersioning versioning;
+    /** The server that owns the data folder, or null when this process opened the database itself. */
+    final DatasetsClient server;
+    private final StatCache hashes;
 
-    Opened(TableProfiler profiler) {
-      this.store = DatasetVersionStore.open(backendStoreUri);
+    Opened(TableProfiler profiler, DataFolderLock.Holder owner) {
+      this.server = owner == null ? null : CairnClient.connect(owner.url()).datasets();
+      this.store = owner == null ? DatasetVersionStore.open(backendStoreUri)
+          : DatasetVersionStore.onOwned(MetadataStores.openDatabaseReadOnly(backendStoreUri,
+              "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
+                  + " go through it"));
       ArtifactStore opened;
       try {
         opened = ArtifactStores.open(artifactsUri);
@@ -42,7 +65,47 @@ final class StoreOptions {
         throw e;
       }
       this.artifacts = opened;
-      this.versioning = new DatasetVersioning(store, artifacts, StatCache.open(statCache), profiler);
+      this.hashes = StatCache.open(statCache);
+      this.versioning = new DatasetVersioning(store, artifacts, hashes, profiler);
+    }
+
+    /**
+     * Adds {@code path} as the next version of {@code name}: here, or through the server that owns the data
+     * folder (files hashed here, with the stat cache; the blobs the server lacks uploaded; the version recorded
+     * and profiled there).
+     */
+    AddResult add(Path path, String name, String message, String author, Map<String, String> tags,
+        AddProgress progress, boolean allowUnparsed) {
+      if (server == null) {
+        return versioning.add(path, name, message, author, tags, progress, allowUnparsed);
+      }
+      if (allowUnparsed) {
+        throw CairnException.invalid("--allow-unparsed is not available while a Cairn server owns the data folder;"
+            + " fix the table, or stop the server and add it directly");
+      }
+      int[] filesHashed = {0};
+      long[] bytesHashed = {0};
+      byte[] buffer = new byte[1 << 20];
+      DatasetsClient.Added a;
+      try {
+        a = server.addVersion(name, path, message, author, tags, file -> {
+          StatCache.FileStamp stamp = StatCache.stamp(file);
+          String sha = hashes.lookup(file, stamp);
+          if (sha == null) {
+            sha = DatasetVersioning.sha256(file, buffer, AddProgress.NONE);
+            hashes.remember(file, stamp, sha);
+            filesHashed[0]++;
+            bytesHashed[0] += stamp.size();
+          }
+          return sha;
+        });
+      } finally {
+        hashes.flush();
+      }
+      DatasetVersionInfo v = a.version();
+      return new AddResult(new DatasetVersion("", v.name(), v.version(), null, v.author(), v.message(),
+          v.createdTime(), v.totalSize(), v.rowCount(), v.fileCount(), v.contentSha256(), "", v.tags(), null, null),
+          a.isNew(), filesHashed[0], bytesHashed[0], a.blobsUploaded(), a.bytesUploaded());
     }
 
     @Override
@@ -55,9 +118,24 @@ final class StoreOptions {
     }
   }
 
+  /** Opens the stores; through the running server when one owns the data folder. */
   Opened open() {
     quietLibraries();
-    return new Opened(TableProfilers.available());
+    return new Opened(TableProfilers.available(), owningServer().orElse(null));
+  }
+
+  /**
+   * The live server that owns the data folder of a SQLite backend, if any. A folder locked by a process that
+   * does not serve HTTP (yet) is an error: neither path would be safe.
+   */
+  Optional<DataFolderLock.Holder> owningServer() {
+    Optional<DataFolderLock.Holder> holder = DataFolderLock.folderOf(backendStoreUri).flatMap(DataFolderLock::holder);
+    if (holder.isPresent() && holder.get().url() == null) {
+      throw new CairnException(ErrorCode.CONFLICT, "the data folder of " + backendStoreUri + " is locked by "
+          + (holder.get().pid() > 0 ? "pid " + holder.get().pid() : "another process")
+          + ", which does not serve HTTP yet; try again once its server is up");
+    }
+    return holder;
   }
 
   /**

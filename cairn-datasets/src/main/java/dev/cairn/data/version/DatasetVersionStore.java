@@ -1,17 +1,12 @@
 package dev.cairn.data.version;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Health;
+import dev.cairn.store.MetadataStores;
+import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.tracking.Page;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -21,20 +16,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The metadata of dataset versions, in the same database as the tracking store (its own small pool, so the
- * data commands run without a server). New version numbers are taken inside one transaction that first
- * writes the dataset's name row (a row lock on PostgreSQL, the write lock on SQLite), and the unique
- * constraint on (name, version) backs that up: a writer that still loses a race retries.
+ * The metadata of dataset versions, in the same database as the tracking store and behind the same database
+ * layer ({@link SqlDatabase}: one reader pool, one writer, one migration run that includes this module's
+ * {@link #MIGRATIONS}). New version numbers are taken inside one write that first writes the dataset's name
+ * row (a row lock on PostgreSQL; SQLite has one writer), and the unique constraint on (name, version) backs
+ * that up: a writer that still loses a race (another process on PostgreSQL) retries.
  */
 public final class DatasetVersionStore implements Component, AutoCloseable {
-  /** Where Flyway finds migrations by default: the tracking store's, which include V10__dataset_versions. */
-  public static final String DEFAULT_MIGRATIONS = "classpath:db/migration";
+  /** Where Flyway finds this module's migrations (V10__dataset_versions); the database layer runs them. */
+  public static final String MIGRATIONS = "classpath:db/datasets";
   /** Page size when the caller gives none, and the most one page may hold. */
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;
@@ -43,94 +37,33 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
   static final int MAX_TAG_KEY_LENGTH = 250;
   static final int MAX_TAG_VALUE_LENGTH = 5000;
 
-  private final HikariDataSource dataSource;
-  private final Jdbi jdbi;
-  private final String uri;
+  private final SqlDatabase db;
+  private final boolean ownsDatabase;
 
-  private DatasetVersionStore(HikariDataSource dataSource, String uri) {
-    this.dataSource = dataSource;
-    this.jdbi = Jdbi.create(dataSource);
-    this.uri = uri;
+  private DatasetVersionStore(SqlDatabase db, boolean ownsDatabase) {
+    this.db = db;
+    this.ownsDatabase = ownsDatabase;
   }
 
-  /** Opens {@code sqlite:PATH} or {@code postgresql://[user[:password]@]host[:port]/db[?params]} and migrates it. */
+  /**
+   * Opens the database a backend store URI names (any form {@link MetadataStores#openDatabase} reads), migrated
+   * with the tracking and dataset migrations; closing the store closes the database.
+   */
   public static DatasetVersionStore open(String backendStoreUri) {
-    return open(backendStoreUri, DEFAULT_MIGRATIONS);
+    return new DatasetVersionStore(MetadataStores.openDatabase(backendStoreUri, List.of(MIGRATIONS)), true);
   }
 
-  /** As {@link #open(String)}, with Flyway migration locations (tests point this at the source tree). */
-  public static DatasetVersionStore open(String backendStoreUri, String... migrationLocations) {
-    HikariConfig config = poolConfig(backendStoreUri);
-    HikariDataSource ds = new HikariDataSource(config);
-    try {
-      Flyway.configure()
-          .dataSource(ds)
-          .locations(migrationLocations)
-          .load()
-          .migrate();
-    } catch (RuntimeException e) {
-      ds.close();
-      throw new CairnException(ErrorCode.INTERNAL_ERROR,
-          "migrating backend store '" + redact(backendStoreUri) + "' failed: " + e.getMessage(), e);
-    }
-    return new DatasetVersionStore(ds, backendStoreUri);
+  /**
+   * The store on a database already open (and migrated with {@link #MIGRATIONS}), e.g. the server's, sharing
+   * its pool and writer; closing the store leaves the database open.
+   */
+  public static DatasetVersionStore on(SqlDatabase database) {
+    return new DatasetVersionStore(database, false);
   }
 
-  static HikariConfig poolConfig(String uri) {
-    if (uri == null || uri.isBlank()) {
-      throw CairnException.invalid("backend store URI is empty; use sqlite:PATH or postgresql://HOST/DB");
-    }
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("cairn-datasets");
-    if (uri.startsWith("sqlite:")) {
-      String path = uri.substring("sqlite:".length());
-      if (path.startsWith("///")) {
-        path = path.substring(2);
-      }
-      if (path.isEmpty()) {
-        throw CairnException.invalid("backend store URI '" + uri + "' has no path; use sqlite:PATH");
-      }
-      Path file = Path.of(path).toAbsolutePath();
-      try {
-        if (file.getParent() != null) {
-          Files.createDirectories(file.getParent());
-        }
-      } catch (java.io.IOException e) {
-        throw CairnException.invalid("backend store URI '" + uri + "': cannot create directory " + file.getParent());
-      }
-      config.setJdbcUrl("jdbc:sqlite:" + file);
-      config.addDataSourceProperty("journal_mode", "WAL");
-      config.addDataSourceProperty("busy_timeout", "10000");
-      config.addDataSourceProperty("foreign_keys", "true");
-      config.setMaximumPoolSize(4);
-    } else if (uri.startsWith("postgresql://") || uri.startsWith("postgres://")) {
-      URI parsed = URI.create(uri.startsWith("postgres://") ? "postgresql" + uri.substring("postgres".length()) : uri);
-      StringBuilder jdbc = new StringBuilder("jdbc:postgresql://").append(parsed.getHost());
-      if (parsed.getPort() > 0) {
-        jdbc.append(':').append(parsed.getPort());
-      }
-      jdbc.append(parsed.getRawPath() == null || parsed.getRawPath().isEmpty() ? "/" : parsed.getRawPath());
-      if (parsed.getRawQuery() != null) {
-        jdbc.append('?').append(parsed.getRawQuery());
-      }
-      config.setJdbcUrl(jdbc.toString());
-      if (parsed.getRawUserInfo() != null) {
-        String[] userInfo = parsed.getRawUserInfo().split(":", 2);
-        config.setUsername(URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8));
-        if (userInfo.length > 1) {
-          config.setPassword(URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
-        }
-      }
-      config.setMaximumPoolSize(4);
-    } else {
-      throw CairnException.invalid("backend store URI '" + redact(uri) + "' has an unknown scheme; known: sqlite:, postgresql:");
-    }
-    config.setMinimumIdle(0);
-    return config;
-  }
-
-  private static String redact(String uri) {
-    return uri == null ? "" : uri.replaceAll("//([^:@/]+):[^@/]*@", "//$1:***@");
+  /** The store on a database opened for it alone (e.g. read-only beside a server); closing the store closes it. */
+  public static DatasetVersionStore onOwned(SqlDatabase database) {
+    return new DatasetVersionStore(database, true);
   }
 
   /** A version to record; the store assigns the id, the version number, the parent and the time. */
@@ -171,7 +104,7 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
     CairnException last = null;
     for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        return jdbi.inTransaction(h -> recordOnce(h, v));
+        return db.write(h -> recordOnce(h, v));
       } catch (RuntimeException e) {
         if (!isConflict(e)) {
           throw e instanceof CairnException ce ? ce : new CairnException(ErrorCode.INTERNAL_ERROR,
@@ -224,7 +157,7 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
 
   /** The version a reference names; {@code RESOURCE_DOES_NOT_EXIST} names what is missing. */
   public DatasetVersion get(DatasetRef ref) {
-    return jdbi.withHandle(h -> {
+    return db.read(h -> {
       Optional<DatasetVersion> found = ref.isLatest() ? latest(h, ref.name()) : byNumber(h, ref.name(), ref.version());
       if (found.isPresent()) {
         return found.get();
@@ -246,7 +179,7 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
       throw CairnException.invalid("max_results is " + size + "; the limit is " + MAX_PAGE_SIZE);
     }
     int below = parseToken(pageToken);
-    return jdbi.withHandle(h -> {
+    return db.read(h -> {
       boolean exists = h.createQuery("SELECT COUNT(*) FROM dataset_names WHERE name = :name")
           .bind("name", name).mapTo(Integer.class).one() > 0;
       if (!exists) {
@@ -286,7 +219,7 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
 
   /** Every dataset with its newest version, by name. */
   public List<DatasetSummary> datasets() {
-    return jdbi.withHandle(h -> h.createQuery("SELECT n.name, n.creation_time, n.last_update_time, v.version,"
+    return db.read(h -> h.createQuery("SELECT n.name, n.creation_time, n.last_update_time, v.version,"
             + " v.manifest_sha256, v.total_size, v.file_count FROM dataset_names n JOIN dataset_versions v"
             + " ON v.name = n.name AND v.version = (SELECT MAX(version) FROM dataset_versions WHERE name = n.name)"
             + " ORDER BY n.name")
@@ -298,14 +231,14 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
 
   /** The content hash (manifest SHA-256) of every version of every dataset, each once, sorted. */
   public List<String> manifestHashes() {
-    return jdbi.withHandle(h -> h.createQuery(
+    return db.read(h -> h.createQuery(
             "SELECT DISTINCT manifest_sha256 FROM dataset_versions ORDER BY manifest_sha256")
         .mapTo(String.class).list());
   }
 
   /** Versions of any dataset whose content hash is {@code manifestSha256}, oldest first. */
   public List<DatasetVersion> findByContent(String manifestSha256) {
-    return jdbi.withHandle(h -> withTags(h, h.createQuery(
+    return db.read(h -> withTags(h, h.createQuery(
             "SELECT * FROM dataset_versions WHERE manifest_sha256 = :sha ORDER BY created_time, name, version")
         .bind("sha", manifestSha256).map(this::mapVersion).list()));
   }
@@ -387,20 +320,14 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
 
   @Override
   public Health check() {
-    try {
-      jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-      return Health.up("dataset-versions");
-    } catch (RuntimeException e) {
-      return Health.down("dataset-versions", rootMessage(e));
-    }
-  }
-
-  public String uri() {
-    return redact(uri);
+    Health database = db.check();
+    return database.isUp() ? Health.up("dataset-versions") : Health.down("dataset-versions", database.detail());
   }
 
   @Override
   public void close() {
-    dataSource.close();
+    if (ownsDatabase) {
+      db.close();
+    }
   }
 }

@@ -280,6 +280,82 @@ public final class DatasetVersioning {
         bytesUploaded);
   }
 
+  /**
+   * Records a version from a manifest whose blobs are already stored (uploaded by a remote client): fails
+   * naming the blobs that are missing (or stored with another size), else stores the manifest, profiles the
+   * table files (read back from their blobs into temporary files, or reused from the newest version when
+   * unchanged) and records the version. Content equal to the newest version returns that version unchanged.
+   */
+  public synchronized AddResult commit(String name, Manifest manifest, String message, String author,
+      Map<String, String> tags) {
+    DatasetRef.requireValidName(name);
+    if (manifest.files().isEmpty()) {
+      throw CairnException.invalid("manifest of '" + name + "' lists no files; a version has at least one");
+    }
+    String manifestSha = manifest.sha256();
+    DatasetVersion latest = latestOrNull(name);
+    if (latest != null && latest.manifestSha256().equals(manifestSha)) {
+      return new AddResult(latest, false, 0, 0, 0, 0);
+    }
+    List<String> missing = new ArrayList<>();
+    Set<String> checked = new HashSet<>();
+    for (ManifestEntry e : manifest.files()) {
+      if (checked.add(e.sha256())) {
+        ArtifactStore.StoredBlob blob = artifacts.stat(blobPath(e.sha256()));
+        if (blob == null || blob.size() != e.size()) {
+          missing.add(e.sha256() + " ('" + e.path() + "', " + e.size() + " bytes)");
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw CairnException.invalid(missing.size() + " blob(s) of the manifest of '" + name + "' are not uploaded: "
+          + String.join(", ", missing.subList(0, Math.min(20, missing.size())))
+          + (missing.size() > 20 ? " and " + (missing.size() - 20) + " more" : "")
+          + "; upload each under its sha256 first");
+    }
+    Map<String, JsonNode> parentProfiles = latest == null ? Map.of() : profilesOf(latest);
+    DatasetVersion upcoming = upcoming(name, latest == null ? 1 : latest.version() + 1);
+    List<LocalFile> files = new ArrayList<>();
+    Path dir = null;
+    try {
+      for (ManifestEntry e : manifest.files()) {
+        Path local = null;
+        JsonNode reused = parentProfiles.get(e.path());
+        boolean unchanged = reused != null && e.sha256().equals(reused.path("sha256").asText());
+        if (TableProfiler.isTable(e.path()) && !unchanged) {
+          if (dir == null) {
+            dir = Files.createTempDirectory("cairn-commit-");
+          }
+          local = inside(dir, e);
+          restore(upcoming, e, local, AddProgress.NONE, false);
+        }
+        LocalFile f = new LocalFile(local, e.path(), new StatCache.FileStamp(e.size(), 0, 0),
+            Path.of(upcoming.ref().toString(), e.path()));
+        f.sha256 = e.sha256();
+        files.add(f);
+      }
+      TableInfo tables = profileTables(files, parentProfiles, false);
+      byte[] manifestBytes = manifest.canonicalBytes();
+      String manifestPath = blobPath(manifestSha);
+      if (artifacts.stat(manifestPath) == null) {
+        artifacts.put(manifestPath, new ByteArrayInputStream(manifestBytes));
+      }
+      DatasetVersionStore.Recorded recorded = store.record(new DatasetVersionStore.NewVersion(name, author, message,
+          manifest.totalSize(), tables.rowCount, manifest.files().size(), manifestSha, storageUri(manifestPath),
+          tags, tables.schemaJson, tables.profileJson));
+      return new AddResult(recorded.version(), recorded.isNew(), 0, 0, 0, 0);
+    } catch (IOException ex) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "reading the tables of '" + name + "' back failed: " + ex, ex);
+    } finally {
+      deleteTreeQuietly(dir);
+    }
+  }
+
+  /** The version being committed, before it has a row: only its reference is read (by error messages). */
+  private static DatasetVersion upcoming(String name, int number) {
+    return new DatasetVersion("", name, number, null, null, null, 0, 0, null, 0, "", "", Map.of(), null, null);
+  }
+
   /** A unit of work on one file; may throw anything, which fails the whole call. */
   private interface FileTask {
     void run(LocalFile f) throws Exception;

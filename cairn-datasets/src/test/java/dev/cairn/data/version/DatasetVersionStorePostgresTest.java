@@ -32,7 +32,6 @@ class DatasetVersionStorePostgresTest extends DatasetVersionStoreTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
-    return DatasetVersionStore.open("postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/" + db,
-        TestStores.migrations(tmp));
+    return DatasetVersionStore.open("postgresql://postgres:postgres@localhost:" + postgres.getPort() + "/" + db);
   }
 }

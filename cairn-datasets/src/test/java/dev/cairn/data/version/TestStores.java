@@ -3,32 +3,16 @@ package dev.cairn.data.version;
 import dev.cairn.store.ArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Stores for tests: SQLite migrated with V10 from the source tree, and artifact store wrappers. */
+/** Stores for tests: SQLite opened through the shared database layer, and artifact store wrappers. */
 final class TestStores {
-  static final Path MIGRATION =
-      Path.of("../cairn-store/src/main/resources/db/migration/V10__dataset_versions.sql");
-
   private TestStores() {}
 
-  /** Flyway location holding only this module's migration, so tests do not depend on the tracking ones. */
-  static String migrations(Path dir) {
-    try {
-      Path migrations = Files.createDirectories(dir.resolve("migrations"));
-      Files.copy(MIGRATION, migrations.resolve(MIGRATION.getFileName()));
-      return "filesystem:" + migrations;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   static DatasetVersionStore sqlite(Path dir) {
-    return DatasetVersionStore.open("sqlite:" + dir.resolve("cairn.db"), migrations(dir));
+    return DatasetVersionStore.open("sqlite:" + dir.resolve("cairn.db"));
   }
 
   /** Delegates to a real store and counts writes; throws on the n-th put when asked, as a crash would. */

@@ -17,17 +17,31 @@ import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** Opens SQL metadata stores: connection pools, pragmas, migrations, and the writer each database wants. */
+/**
+ * Opens SQL databases: connection pools, pragmas, the writer each database wants, and one Flyway run over the
+ * migrations of every module whose tables live in the database.
+ */
 public final class SqlDatabases {
-  private static final String MIGRATIONS = "classpath:db/migration";
+  /** The tracking tables' migrations (this module's); other modules bring their own locations. */
+  public static final String TRACKING_MIGRATIONS = "classpath:db/migration";
 
   private SqlDatabases() {}
 
+  /** The tracking store on an open database; the store owns it from now on (closing the store closes it). */
+  public static SqlMetadataStore metadataStore(SqlDatabase db, String artifactRoot) {
+    try {
+      return new SqlMetadataStore(db.dialect(), db.readers(), db.writer(), artifactRoot, db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
   /**
    * A SQLite file in WAL mode: one writing connection owned by the writer thread, a small pool of readers.
-   * Creates the parent directories.
+   * Creates the parent directories, then migrates with the tracking migrations and {@code moduleMigrations}.
    */
-  public static SqlMetadataStore sqlite(Path file, String artifactRoot) {
+  public static SqlDatabase sqlite(Path file, List<String> moduleMigrations) {
     Path path = file.toAbsolutePath().normalize();
     try {
       if (path.getParent() != null) {
@@ -41,7 +55,7 @@ public final class SqlDatabases {
     SQLiteConfig config = new SQLiteConfig(pragmas);
     SQLiteDataSource plain = new SQLiteDataSource(config);
     plain.setUrl(url);
-    migrate(plain);
+    migrate(plain, moduleMigrations, "SQLite file " + path);
 
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -51,7 +65,7 @@ public final class SqlDatabases {
       Writer writer = track(opened, new SingleWriter(Jdbi.create(writes), path.getFileName().toString()));
       WalCheckpointer checkpointer =
           track(opened, new WalCheckpointer(Jdbi.create(checkpoints), path.getFileName().toString(), 500));
-      return new SqlMetadataStore(Dialect.SQLITE, Jdbi.create(reads), writer, artifactRoot, () -> {
+      return new SqlDatabase(Dialect.SQLITE, Jdbi.create(reads), writer, () -> {
         checkpointer.close();
         checkpoints.close();
         reads.close();
@@ -68,6 +82,31 @@ public final class SqlDatabases {
       }
       throw e;
     }
+  }
+
+  /**
+   * A SQLite file another process owns (a server holding its data folder), opened for reading only: no
+   * migration, no writer thread, read-only connections; every write fails with {@code writesRefused}.
+   */
+  public static SqlDatabase sqliteReadOnly(Path file, String writesRefused) {
+    Path path = file.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path)) {
+      throw CairnException.notFound("SQLite file " + path + " does not exist");
+    }
+    Properties pragmas = new Properties();
+    pragmas.setProperty(SQLiteConfig.Pragma.BUSY_TIMEOUT.pragmaName, "30000");
+    pragmas.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName, Integer.toString(
+        org.sqlite.SQLiteOpenMode.READONLY.flag));
+    HikariConfig c = poolConfig("jdbc:sqlite:" + path, pragmas, "cairn-sqlite-read-only", 2);
+    c.setReadOnly(true); // else the pool resets each connection to read-write, which SQLite refuses
+    HikariDataSource reads;
+    try {
+      reads = new HikariDataSource(c);
+    } catch (RuntimeException e) {
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "cannot open SQLite file " + path + " for reading: "
+          + e.getMessage(), e);
+    }
+    return new SqlDatabase(Dialect.SQLITE, Jdbi.create(reads), new RefusingWriter(writesRefused), reads);
   }
 
   private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
@@ -101,13 +140,16 @@ public final class SqlDatabases {
     return pragmas;
   }
 
-  /** PostgreSQL through a pool; each write is its own transaction. {@code jdbcUrl} starts with jdbc:postgresql:. */
-  public static SqlMetadataStore postgres(String jdbcUrl, String artifactRoot) {
+  /**
+   * PostgreSQL through a pool; each write is its own transaction. {@code jdbcUrl} starts with jdbc:postgresql:.
+   * Migrates with the tracking migrations and {@code moduleMigrations}.
+   */
+  public static SqlDatabase postgres(String jdbcUrl, List<String> moduleMigrations) {
     HikariDataSource pool = pool(jdbcUrl, new Properties(), "cairn-postgres", 16);
     try {
-      migrate(pool);
+      migrate(pool, moduleMigrations, "PostgreSQL database " + jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***"));
       Jdbi jdbi = Jdbi.create(pool);
-      return new SqlMetadataStore(Dialect.POSTGRESQL, jdbi, new PooledWriter(jdbi), artifactRoot, pool);
+      return new SqlDatabase(Dialect.POSTGRESQL, jdbi, new PooledWriter(jdbi), pool);
     } catch (RuntimeException e) {
       pool.close();
       throw e;
@@ -115,6 +157,10 @@ public final class SqlDatabases {
   }
 
   private static HikariDataSource pool(String url, Properties props, String name, int size) {
+    return new HikariDataSource(poolConfig(url, props, name, size));
+  }
+
+  private static HikariConfig poolConfig(String url, Properties props, String name, int size) {
     HikariConfig c = new HikariConfig();
     c.setJdbcUrl(url);
     c.setDataSourceProperties(props);
@@ -122,10 +168,33 @@ public final class SqlDatabases {
     c.setMaximumPoolSize(size);
     c.setMinimumIdle(Math.min(size, 1));
     c.setConnectionTimeout(30_000);
-    return new HikariDataSource(c);
+    return c;
   }
 
-  private static void migrate(DataSource ds) {
-    Flyway.configure().dataSource(ds).locations(MIGRATIONS).load().migrate();
+  /**
+   * One Flyway run over the tracking migrations and those of the other modules present, sharing one history
+   * table. Version numbers are unique across modules, and each module owns its own tables, so: a module that
+   * joins a database migrated without it gets its migrations applied out of order, and a process without a
+   * module (a tracking-only client) accepts that module's applied migrations as "missing" instead of failing.
+   */
+  static void migrate(DataSource ds, List<String> moduleMigrations, String what) {
+    List<String> locations = new ArrayList<>();
+    locations.add(TRACKING_MIGRATIONS);
+    for (String location : moduleMigrations) {
+      if (!locations.contains(location)) {
+        locations.add(location);
+      }
+    }
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations(locations.toArray(String[]::new))
+          .outOfOrder(true)
+          .ignoreMigrationPatterns("*:missing")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "migrating " + what + " failed: " + e.getMessage(), e);
+    }
   }
 }
