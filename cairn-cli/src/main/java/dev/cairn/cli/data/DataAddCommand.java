@@ -1,6 +1,5 @@
 package dev.cairn.cli.data;
 
-import dev.cairn.core.CairnException;
 import dev.cairn.data.version.AddResult;
 import dev.cairn.data.version.DatasetVersion;
 import java.nio.file.Path;
@@ -10,6 +9,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "add", mixinStandardHelpOptions = true,
@@ -33,6 +33,10 @@ final class DataAddCommand extends DataSubcommand {
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--allow-unparsed",
+      description = "Store CSV/TSV/JSONL files that do not parse without statistics, instead of failing.")
+  boolean allowUnparsed;
+
   @Mixin StoreOptions stores;
 
   @Override
@@ -42,7 +46,8 @@ final class DataAddCommand extends DataSubcommand {
       ProgressBars progress = new ProgressBars(!noProgress);
       AddResult r;
       try {
-        r = s.add(path, name, message, author, tagMap, progress);
+        r = cancelledOnExit(s.versioning,
+            () -> s.add(path, name, message, author, tagMap, progress, allowUnparsed));
       } finally {
         progress.done();
       }
@@ -56,12 +61,12 @@ final class DataAddCommand extends DataSubcommand {
     }
   }
 
-  static Map<String, String> parseTags(List<String> tags) {
+  Map<String, String> parseTags(List<String> tags) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String tag : tags) {
       int eq = tag.indexOf('=');
       if (eq <= 0) {
-        throw CairnException.invalid("--tag '" + tag + "' has no key; use --tag KEY=VALUE");
+        throw new ParameterException(spec.commandLine(), "--tag '" + tag + "' has no key; use --tag KEY=VALUE");
       }
       out.put(tag.substring(0, eq), tag.substring(eq + 1));
     }

@@ -19,8 +19,8 @@ final class DataDiffCommand extends DataSubcommand {
 
   @Override
   int run() {
-    DatasetRef a = DatasetRef.parse(from);
-    DatasetRef b = DatasetRef.parse(to);
+    DatasetRef a = ref(from);
+    DatasetRef b = ref(to);
     try (StoreOptions.Opened s = stores.open()) {
       DatasetDiff diff = s.versioning.diff(a, b);
       out().print(diff.render());

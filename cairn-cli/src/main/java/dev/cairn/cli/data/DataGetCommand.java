@@ -20,17 +20,21 @@ final class DataGetCommand extends DataSubcommand {
   @Option(names = "--no-progress", description = "Do not draw a progress bar.")
   boolean noProgress;
 
+  @Option(names = "--force",
+      description = "Overwrite local files whose content differs from the version's (default: refuse, like git).")
+  boolean force;
+
   @Mixin StoreOptions stores;
 
   @Override
   int run() {
-    DatasetRef parsed = DatasetRef.parse(ref);
+    DatasetRef parsed = ref(ref);
     Path target = dir != null ? dir : Path.of(parsed.name().replace('/', '_'));
     try (StoreOptions.Opened s = stores.open()) {
       ProgressBars progress = new ProgressBars(!noProgress);
       GetResult r;
       try {
-        r = s.versioning.get(parsed, target, progress);
+        r = cancelledOnExit(s.versioning, () -> s.versioning.get(parsed, target, progress, force));
       } finally {
         progress.done();
       }

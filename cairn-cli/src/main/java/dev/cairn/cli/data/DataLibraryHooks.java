@@ -36,7 +36,7 @@ final class DataLibraryHooks {
 
     @Override
     int run() {
-      dev.cairn.data.version.DatasetRef parsed = dev.cairn.data.version.DatasetRef.parse(ref);
+      dev.cairn.data.version.DatasetRef parsed = ref(ref);
       if ((expectations == null) == (suiteOption == null)) {
         throw CairnException.invalid("give the expectation suite once: as EXPECTATIONS or with --suite FILE");
       }
@@ -64,7 +64,7 @@ final class DataLibraryHooks {
         }
       }
       if (errors) {
-        err().println("error: validation of " + parsed + " failed");
+        err().println("cairn: validation of " + parsed + " failed");
         return 1;
       }
       return 0;
@@ -111,7 +111,7 @@ final class DataLibraryHooks {
 
     @Override
     int run() throws java.io.IOException {
-      dev.cairn.data.version.DatasetRef parsed = dev.cairn.data.version.DatasetRef.parse(ref);
+      dev.cairn.data.version.DatasetRef parsed = ref(ref);
       try (StoreOptions.Opened s = stores.open()) {
         java.util.Map<String, dev.cairn.data.stats.Profile> profiles = s.versioning.profiles(parsed);
         String chosen = table;
@@ -150,16 +150,24 @@ final class DataLibraryHooks {
         description = "Exit with 3 when any table shows dataset drift.")
     boolean failOnDrift;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Print {\"table\": DriftReport, ...} as JSON.")
+    boolean json;
+
     @Mixin StoreOptions stores;
 
     @Override
     int run() {
-      dev.cairn.data.version.DatasetRef a = dev.cairn.data.version.DatasetRef.parse(reference);
-      dev.cairn.data.version.DatasetRef b = dev.cairn.data.version.DatasetRef.parse(current);
+      dev.cairn.data.version.DatasetRef a = ref(reference);
+      dev.cairn.data.version.DatasetRef b = ref(current);
       boolean anyDrift = false;
       try (StoreOptions.Opened s = stores.open()) {
         java.util.Map<String, dev.cairn.data.drift.DriftReport> reports =
             s.versioning.drift(a, b, dev.cairn.data.drift.DriftOptions.DEFAULT);
+        if (json) {
+          out().println(dev.cairn.core.Json.write(reports));
+          anyDrift = reports.values().stream().anyMatch(dev.cairn.data.drift.DriftReport::datasetDrift);
+          reports = java.util.Map.of(); // nothing more to print
+        }
         for (java.util.Map.Entry<String, dev.cairn.data.drift.DriftReport> e : reports.entrySet()) {
           dev.cairn.data.drift.DriftReport r = e.getValue();
           anyDrift |= r.datasetDrift();

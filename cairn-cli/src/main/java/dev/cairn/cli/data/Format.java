@@ -39,4 +39,18 @@ final class Format {
   static String plural(long n, String word) {
     return n + " " + word + (n == 1 ? "" : "s");
   }
+
+  /** A quantile as a percentile label: 0.9 -> "90", 0.995 -> "99.5". */
+  static String percent(double q) {
+    return new java.math.BigDecimal(Double.toString(q * 100)).round(new java.math.MathContext(6))
+        .stripTrailingZeros().toPlainString();
+  }
+
+  /** A statistic with four significant digits, without exponent for everyday magnitudes. */
+  static String number(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return Long.toString((long) v);
+    }
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+  }
 }

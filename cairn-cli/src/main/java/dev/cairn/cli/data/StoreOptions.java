@@ -75,9 +75,13 @@ final class StoreOptions {
      * and profiled there).
      */
     AddResult add(Path path, String name, String message, String author, Map<String, String> tags,
-        AddProgress progress) {
+        AddProgress progress, boolean allowUnparsed) {
       if (server == null) {
-        return versioning.add(path, name, message, author, tags, progress);
+        return versioning.add(path, name, message, author, tags, progress, allowUnparsed);
+      }
+      if (allowUnparsed) {
+        throw CairnException.invalid("--allow-unparsed is not available while a Cairn server owns the data folder;"
+            + " fix the table, or stop the server and add it directly");
       }
       int[] filesHashed = {0};
       long[] bytesHashed = {0};

@@ -31,9 +31,10 @@ class DataCommandTest {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--backend-store-uri", "sqlite:" + tmp.resolve("db/cairn.db"),
         "--artifacts-uri", "file:" + tmp.resolve("artifacts"), "--stat-cache", tmp.resolve("cache").toString()));
+    all.add(0, "data");
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    CommandLine cli = new CommandLine(new DataCommand());
+    CommandLine cli = dev.cairn.cli.Main.commandLine();
     cli.setOut(new PrintWriter(o));
     cli.setErr(new PrintWriter(e));
     int code = cli.execute(all.toArray(String[]::new));
@@ -90,17 +91,97 @@ class DataCommandTest {
   }
 
   @Test
-  void errorsAreOneLineWithExitCodeOne() {
+  void failuresAreOneCairnLineWithExitOneAndBadArgumentsExitTwo() {
     run("add", data.toString(), "--name", "churn");
 
     assertThat(run("get", "churn@9", tmp.resolve("x").toString())).isEqualTo(1);
-    assertThat(err).isEqualTo("error: dataset 'churn' has no version 9; its versions are 1..1\n");
+    assertThat(err).isEqualTo("cairn: dataset 'churn' has no version 9; its versions are 1..1\n");
     assertThat(run("log", "nope")).isEqualTo(1);
-    assertThat(err).isEqualTo("error: dataset 'nope' does not exist\n");
-    assertThat(run("diff", "churn@x", "churn")).isEqualTo(1);
-    assertThat(err.lines()).hasSize(1);
-    assertThat(run("add", data.toString(), "--name", "churn", "--tag", "novalue")).isEqualTo(1);
-    assertThat(err).contains("--tag 'novalue' has no key");
+    assertThat(err).isEqualTo("cairn: dataset 'nope' does not exist\n");
+    assertThat(run("diff", "churn@x", "churn")).isEqualTo(2);
+    assertThat(err.lines()).singleElement().asString().startsWith("cairn: ").contains("churn@x");
+    assertThat(run("add", data.toString(), "--name", "churn", "--tag", "novalue")).isEqualTo(2);
+    assertThat(err).startsWith("cairn: --tag 'novalue' has no key").hasLineCount(1);
+    assertThat(run("show", "churn", "--bogus")).isEqualTo(2);
+    assertThat(err).startsWith("cairn: Unknown option: '--bogus'").hasLineCount(1);
+    assertThat(run("gc", "--grace", "soon")).isEqualTo(2);
+    assertThat(err).startsWith("cairn: --grace 'soon' is not a duration").hasLineCount(1);
+    for (String[] command : new String[][] {{"show", "nope"}, {"drift", "nope", "nope"}, {"suggest", "nope"},
+        {"validate", "nope", "--suite", "x.yaml"}, {"diff", "nope", "churn"}, {"get", "nope"}}) {
+      assertThat(run(command)).as(String.join(" ", command)).isEqualTo(1);
+      assertThat(err).as(String.join(" ", command)).startsWith("cairn: ").hasLineCount(1);
+    }
+  }
+
+  @Test
+  void aRaggedCsvFailsTheAddWithOneLineNamingFileLineAndColumnsAndAddsNothing() throws IOException {
+    Files.writeString(data.resolve("train.csv"), "id,label\n1,0\n2\n");
+    assertThat(run("add", data.toString(), "--name", "churn")).isEqualTo(1);
+    assertThat(err).hasLineCount(1).startsWith("cairn: file '" + data.resolve("train.csv") + "' line 3 column 2:")
+        .contains("row has 1 fields but the header has 2", "--allow-unparsed");
+    assertThat(run("log", "churn")).isEqualTo(1);
+    assertThat(run("add", data.toString(), "--name", "churn", "--allow-unparsed")).isEqualTo(0);
+    assertThat(out).startsWith("churn@1 added: 2 files");
+  }
+
+  @Test
+  void getRefusesToOverwriteAnEditedFileUnlessForced() throws IOException {
+    run("add", data.toString(), "--name", "churn");
+    Path restored = tmp.resolve("restored");
+    assertThat(run("get", "churn@1", restored.toString())).isEqualTo(0);
+    Files.writeString(restored.resolve("train.csv"), "id,label\n1,1\n");
+
+    assertThat(run("get", "churn@1", restored.toString())).isEqualTo(1);
+    assertThat(err).hasLineCount(1).contains("train.csv", "--force");
+    assertThat(Files.readString(restored.resolve("train.csv"))).isEqualTo("id,label\n1,1\n");
+    assertThat(run("get", "churn@1", restored.toString(), "--force")).isEqualTo(0);
+    assertThat(Files.readString(restored.resolve("train.csv"))).isEqualTo("id,label\n1,0\n2,1\n");
+  }
+
+  @Test
+  void gcDryRunReportsAnOrphanBlobAndGcWithoutGraceDeletesIt() throws IOException {
+    run("add", data.toString(), "--name", "churn");
+    Path orphan = tmp.resolve("artifacts/datasets/blobs/ab/ab" + "0".repeat(62));
+    Files.createDirectories(orphan.getParent());
+    Files.writeString(orphan, "left by a killed add");
+
+    assertThat(run("gc", "--dry-run", "--grace", "0")).isEqualTo(0);
+    assertThat(out).startsWith("would delete 1 blob (20 B); kept 3 referenced");
+    assertThat(orphan).exists();
+    assertThat(run("gc")).isEqualTo(0);
+    assertThat(out).startsWith("deleted 0 blobs (0 B)").contains("1 waiting for the grace period");
+    assertThat(run("gc", "--grace", "0")).isEqualTo(0);
+    assertThat(out).startsWith("deleted 1 blob (20 B)");
+    assertThat(orphan).doesNotExist();
+    assertThat(run("get", "churn@1", tmp.resolve("again").toString())).isEqualTo(0);
+  }
+
+  @Test
+  void showAndDriftPrintJsonWithQuantilesFromTheStoredProfile() throws IOException {
+    StringBuilder csv = new StringBuilder("x\n");
+    for (int i = 1; i <= 100; i++) {
+      csv.append(i).append('\n');
+    }
+    Files.writeString(data.resolve("train.csv"), csv);
+    run("add", data.toString(), "--name", "churn");
+
+    assertThat(run("show", "churn@1", "--table", "train.csv", "--quantiles", "0.1,0.9,0.99")).isEqualTo(0);
+    assertThat(out).contains("train.csv: 100 rows").containsPattern("x +integer +100 +0 +100 +50.5 +10 +90 +99");
+    assertThat(run("show", "churn@1", "--json", "--quantiles", "0.9")).isEqualTo(0);
+    com.fasterxml.jackson.databind.JsonNode shown = dev.cairn.core.Json.MAPPER.readTree(out);
+    assertThat(shown.at("/version/version").asInt()).isEqualTo(1);
+    assertThat(shown.at("/files/1/path").asText()).isEqualTo("train.csv");
+    assertThat(shown.at("/tables/train.csv/requestedQuantiles/x/0.9").asDouble()).isEqualTo(90.0);
+    assertThat(shown.at("/tables/train.csv/rowCount").asLong()).isEqualTo(100);
+    String firstShow = out;
+    run("show", "churn@1", "--json", "--quantiles", "0.9");
+    assertThat(out).isEqualTo(firstShow);
+
+    assertThat(run("drift", "churn@1", "churn@1", "--json")).isEqualTo(0);
+    com.fasterxml.jackson.databind.JsonNode drift = dev.cairn.core.Json.MAPPER.readTree(out);
+    assertThat(drift.at("/train.csv/columns/0/column").asText()).isEqualTo("x");
+    assertThat(drift.at("/train.csv/columns/0/statistic").asDouble()).isZero();
+    assertThat(drift.at("/train.csv/datasetDrift").asBoolean()).isFalse();
   }
 
   @Test
@@ -134,7 +215,7 @@ class DataCommandTest {
     run("add", data.toString(), "--name", "churn");
     assertThat(run("validate", "churn@2", suite.toString())).isEqualTo(1);
     assertThat(out).startsWith("train.csv: FAILED (3 rows").contains("label");
-    assertThat(err).isEqualTo("error: validation of churn@2 failed\n");
+    assertThat(err).isEqualTo("cairn: validation of churn@2 failed\n");
 
     Path report = tmp.resolve("report.json");
     assertThat(run("validate", "churn@2", "--suite", suite.toString(), "--report", report.toString())).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.cairn.data.drift;
 import dev.cairn.data.schema.ColumnSchema;
 import dev.cairn.data.schema.DataType;
 import dev.cairn.data.stats.ColumnProfile;
+import dev.cairn.data.stats.NumericDistribution;
 import dev.cairn.data.stats.Profile;
 import dev.cairn.data.stats.Sketches;
 import java.util.ArrayList;
@@ -10,20 +11,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * Compares a current dataset with a reference, column by column, and decides dataset drift. Works on
  * {@link Profile}s (so a monitor can keep only sketches) or on raw samples (exact).
  *
- * <p>Approximations from profiles: numeric CDFs and quantiles come from KLL sketches (about 1.3% rank error at
- * k = 200), so KS's D is within about 0.03 of exact and Wasserstein is integrated over 1,000 quantiles; category
- * counts are exact while a column has few distinct values (see {@link Sketches#frequencies}).
+ * <p>From profiles, numeric distances are computed on the stored {@link NumericDistribution}s: exact while a column
+ * has at most 64 distinct numbers, else on buckets within 0.05% of each value, so Wasserstein moves by at most
+ * 0.05% of the columns' mean absolute value and KS counts only values in the same bucket as tied; category counts
+ * are exact while a column has few distinct values (see {@link Sketches#frequencies}). The results are a pure
+ * function of the two profiles.
  */
 public final class DriftDetector {
-  private static final int WASSERSTEIN_GRID = 1000;
-
   private DriftDetector() {}
 
   /** Drift of every column present in both profiles and comparable (numeric or categorical). */
@@ -77,48 +76,27 @@ public final class DriftDetector {
 
   private static ColumnDrift numericFromSketches(String column, ColumnProfile refProfile, ColumnProfile curProfile,
       DriftMethod method, DriftOptions options) {
-    KllDoublesSketch ref = Sketches.quantiles(refProfile);
-    KllDoublesSketch cur = Sketches.quantiles(curProfile);
+    NumericDistribution ref = Sketches.quantiles(refProfile);
+    NumericDistribution cur = Sketches.quantiles(curProfile);
     double threshold = options.threshold(column, method);
-    long n = ref.getN();
-    long m = cur.getN();
-    boolean approximate = ref.isEstimationMode() || cur.isEstimationMode();
+    long n = ref.n();
+    long m = cur.n();
+    boolean approximate = !ref.isExact() || !cur.isExact();
     double statistic;
     Double p = null;
     switch (method) {
       case KS -> {
-        double[] points = union(ref.getSortedView().getQuantiles(), cur.getSortedView().getQuantiles());
-        double[] fr = ref.getRanks(points, QuantileSearchCriteria.INCLUSIVE);
-        double[] fc = cur.getRanks(points, QuantileSearchCriteria.INCLUSIVE);
-        double d = 0;
-        for (int i = 0; i < points.length; i++) {
-          d = Math.max(d, Math.abs(fr[i] - fc[i]));
-        }
-        statistic = d;
-        p = DriftStatistics.ksPValue(d, n, m);
+        statistic = NumericDistribution.ksStatistic(ref, cur);
+        p = DriftStatistics.ksPValue(statistic, n, m);
       }
-      case WASSERSTEIN -> {
-        double[] ranks = new double[WASSERSTEIN_GRID];
-        for (int i = 0; i < ranks.length; i++) {
-          ranks[i] = (i + 0.5) / WASSERSTEIN_GRID;
-        }
-        double[] qr = ref.getQuantiles(ranks, QuantileSearchCriteria.INCLUSIVE);
-        double[] qc = cur.getQuantiles(ranks, QuantileSearchCriteria.INCLUSIVE);
-        double w = 0;
-        for (int i = 0; i < ranks.length; i++) {
-          w += Math.abs(qr[i] - qc[i]);
-        }
-        w /= WASSERSTEIN_GRID;
-        statistic = w / referenceStd(refProfile);
-        approximate = true;
-      }
+      case WASSERSTEIN -> statistic = NumericDistribution.wasserstein(ref, cur) / referenceStd(refProfile);
       case PSI -> {
         double[] edges = new double[options.psiBins() - 1];
         for (int i = 0; i < edges.length; i++) {
-          edges[i] = ref.getQuantile((i + 1.0) / options.psiBins(), QuantileSearchCriteria.INCLUSIVE);
+          edges[i] = ref.quantile((i + 1.0) / options.psiBins());
         }
         edges = Arrays.stream(edges).distinct().toArray();
-        statistic = DriftStatistics.psi(pmf(ref, edges), pmf(cur, edges), options.psiEpsilon());
+        statistic = DriftStatistics.psi(ref.binProportions(edges), cur.binProportions(edges), options.psiEpsilon());
       }
       default -> {
         return categorical(column, Sketches.frequencies(refProfile), Sketches.frequencies(curProfile), method, options,
@@ -129,26 +107,10 @@ public final class DriftDetector {
         method.isDrift(p != null ? p : statistic, threshold), n, m, approximate);
   }
 
-  /** Proportions in bins (-inf, e1], (e1, e2], ..., (ek, +inf) from a sketch's CDF. */
-  private static double[] pmf(KllDoublesSketch sketch, double[] edges) {
-    if (edges.length == 0) {
-      return new double[] {1.0};
-    }
-    return sketch.getPMF(edges, QuantileSearchCriteria.INCLUSIVE);
-  }
-
   /** Reference std (sample std from the profile); a constant reference uses 1e-3 so the ratio stays finite. */
   private static double referenceStd(ColumnProfile ref) {
     double std = ref.std() == null ? 0 : ref.std();
     return std > 0 ? std : 1e-3;
-  }
-
-  private static double[] union(double[] a, double[] b) {
-    double[] all = new double[a.length + b.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(b, 0, all, a.length, b.length);
-    Arrays.sort(all);
-    return Arrays.stream(all).distinct().toArray();
   }
 
   /** Exact drift of a numeric column from raw samples. */

@@ -5,6 +5,8 @@ import dev.cairn.data.expect.ValidationReport.FailingRow;
 import dev.cairn.data.expect.ValidationReport.Result;
 import dev.cairn.data.schema.Cells;
 import dev.cairn.data.schema.DataType;
+import dev.cairn.data.stats.LongHashSet;
+import dev.cairn.data.stats.QuantileSketch;
 import dev.cairn.data.table.ReadOptions;
 import dev.cairn.data.table.Row;
 import dev.cairn.data.table.TableReader;
@@ -16,13 +18,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * Checks a table against an {@link ExpectationSuite} in one streaming pass. Row-level failures keep up to
  * {@code maxExamples} failing rows with file, line and column. Uniqueness is exact up to 64-bit hash
- * collisions (8 bytes per distinct value held in memory); quantile bounds use a KLL sketch.
+ * collisions (8 bytes per distinct value held in memory); quantile bounds use a
+ * {@link QuantileSketch} (within 0.05% of the value).
  */
 public final class Validator {
   private final ExpectationSuite suite;
@@ -47,7 +48,12 @@ public final class Validator {
   }
 
   public ValidationReport validate(Path file, ReadOptions options) {
-    try (TableReader reader = TableReader.open(file, options)) {
+    return validate(file, options, file);
+  }
+
+  /** Validates {@code file}, naming it {@code shownAs} in the report and in errors. */
+  public ValidationReport validate(Path file, ReadOptions options, Path shownAs) {
+    try (TableReader reader = TableReader.open(file, options, shownAs)) {
       return validate(reader);
     }
   }
@@ -87,14 +93,14 @@ public final class Validator {
     long n;
     double mean;
     double m2;
-    final KllDoublesSketch kll;
+    final QuantileSketch quantiles;
     final LongHashSet seen;
 
     Check(Expectation e) {
       this.e = e;
       this.matcher = e.kind() == ExpectationKind.REGEX ? Pattern.compile(e.pattern()).matcher("") : null;
       this.allowed = e.kind() == ExpectationKind.ALLOWED_VALUES ? new HashSet<>(e.values()) : null;
-      this.kll = e.kind() == ExpectationKind.QUANTILE ? KllDoublesSketch.newHeapInstance() : null;
+      this.quantiles = e.kind() == ExpectationKind.QUANTILE ? new QuantileSketch(QuantileSketch.DEFAULT_BUCKETS) : null;
       this.seen = e.kind() == ExpectationKind.UNIQUE ? new LongHashSet() : null;
     }
 
@@ -167,8 +173,8 @@ public final class Validator {
             double d = v - mean;
             mean += d / n;
             m2 += d * (v - mean);
-            if (kll != null) {
-              kll.update(v);
+            if (quantiles != null) {
+              quantiles.update(v);
             }
           }
         }
@@ -210,7 +216,7 @@ public final class Validator {
           yield bounded(std, "std " + std);
         }
         case QUANTILE -> {
-          double q = kll.getQuantile(e.quantile(), QuantileSearchCriteria.INCLUSIVE);
+          double q = quantiles.toDistribution().quantile(e.quantile());
           yield bounded(q, "quantile " + e.quantile() + " = " + q);
         }
         default -> throw new IllegalStateException(kind.id());
@@ -238,45 +244,5 @@ public final class Validator {
       case TIMESTAMP -> Cells.parseTimestampMillis(b, off, len) != Cells.NOT_A_TIMESTAMP;
       case CATEGORICAL, TEXT, UNKNOWN -> true;
     };
-  }
-
-  /** Open-addressing set of 64-bit hashes; 0 is stored out of band. */
-  static final class LongHashSet {
-    private long[] slots = new long[1024];
-    private int size;
-    private boolean hasZero;
-
-    boolean add(long h) {
-      if (h == 0) {
-        boolean added = !hasZero;
-        hasZero = true;
-        return added;
-      }
-      if (size * 2 >= slots.length) {
-        grow();
-      }
-      int mask = slots.length - 1;
-      int i = (int) (h ^ (h >>> 32)) & mask;
-      while (slots[i] != 0) {
-        if (slots[i] == h) {
-          return false;
-        }
-        i = (i + 1) & mask;
-      }
-      slots[i] = h;
-      size++;
-      return true;
-    }
-
-    private void grow() {
-      long[] old = slots;
-      slots = new long[old.length * 2];
-      size = 0;
-      for (long h : old) {
-        if (h != 0) {
-          add(h);
-        }
-      }
-    }
   }
 }

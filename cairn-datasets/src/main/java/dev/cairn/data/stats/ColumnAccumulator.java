@@ -18,16 +18,18 @@ import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.Union;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
+import org.apache.datasketches.quantilescommon.DoublesSortedView;
 
 /**
- * Mutable one-column statistics: every cell updates counts, a distinct-count HLL sketch, and either numeric
- * state (Welford moments, KLL quantiles, exact counts of up to 64 distinct numbers) or a frequent-items sketch.
+ * Mutable one-column statistics: every cell updates counts, an exact set of value hashes (until the column has
+ * more than {@link ProfileOptions#exactDistinctLimit()} distinct values) beside a distinct-count HLL sketch, and
+ * either numeric state (Welford moments, a deterministic quantile sketch, exact counts of up to 64 distinct
+ * numbers) or a frequent-items sketch. Every sketch is deterministic: the same rows give the same bytes.
  * Cells are parsed once from char slices; low-cardinality strings reuse interned Strings, so a typical cell
  * allocates nothing.
  */
 final class ColumnAccumulator {
-  static final double[] QUANTILES = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
+  static final double[] QUANTILES = {0.01, 0.05, 0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 0.99};
   private static final int MAX_NUMBERS = 64;
   private static final int INTERN_SLOTS = 256;
   private static final ArrayOfStringsSerDe SERDE = new ArrayOfStringsSerDe();
@@ -50,8 +52,10 @@ final class ColumnAccumulator {
   double max = Double.NEGATIVE_INFINITY;
   long minTs = Long.MAX_VALUE;
   long maxTs = Long.MIN_VALUE;
-  final KllDoublesSketch kll;
+  QuantileSketch sketch;
   private HllSketch hll;
+  // hashes of every distinct value while there are at most options.exactDistinctLimit(); null beyond
+  private LongHashSet exactDistinct = new LongHashSet();
   ItemsSketch<String> frequent;
   // exact counts of distinct numbers, open addressing; null once more than MAX_NUMBERS distinct
   double[] numberKeys = new double[MAX_NUMBERS * 2];
@@ -69,7 +73,7 @@ final class ColumnAccumulator {
     this.name = name;
     this.options = options;
     this.nullTokens = Cells.tokens(options.nullTokens());
-    this.kll = KllDoublesSketch.newHeapInstance(options.kllK());
+    this.sketch = new QuantileSketch(options.quantileBuckets());
     this.hll = new HllSketch(options.hllLgK(), org.apache.datasketches.hll.TgtHllType.HLL_8);
     this.frequent = new ItemsSketch<>(options.frequentItemsMapSize());
   }
@@ -127,6 +131,7 @@ final class ColumnAccumulator {
     } else if (!countNumber(v, 1)) {
       // HLL is idempotent, so only numbers new to the exact table need an HLL update
       hll.update(Double.doubleToLongBits(v));
+      addDistinct(numberHash(v));
     }
     pending[pendingN++] = v;
     if (pendingN == pending.length) {
@@ -167,11 +172,29 @@ final class ColumnAccumulator {
     if (hllFrom >= 0) {
       for (int i = hllFrom; i < n; i++) {
         hll.update(Double.doubleToLongBits(p[i]));
+        addDistinct(numberHash(p[i]));
       }
       hllFrom = -1;
     }
-    kll.update(p, 0, n);
+    sketch.update(p, 0, n);
     pendingN = 0;
+  }
+
+  /** A bijective mix of the number's bits, so distinct numbers never share a hash. */
+  private static long numberHash(double v) {
+    long h = Double.doubleToLongBits(v);
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  private void addDistinct(long hash) {
+    if (exactDistinct != null && exactDistinct.add(hash) && exactDistinct.size() > options.exactDistinctLimit()) {
+      exactDistinct = null;
+    }
   }
 
   private void combineMoments(long n2, double mean2, double m22, double lo, double hi) {
@@ -237,7 +260,9 @@ final class ColumnAccumulator {
     if (s != null) {
       frequent.update(s, internCount[slot]);
     }
-    hll.update(Cells.hash(b, off, len));
+    long hash = Cells.hash(b, off, len);
+    hll.update(hash);
+    addDistinct(hash);
     intern[slot] = new String(b, off, len);
     internCount[slot] = 1;
   }
@@ -255,11 +280,13 @@ final class ColumnAccumulator {
     if (trueCount > 0) {
       frequent.update("true", trueCount);
       hll.update(Cells.hash("true".toCharArray(), 0, 4));
+      addDistinct(Cells.hash("true".toCharArray(), 0, 4));
       trueCount = 0;
     }
     if (falseCount > 0) {
       frequent.update("false", falseCount);
       hll.update(Cells.hash("false".toCharArray(), 0, 5));
+      addDistinct(Cells.hash("false".toCharArray(), 0, 5));
       falseCount = 0;
     }
   }
@@ -278,7 +305,14 @@ final class ColumnAccumulator {
     combineMoments(o.numericN, o.mean, o.m2, o.min, o.max);
     minTs = Math.min(minTs, o.minTs);
     maxTs = Math.max(maxTs, o.maxTs);
-    kll.merge(o.kll);
+    sketch.merge(o.sketch);
+    if (exactDistinct != null && o.exactDistinct != null) {
+      for (long h : o.exactDistinct.toSortedArray()) {
+        addDistinct(h);
+      }
+    } else {
+      exactDistinct = null;
+    }
     Union union = new Union(Math.max(hll.getLgConfigK(), o.hll.getLgConfigK()));
     union.update(hll);
     union.update(o.hll);
@@ -296,9 +330,16 @@ final class ColumnAccumulator {
     }
   }
 
+  /** Exact while the column has at most {@code exactDistinctLimit} distinct values, else the HLL estimate. */
   long distinct() {
     flush();
-    return Math.round(hll.getEstimate());
+    return exactDistinct != null ? exactDistinct.size() : Math.round(hll.getEstimate());
+  }
+
+  /** The numeric values: exact while there are few distinct numbers, else the sketch's buckets. */
+  NumericDistribution distribution() {
+    flush();
+    return sketch.toDistribution();
   }
 
   /** Every distinct string value when the frequent-items sketch still counts exactly, else null. */
@@ -331,12 +372,12 @@ final class ColumnAccumulator {
     }
     List<QuantileValue> quantiles = new ArrayList<>();
     List<HistogramBin> histogram = new ArrayList<>();
-    if (!kll.isEmpty()) {
-      double[] qs = kll.getQuantiles(QUANTILES, QuantileSearchCriteria.INCLUSIVE);
-      for (int i = 0; i < qs.length; i++) {
-        quantiles.add(new QuantileValue(QUANTILES[i], qs[i]));
+    if (numericN > 0) {
+      NumericDistribution d = distribution();
+      for (double q : QUANTILES) {
+        quantiles.add(new QuantileValue(q, d.quantile(q)));
       }
-      histogram = histogram(options.histogramBins());
+      histogram = histogram(d, options.histogramBins());
     }
     List<ValueCount> top = topValues(options.topK());
     List<NumberCount> numbers = null;
@@ -351,33 +392,25 @@ final class ColumnAccumulator {
     }
     boolean anyTs = minTs != Long.MAX_VALUE;
     ColumnProfile.State state = new ColumnProfile.State(numericN, mean, m2, numericN > 0 ? min : 0,
-        numericN > 0 ? max : 0, kll.toByteArray(), hll.toCompactByteArray(), frequent.toByteArray(SERDE), numbers,
-        anyTs ? minTs : null, anyTs ? maxTs : null);
+        numericN > 0 ? max : 0, sketch.toBytes(), hll.toCompactByteArray(), frequent.toByteArray(SERDE), numbers,
+        anyTs ? minTs : null, anyTs ? maxTs : null, exactDistinct == null ? null : toBytes(exactDistinct.toSortedArray()),
+        null);
     return new ColumnProfile(name, count, missing, integers, floats, booleans, timestamps, strings, distinct(),
         meanOut, stdOut, numericN > 0 ? min : null, numericN > 0 ? max : null, quantiles, histogram, top,
         anyTs ? Instant.ofEpochMilli(minTs).toString() : null, anyTs ? Instant.ofEpochMilli(maxTs).toString() : null,
         state);
   }
 
-  private List<HistogramBin> histogram(int bins) {
+  private List<HistogramBin> histogram(NumericDistribution d, int bins) {
     List<HistogramBin> out = new ArrayList<>();
-    long n = kll.getN();
     if (min == max) {
-      out.add(new HistogramBin(min, max, n));
+      out.add(new HistogramBin(min, max, d.n()));
       return out;
     }
     double width = (max - min) / bins;
-    double[] splits = new double[bins - 1];
-    for (int i = 0; i < splits.length; i++) {
-      splits[i] = min + width * (i + 1);
-    }
-    double[] pmf = splits.length == 0 ? new double[] {1.0}
-        : kll.getPMF(splits, QuantileSearchCriteria.EXCLUSIVE);
-    long assigned = 0;
+    long[] counts = d.histogram(bins);
     for (int i = 0; i < bins; i++) {
-      long c = i == bins - 1 ? n - assigned : Math.round(pmf[i] * n);
-      assigned += c;
-      out.add(new HistogramBin(min + width * i, i == bins - 1 ? max : min + width * (i + 1), c));
+      out.add(new HistogramBin(min + width * i, i == bins - 1 ? max : min + width * (i + 1), counts[i]));
     }
     return out;
   }
@@ -429,7 +462,18 @@ final class ColumnAccumulator {
       a.minTs = s.minTimestampMillis();
       a.maxTs = s.maxTimestampMillis();
     }
-    a.kll.merge(KllDoublesSketch.heapify(Memory.wrap(s.kll())));
+    if (s.quantiles() != null) {
+      a.sketch = QuantileSketch.fromBytes(s.quantiles());
+    } else if (s.kll() != null) {
+      a.sketch = fromKll(KllDoublesSketch.heapify(Memory.wrap(s.kll())), options);
+    }
+    if (s.distinctHashes() == null) {
+      a.exactDistinct = null;
+    } else {
+      for (long h : fromBytes(s.distinctHashes())) {
+        a.addDistinct(h);
+      }
+    }
     a.hll = HllSketch.heapify(s.hll());
     a.frequent = ItemsSketch.getInstance(Memory.wrap(s.frequentItems()), SERDE);
     if (s.numbers() == null) {
@@ -443,9 +487,55 @@ final class ColumnAccumulator {
     return a;
   }
 
-  /** A read-only KLL sketch of a profile's numeric values (for drift and validation). */
-  static KllDoublesSketch kllOf(ColumnProfile p) {
-    return KllDoublesSketch.heapify(Memory.wrap(p.state().kll()));
+  /** The numeric values of a stored profile (for drift, validation and quantile queries). */
+  static NumericDistribution distributionOf(ColumnProfile p) {
+    ColumnProfile.State s = p.state();
+    if (s.quantiles() != null) {
+      return QuantileSketch.fromBytes(s.quantiles()).toDistribution();
+    }
+    if (s.numbers() != null) {
+      QuantileSketch exact = new QuantileSketch(ProfileOptions.DEFAULT.quantileBuckets());
+      for (NumberCount nc : s.numbers()) {
+        exact.update(nc.value(), nc.count());
+      }
+      return exact.toDistribution();
+    }
+    if (s.kll() != null) {
+      return fromKll(KllDoublesSketch.heapify(Memory.wrap(s.kll())), ProfileOptions.DEFAULT).toDistribution();
+    }
+    return new QuantileSketch(ProfileOptions.DEFAULT.quantileBuckets()).toDistribution();
+  }
+
+  /** Profiles stored before the quantile sketch held a KLL sketch: carry its weighted items over. */
+  private static QuantileSketch fromKll(KllDoublesSketch kll, ProfileOptions options) {
+    QuantileSketch out = new QuantileSketch(options.quantileBuckets());
+    if (kll.isEmpty()) {
+      return out;
+    }
+    DoublesSortedView view = kll.getSortedView();
+    double[] values = view.getQuantiles();
+    long[] cumulative = view.getCumulativeWeights();
+    long previous = 0;
+    for (int i = 0; i < values.length; i++) {
+      out.update(values[i], cumulative[i] - previous);
+      previous = cumulative[i];
+    }
+    return out;
+  }
+
+  private static byte[] toBytes(long[] hashes) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(hashes.length * 8);
+    for (long h : hashes) {
+      b.putLong(h);
+    }
+    return b.array();
+  }
+
+  private static long[] fromBytes(byte[] bytes) {
+    java.nio.LongBuffer b = java.nio.ByteBuffer.wrap(bytes).asLongBuffer();
+    long[] out = new long[b.remaining()];
+    b.get(out);
+    return out;
   }
 
   static ItemsSketch<String> frequentOf(ColumnProfile p) {

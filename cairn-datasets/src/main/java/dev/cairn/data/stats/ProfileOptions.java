@@ -10,8 +10,11 @@ import java.util.List;
  * Settings of a profiling pass.
  *
  * @param nullTokens cell texts counted as missing
- * @param kllK KLL accuracy parameter (200: about 1.3% normalised rank error)
- * @param hllLgK log2 of HLL buckets (12: about 1.6% relative error on distinct counts)
+ * @param quantileBuckets buckets the {@link QuantileSketch} keeps (each within 0.05% of its values; when a column
+ *     needs more, the smallest magnitudes fold into zero)
+ * @param exactDistinctLimit distinct values counted exactly (8 bytes each in the profile); beyond it the HLL
+ *     estimate is used
+ * @param hllLgK log2 of HLL buckets (12: about 1.6% relative standard error on distinct counts)
  * @param frequentItemsMapSize frequent-items map size, a power of two; values are counted exactly while a column
  *     has at most 3/4 of this many distinct strings
  * @param topK how many most frequent values a column profile lists
@@ -20,15 +23,19 @@ import java.util.List;
  * @param declaredSchema a schema that wins over inference, or null
  * @param threads 1 to profile on the reading thread; 2 to hand rows to a second thread in batches
  */
-public record ProfileOptions(List<String> nullTokens, int kllK, int hllLgK, int frequentItemsMapSize, int topK,
+public record ProfileOptions(List<String> nullTokens, int quantileBuckets, int exactDistinctLimit, int hllLgK, int frequentItemsMapSize, int topK,
     int histogramBins, SchemaInference inference, Schema declaredSchema, int threads) {
-  public static final ProfileOptions DEFAULT = new ProfileOptions(Cells.DEFAULT_NULL_TOKENS, 200, 12, 256, 20, 10,
+  public static final ProfileOptions DEFAULT = new ProfileOptions(Cells.DEFAULT_NULL_TOKENS, QuantileSketch.DEFAULT_BUCKETS, 10_000, 12, 256, 20, 10,
       SchemaInference.DEFAULT, null, 1);
 
   public ProfileOptions {
     nullTokens = List.copyOf(nullTokens);
-    if (kllK < 8 || kllK > 65535) {
-      throw CairnException.invalid("profile option 'kllK' is " + kllK + "; it must be in [8, 65535]");
+    if (quantileBuckets < 16 || quantileBuckets > 1 << 20) {
+      throw CairnException.invalid("profile option 'quantileBuckets' is " + quantileBuckets + "; it must be in [16, 1048576]");
+    }
+    if (exactDistinctLimit < 0 || exactDistinctLimit > 1_000_000) {
+      throw CairnException.invalid("profile option 'exactDistinctLimit' is " + exactDistinctLimit
+          + "; it must be in [0, 1000000]");
     }
     if (hllLgK < 4 || hllLgK > 21) {
       throw CairnException.invalid("profile option 'hllLgK' is " + hllLgK + "; it must be in [4, 21]");
@@ -46,14 +53,14 @@ public record ProfileOptions(List<String> nullTokens, int kllK, int hllLgK, int 
   }
 
   public ProfileOptions withSchema(Schema schema) {
-    return new ProfileOptions(nullTokens, kllK, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, schema, threads);
+    return new ProfileOptions(nullTokens, quantileBuckets, exactDistinctLimit, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, schema, threads);
   }
 
   public ProfileOptions withThreads(int n) {
-    return new ProfileOptions(nullTokens, kllK, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, declaredSchema, n);
+    return new ProfileOptions(nullTokens, quantileBuckets, exactDistinctLimit, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, declaredSchema, n);
   }
 
-  public ProfileOptions withKllK(int k) {
-    return new ProfileOptions(nullTokens, k, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, declaredSchema, threads);
+  public ProfileOptions withQuantileBuckets(int buckets) {
+    return new ProfileOptions(nullTokens, buckets, exactDistinctLimit, hllLgK, frequentItemsMapSize, topK, histogramBins, inference, declaredSchema, threads);
   }
 }

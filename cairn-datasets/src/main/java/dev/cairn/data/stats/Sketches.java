@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
-import org.apache.datasketches.kll.KllDoublesSketch;
 
 /** Read access to the sketches inside a {@link ColumnProfile}, for drift and validation code. */
 public final class Sketches {
@@ -13,9 +12,9 @@ public final class Sketches {
 
   private Sketches() {}
 
-  /** The KLL sketch of the column's numeric values (empty when there were none). */
-  public static KllDoublesSketch quantiles(ColumnProfile column) {
-    return ColumnAccumulator.kllOf(column);
+  /** The column's numeric values as a distribution (empty when there were none). */
+  public static NumericDistribution quantiles(ColumnProfile column) {
+    return ColumnAccumulator.distributionOf(column);
   }
 
   /**

@@ -58,12 +58,20 @@ public final class TableReader implements Closeable {
   }
 
   public static TableReader open(Path file, ReadOptions options) {
+    return open(file, options, file);
+  }
+
+  /**
+   * Reads {@code file} but names it {@code shownAs} in errors and rows: a table restored to a temporary file is
+   * then reported under its own path in the dataset.
+   */
+  public static TableReader open(Path file, ReadOptions options, Path shownAs) {
     try {
       Reader reader = strictUtf8Reader(file);
       Source source = options.format() == TableFormat.JSONL
-          ? new JsonLinesSource(file, reader)
-          : new CsvSource(file, reader, options);
-      return new TableReader(file, source);
+          ? new JsonLinesSource(shownAs, reader)
+          : new CsvSource(shownAs, reader, options);
+      return new TableReader(shownAs, source);
     } catch (NoSuchFileException e) {
       throw CairnException.notFound("table file '" + file + "' does not exist");
     } catch (IOException e) {

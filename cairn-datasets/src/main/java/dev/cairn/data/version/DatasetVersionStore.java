@@ -229,6 +229,13 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
         .list());
   }
 
+  /** The content hash (manifest SHA-256) of every version of every dataset, each once, sorted. */
+  public List<String> manifestHashes() {
+    return db.read(h -> h.createQuery(
+            "SELECT DISTINCT manifest_sha256 FROM dataset_versions ORDER BY manifest_sha256")
+        .mapTo(String.class).list());
+  }
+
   /** Versions of any dataset whose content hash is {@code manifestSha256}, oldest first. */
   public List<DatasetVersion> findByContent(String manifestSha256) {
     return db.read(h -> withTags(h, h.createQuery(

@@ -14,6 +14,7 @@ import dev.cairn.data.expect.ExpectationSuite;
 import dev.cairn.data.expect.ValidationReport;
 import dev.cairn.data.expect.Validator;
 import dev.cairn.data.stats.Profile;
+import dev.cairn.data.table.ReadOptions;
 import dev.cairn.store.ArtifactPaths;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.tracking.Page;
@@ -76,6 +77,7 @@ public final class DatasetVersioning {
   private final int hashThreads;
   private final int ioThreads;
   private final byte[] buffer = new byte[BUFFER_SIZE];
+  private volatile boolean cancelled;
   private static final ThreadLocal<byte[]> BUFFERS = ThreadLocal.withInitial(() -> new byte[BUFFER_SIZE]);
 
   public DatasetVersioning(DatasetVersionStore store, ArtifactStore artifacts, StatCache statCache,
@@ -128,13 +130,34 @@ public final class DatasetVersioning {
     return add(fileOrDir, name, message, author, tags, AddProgress.NONE);
   }
 
+  public AddResult add(Path fileOrDir, String name, String message, String author, Map<String, String> tags,
+      AddProgress progress) {
+    return add(fileOrDir, name, message, author, tags, progress, false);
+  }
+
+  /**
+   * Stops this instance's running and future adds, gets and validations at their next read or write: temporary
+   * files are removed and nothing is recorded. For a process that is being stopped (Ctrl-C).
+   */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  private void checkCancelled() {
+    if (cancelled) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "cancelled; nothing was recorded");
+    }
+  }
+
   /**
    * Records the content of {@code fileOrDir} as the next version of {@code name}. A single file is stored under
    * its file name; a directory's files under their '/'-separated paths relative to it (directories named
-   * {@code .cairn} are skipped). Content equal to the newest version returns that version unchanged.
+   * {@code .cairn} are skipped). Content equal to the newest version returns that version unchanged. Table files
+   * (CSV, TSV, JSON Lines) are profiled before anything is stored: one that does not parse fails the add, naming
+   * file, line and column, unless {@code allowUnparsed}, which stores it with the error in place of a profile.
    */
   public synchronized AddResult add(Path fileOrDir, String name, String message, String author,
-      Map<String, String> tags, AddProgress progress) {
+      Map<String, String> tags, AddProgress progress, boolean allowUnparsed) {
     DatasetRef.requireValidName(name);
     List<LocalFile> files = walk(fileOrDir);
     if (files.isEmpty()) {
@@ -148,7 +171,7 @@ public final class DatasetVersioning {
         toHash += f.stamp.size();
       }
     }
-    progress = synchronizedProgress(progress);
+    progress = cancellable(synchronizedProgress(progress));
     List<LocalFile> misses = new ArrayList<>();
     for (LocalFile f : files) {
       if (f.sha256 == null) {
@@ -185,7 +208,8 @@ public final class DatasetVersioning {
       return new AddResult(latest, false, filesHashed, bytesHashed, 0, 0);
     }
 
-    // 3. Upload each blob once. Blobs of the newest version are known to be in the store already.
+    // 3. Schema and statistics of table files (reused from the parent for files whose content is unchanged),
+    //    before anything is stored, so a table that does not parse adds nothing.
     Set<String> present = new HashSet<>();
     Map<String, JsonNode> parentProfiles = Map.of();
     if (latest != null) {
@@ -194,6 +218,26 @@ public final class DatasetVersioning {
       }
       parentProfiles = profilesOf(latest);
     }
+    TableInfo tables = profileTables(files, parentProfiles, allowUnparsed);
+
+    // 4. Upload each blob once, under a lease that keeps gc off them until the version row is written.
+    //    Blobs of the newest version are known to be in the store already.
+    List<String> leased = new ArrayList<>();
+    entries.forEach(e -> leased.add(e.sha256()));
+    leased.add(manifestSha);
+    String lease = BlobCollector.writeLease(artifacts, leased);
+    try {
+      return upload(name, message, author, tags, progress, files, present, manifest, tables, filesHashed,
+          bytesHashed);
+    } finally {
+      BlobCollector.deleteLease(artifacts, lease);
+    }
+  }
+
+  private AddResult upload(String name, String message, String author, Map<String, String> tags,
+      AddProgress progress, List<LocalFile> files, Set<String> present, Manifest manifest, TableInfo tables,
+      int filesHashed, long bytesHashed) {
+    String manifestSha = manifest.sha256();
     List<LocalFile> candidates = new ArrayList<>();
     long toUpload = 0;
     for (LocalFile f : files) {
@@ -211,11 +255,12 @@ public final class DatasetVersioning {
       ArtifactStore.StoredBlob existing = artifacts.stat(path);
       if (existing == null || existing.size() != f.stamp.size()
           || (existing.sha256() != null && !existing.sha256().equals(f.sha256))) {
-        uploadFile(f, path);
+        uploadFile(f, path, uploading);
         uploadedBlobs.incrementAndGet();
         uploadedBytes.addAndGet(f.stamp.size());
+      } else {
+        uploading.advance(f.stamp.size());
       }
-      uploading.advance(f.stamp.size());
     });
     int blobsUploaded = uploadedBlobs.get();
     long bytesUploaded = uploadedBytes.get();
@@ -224,9 +269,7 @@ public final class DatasetVersioning {
     if (artifacts.stat(manifestPath) == null) {
       artifacts.put(manifestPath, new ByteArrayInputStream(manifestBytes));
     }
-
-    // 4. Schema and statistics of table files (reused from the parent for files whose content is unchanged).
-    TableInfo tables = profileTables(files, parentProfiles);
+    checkCancelled();
     progress.done();
 
     // 5. Only now does the version exist.
@@ -286,11 +329,12 @@ public final class DatasetVersioning {
           local = inside(dir, e);
           restore(upcoming, e, local, AddProgress.NONE, false);
         }
-        LocalFile f = new LocalFile(local, e.path(), new StatCache.FileStamp(e.size(), 0, 0));
+        LocalFile f = new LocalFile(local, e.path(), new StatCache.FileStamp(e.size(), 0, 0),
+            Path.of(upcoming.ref().toString(), e.path()));
         f.sha256 = e.sha256();
         files.add(f);
       }
-      TableInfo tables = profileTables(files, parentProfiles);
+      TableInfo tables = profileTables(files, parentProfiles, false);
       byte[] manifestBytes = manifest.canonicalBytes();
       String manifestPath = blobPath(manifestSha);
       if (artifacts.stat(manifestPath) == null) {
@@ -380,6 +424,56 @@ public final class DatasetVersioning {
     }
   }
 
+  /** Progress that also stops the work once {@link #cancel} was called (hashing reports every 1 MiB read). */
+  private AddProgress cancellable(AddProgress p) {
+    return new AddProgress() {
+      @Override
+      public void phase(String name, long totalBytes) {
+        p.phase(name, totalBytes);
+      }
+
+      @Override
+      public void advance(long bytes) {
+        checkCancelled();
+        p.advance(bytes);
+      }
+
+      @Override
+      public void done() {
+        p.done();
+      }
+    };
+  }
+
+  /** An upload's input: reports progress as it is read and fails once cancelled, so put removes its temp file. */
+  private static final class ProgressStream extends java.io.FilterInputStream {
+    private final AddProgress progress;
+
+    ProgressStream(InputStream in, AddProgress progress) {
+      super(in);
+      this.progress = progress;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        try {
+          progress.advance(n);
+        } catch (CairnException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+      }
+      return n;
+    }
+  }
+
   private static AddProgress synchronizedProgress(AddProgress p) {
     if (p == AddProgress.NONE) {
       return p;
@@ -423,12 +517,15 @@ public final class DatasetVersioning {
     final Path absolute;
     final String relative;
     final StatCache.FileStamp stamp;
+    /** The path as the caller named it, for messages. */
+    final Path shown;
     String sha256;
 
-    LocalFile(Path absolute, String relative, StatCache.FileStamp stamp) {
+    LocalFile(Path absolute, String relative, StatCache.FileStamp stamp, Path shown) {
       this.absolute = absolute;
       this.relative = relative;
       this.stamp = stamp;
+      this.shown = shown;
     }
   }
 
@@ -442,7 +539,7 @@ public final class DatasetVersioning {
     try {
       if (Files.isRegularFile(root)) {
         String relative = root.getFileName().toString();
-        found.put(relative, new LocalFile(root, checkedRelative(relative), StatCache.stamp(root)));
+        found.put(relative, new LocalFile(root, checkedRelative(relative), StatCache.stamp(root), fileOrDir));
       } else {
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
           @Override
@@ -462,7 +559,7 @@ public final class DatasetVersioning {
                 rel.append(part);
               }
               String relative = checkedRelative(rel.toString());
-              found.put(relative, new LocalFile(file, relative, StatCache.stamp(file)));
+              found.put(relative, new LocalFile(file, relative, StatCache.stamp(file), fileOrDir.resolve(relative)));
             }
             return FileVisitResult.CONTINUE;
           }
@@ -515,9 +612,9 @@ public final class DatasetVersioning {
     return Hashing.hex(md.digest());
   }
 
-  private void uploadFile(LocalFile f, String path) {
+  private void uploadFile(LocalFile f, String path, AddProgress progress) {
     ArtifactStore.StoredBlob written;
-    try (InputStream in = Files.newInputStream(f.absolute)) {
+    try (InputStream in = new ProgressStream(Files.newInputStream(f.absolute), progress)) {
       written = artifacts.put(path, in);
     } catch (IOException e) {
       throw new CairnException(ErrorCode.INVALID_STATE, "reading '" + f.relative + "' failed: " + e.getMessage(), e);
@@ -533,7 +630,8 @@ public final class DatasetVersioning {
 
   private record TableInfo(Long rowCount, String schemaJson, String profileJson) {}
 
-  private TableInfo profileTables(List<LocalFile> files, Map<String, JsonNode> parentProfiles) {
+  private TableInfo profileTables(List<LocalFile> files, Map<String, JsonNode> parentProfiles,
+      boolean allowUnparsed) {
     ObjectNode schemas = JsonNodeFactory.instance.objectNode();
     ObjectNode profiles = JsonNodeFactory.instance.objectNode();
     long rows = 0;
@@ -549,10 +647,20 @@ public final class DatasetVersioning {
       } else {
         TableProfiler.TableProfile p;
         try {
-          p = profiler.profile(f.absolute, f.relative);
+          checkCancelled();
+          p = profiler.profile(f.shown, f.relative);
         } catch (IOException e) {
           throw new CairnException(ErrorCode.INVALID_STATE, "profiling table '" + f.relative + "' failed: "
               + e.getMessage(), e);
+        } catch (CairnException e) {
+          if (e.code() != ErrorCode.INVALID_PARAMETER_VALUE) {
+            throw e;
+          }
+          if (!allowUnparsed) {
+            throw CairnException.invalid(e.getMessage() + "; nothing was added (fix the file, or add it without"
+                + " statistics with --allow-unparsed)");
+          }
+          p = new TableProfiler.TableProfile(0, null, Json.MAPPER.createObjectNode().put("error", e.getMessage()));
         }
         if (p == null) {
           continue;
@@ -616,31 +724,46 @@ public final class DatasetVersioning {
 
   /** The manifest of a version, checked against the version's content hash. */
   public Manifest readManifest(DatasetVersion v) {
+    return readManifest(artifacts, v.manifestSha256(), v.ref().toString());
+  }
+
+  /** The manifest blob with this hash, checked against it; {@code owner} names it in errors. */
+  static Manifest readManifest(ArtifactStore artifacts, String sha256, String owner) {
     byte[] bytes;
-    String path = blobPath(v.manifestSha256());
+    String path = blobPath(sha256);
     try (InputStream in = artifacts.open(path)) {
       bytes = in.readAllBytes();
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.INVALID_STATE, "reading the manifest of " + v.ref() + " failed: " + e, e);
+      throw new CairnException(ErrorCode.INVALID_STATE, "reading the manifest of " + owner + " failed: " + e, e);
     } catch (CairnException e) {
       if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
-        throw new CairnException(ErrorCode.INVALID_STATE, "the manifest of " + v.ref() + " is missing from the"
+        throw new CairnException(ErrorCode.INVALID_STATE, "the manifest of " + owner + " is missing from the"
             + " artifact store at '" + path + "'", e);
       }
       throw e;
     }
     String actual = Hashing.sha256Hex(bytes);
-    if (!actual.equals(v.manifestSha256())) {
-      throw new CairnException(ErrorCode.INVALID_STATE, "the manifest of " + v.ref() + " is corrupt: sha256 "
-          + actual + ", expected " + v.manifestSha256());
+    if (!actual.equals(sha256)) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "the manifest of " + owner + " is corrupt: sha256 "
+          + actual + ", expected " + sha256);
     }
     return Manifest.parse(bytes);
+  }
+
+  // ---------------------------------------------------------------- gc
+
+  /**
+   * Deletes blobs that no version references and no add in progress holds, once a gc has seen them unreferenced
+   * for at least {@code grace} (see {@link BlobCollector}); {@code dryRun} deletes nothing and remembers nothing.
+   */
+  public GcResult gc(java.time.Duration grace, boolean dryRun) {
+    return new BlobCollector(store, artifacts).collect(grace, dryRun, java.time.Instant.now());
   }
 
   // ---------------------------------------------------------------- get
 
   public GetResult get(DatasetRef ref, Path targetDir) {
-    return get(ref, targetDir, AddProgress.NONE);
+    return get(ref, targetDir, AddProgress.NONE, false);
   }
 
   /** Where a manifest entry is written under {@code root}; an entry that would leave it is refused. */
@@ -655,25 +778,45 @@ public final class DatasetVersioning {
   /**
    * Restores a version's files under {@code targetDir}, checking every file's SHA-256 as it is written. A file
    * whose content does not match is removed and the call fails; files already present with the right content
-   * (by the stat cache) are left alone. Files in {@code targetDir} that the version does not list are kept.
+   * are left alone. Files in {@code targetDir} that the version does not list are kept. Like {@code git checkout},
+   * a local file at a listed path whose content differs is not overwritten unless {@code force}: the call then
+   * fails before writing anything, naming the files.
    */
-  public synchronized GetResult get(DatasetRef ref, Path targetDir, AddProgress progress) {
+  public synchronized GetResult get(DatasetRef ref, Path targetDir, AddProgress progress, boolean force) {
     DatasetVersion v = store.get(ref);
     Manifest manifest = readManifest(v);
     Path root = targetDir.toAbsolutePath().normalize();
-    progress.phase("restoring", manifest.totalSize());
     int written = 0;
     int present = 0;
     long bytes = 0;
     try {
-      Files.createDirectories(root);
+      List<ManifestEntry> missing = new ArrayList<>();
+      List<String> differing = new ArrayList<>();
       for (ManifestEntry e : manifest.files()) {
         Path dest = inside(root, e);
-        if (isAlreadyThere(dest, e)) {
+        String local = localHash(dest);
+        if (e.sha256().equals(local)) {
           present++;
-          progress.advance(e.size());
           continue;
         }
+        // a local file whose content Cairn holds (say, another version's) can be replaced without loss
+        if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS) && (local == null || artifacts.stat(blobPath(local)) == null)) {
+          differing.add(e.path());
+        }
+        missing.add(e);
+      }
+      if (!differing.isEmpty() && !force) {
+        throw new CairnException(ErrorCode.INVALID_STATE, differing.size() + " local "
+            + (differing.size() == 1 ? "file differs" : "files differ") + " from " + v.ref() + ": "
+            + String.join(", ", differing.subList(0, Math.min(5, differing.size())))
+            + (differing.size() > 5 ? " and " + (differing.size() - 5) + " more" : "") + " in " + targetDir
+            + " and no version holds " + (differing.size() == 1 ? "its content" : "their content")
+            + "; nothing was written. Move them away, or overwrite them with --force");
+      }
+      progress.phase("restoring", missing.stream().mapToLong(ManifestEntry::size).sum());
+      Files.createDirectories(root);
+      for (ManifestEntry e : missing) {
+        Path dest = inside(root, e);
         restore(v, e, dest, progress, true);
         written++;
         bytes += e.size();
@@ -687,12 +830,18 @@ public final class DatasetVersioning {
     return new GetResult(v, root, written, present, bytes);
   }
 
-  private boolean isAlreadyThere(Path dest, ManifestEntry e) throws IOException {
+  /** SHA-256 of a regular file at {@code dest} (from the stat cache, else hashed), or null when there is none. */
+  private String localHash(Path dest) throws IOException {
     if (!Files.isRegularFile(dest, LinkOption.NOFOLLOW_LINKS)) {
-      return false;
+      return null;
     }
     StatCache.FileStamp stamp = StatCache.stamp(dest);
-    return stamp.size() == e.size() && e.sha256().equals(statCache.lookup(dest, stamp));
+    String known = statCache.lookup(dest, stamp);
+    if (known == null) {
+      known = sha256(dest, buffer, AddProgress.NONE);
+      statCache.remember(dest, stamp, known);
+    }
+    return known;
   }
 
   private void restore(DatasetVersion v, ManifestEntry e, Path dest, AddProgress progress, boolean remember)
@@ -705,6 +854,7 @@ public final class DatasetVersioning {
       try (InputStream in = artifacts.open(blobPath(e.sha256()));
            OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (int n; (n = in.read(buffer)) > 0; ) {
+          checkCancelled();
           md.update(buffer, 0, n);
           out.write(buffer, 0, n);
           size += n;
@@ -773,7 +923,7 @@ public final class DatasetVersioning {
       for (ManifestEntry e : tables) {
         Path file = inside(dir, e);
         restore(v, e, file, AddProgress.NONE, false);
-        out.put(e.path(), validator.validate(file));
+        out.put(e.path(), validator.validate(file, ReadOptions.forPath(file), Path.of(v.ref() + "/" + e.path())));
         Files.delete(file);
       }
     } catch (IOException ex) {

@@ -152,4 +152,36 @@ class ProfilerTest {
     assertThat(two.requireColumn("late").count()).isEqualTo(3000);
     assertThat(two.requireColumn("a").max()).isEqualTo(5999.0);
   }
+
+  @Test
+  void aProfileStoredWithAKllSketchStillAnswersQuantilesAndMerges() throws Exception {
+    StringBuilder csv = new StringBuilder("x\n");
+    for (int i = 1; i <= 2000; i++) {
+      csv.append(i).append('\n');
+    }
+    ColumnProfile fresh = Profiler.profile(write("k.csv", csv.toString())).requireColumn("x");
+    org.apache.datasketches.kll.KllDoublesSketch kll = org.apache.datasketches.kll.KllDoublesSketch.newHeapInstance(200);
+    for (int i = 1; i <= 2000; i++) {
+      kll.update(i);
+    }
+    ColumnProfile.State s = fresh.state();
+    // the shape written before issue 6: a KLL sketch and no quantile sketch
+    ColumnProfile legacy = new ColumnProfile(fresh.name(), fresh.count(), fresh.missing(), fresh.integers(),
+        fresh.floats(), fresh.booleans(), fresh.timestamps(), fresh.strings(), fresh.distinct(), fresh.mean(),
+        fresh.std(), fresh.min(), fresh.max(), fresh.quantiles(), fresh.histogram(), fresh.topValues(), null, null,
+        new ColumnProfile.State(s.numericN(), s.mean(), s.m2(), s.min(), s.max(), null, s.hll(), s.frequentItems(),
+            s.numbers(), null, null, null, kll.toByteArray()));
+    Profile old = Profile.fromJson(new Profile(2000, java.util.List.of(legacy), Profiler.profile(
+        write("k2.csv", csv.toString())).schema(), false).toJson());
+    ColumnProfile x = old.requireColumn("x");
+    // KLL's rank error at k = 200 is about 1.3%: 26 of 2,000 ranks
+    assertThat(x.quantile(0.9)).isCloseTo(1800, within(40.0));
+    assertThat(x.quantile(0)).isEqualTo(1.0);
+    assertThat(x.quantile(1)).isEqualTo(2000.0);
+    Profile merged = old.merge(Profiler.profile(write("k3.csv", "x\n5000\n")));
+    assertThat(merged.requireColumn("x").count()).isEqualTo(2001);
+    assertThat(merged.requireColumn("x").quantile(1)).isEqualTo(5000.0);
+    assertThat(merged.requireColumn("x").state().kll()).isNull();
+    assertThat(merged.requireColumn("x").state().quantiles()).isNotNull();
+  }
 }

@@ -34,11 +34,17 @@ class TableReaderTest {
 
   @Test
   void tsvAndCustomDelimiterAreHonoured() throws Exception {
-    Path tsv = write("a.tsv", "x\ty\n1\t2\n");
-    assertThat(TableReader.open(tsv).readAll().get(0).values()).containsExactly("1", "2");
+    // a .tsv splits on tabs only: the comma stays inside its field
+    Path tsv = write("a.tsv", "x\ty\n1,5\t2\n");
+    assertThat(TableReader.open(tsv).readAll().get(0).values()).containsExactly("1,5", "2");
     Path semi = write("b.csv", "x;y\n3;4\n");
     try (TableReader reader = TableReader.open(semi, ReadOptions.of(TableFormat.CSV).withDelimiter(';'))) {
+      assertThat(reader.columns()).containsExactly("x", "y");
       assertThat(reader.readAll().get(0).values()).containsExactly("3", "4");
+    }
+    // without the option the same file is one column: the delimiter really came from the option
+    try (TableReader reader = TableReader.open(semi)) {
+      assertThat(reader.columns()).containsExactly("x;y");
     }
   }
 
@@ -99,29 +105,49 @@ class TableReaderTest {
     Path file = write("b.jsonl", "{\"x\": 1}\n{\"x\": tru}\n");
     assertThatThrownBy(() -> TableReader.open(file).readAll())
         .isInstanceOf(CairnException.class)
-        .hasMessageContaining("b.jsonl").hasMessageContaining("line 2").hasMessageContaining("column");
+        .hasMessageContaining("file '" + file + "' line 2 column 7:").hasMessageContaining("invalid JSON");
   }
 
   @Test
   void rowViewExposesCharSlicesWithoutCopy() throws Exception {
-    Path file = write("c.csv", "a,b\nxy,z\n");
+    Path file = write("c.csv", "a,b\nxy,z\nuv,w\n");
     try (TableReader reader = TableReader.open(file)) {
       Row row = reader.next();
-      assertThat(new String(row.chars(), row.start(0), row.length(0))).isEqualTo("xy");
-      assertThat(new String(row.chars(), row.start(1), row.length(1))).isEqualTo("z");
+      char[] buffer = row.chars();
+      // both cells are slices of one shared buffer, not strings of their own
+      assertThat(new String(buffer, row.start(0), row.length(0))).isEqualTo("xy");
+      assertThat(new String(buffer, row.start(1), row.length(1))).isEqualTo("z");
+      assertThat(row.start(1)).isGreaterThanOrEqualTo(row.start(0) + row.length(0));
+      // the next row reuses the same buffer: nothing was copied out for the first
+      Row next = reader.next();
+      assertThat(next.chars()).isSameAs(buffer);
+      assertThat(new String(next.chars(), next.start(0), next.length(0))).isEqualTo("uv");
       assertThat(reader.next()).isNull();
     }
   }
 
   @Test
   void recordsIteratorYieldsImmutableRowsLazily() throws Exception {
-    Path file = write("i.csv", "a,b\n1,2\n3,4\n");
+    // line 5 is ragged: the iterator looks one row ahead (for hasNext), so a reader that read further, or read
+    // everything first, would fail before handing out the first two rows
+    Path file = write("i.csv", "a,b\n1,2\n3,4\n5,6\n7\n");
     try (TableReader reader = TableReader.open(file)) {
       java.util.Iterator<RowRecord> it = reader.records();
       RowRecord first = it.next();
       RowRecord second = it.next();
       assertThat(first.values()).containsExactly("1", "2");
       assertThat(second.get("b")).isEqualTo("4");
+      assertThatThrownBy(() -> first.values().set(0, "changed")).isInstanceOf(UnsupportedOperationException.class);
+      assertThat(first.values()).containsExactly("1", "2"); // the second row did not overwrite the first
+      assertThatThrownBy(() -> {
+        it.next();
+        it.next();
+      }).isInstanceOf(CairnException.class).hasMessageContaining("line 5");
+    }
+    Path ok = write("j.csv", "a\n1\n");
+    try (TableReader reader = TableReader.open(ok)) {
+      java.util.Iterator<RowRecord> it = reader.records();
+      it.next();
       assertThat(it.hasNext()).isFalse();
       assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
     }

@@ -175,7 +175,7 @@ class DatasetVersioningTest {
 
     assertThat(r.isNew()).isTrue();
     assertThat(r.blobsUploaded()).isZero();
-    assertThat(artifacts.puts.get()).isEqualTo(puts + 1); // the new manifest only
+    assertThat(artifacts.puts.get()).isEqualTo(puts + 2); // the new manifest and the add's gc lease
     DatasetDiff diff = versioning.diff(new DatasetRef("churn", 1), new DatasetRef("churn", 2));
     assertThat(diff.added()).extracting(ManifestEntry::path).containsExactly("renamed.txt");
     assertThat(diff.removed()).extracting(ManifestEntry::path).containsExactly("a.txt");
@@ -368,13 +368,167 @@ class DatasetVersioningTest {
         .hasMessageContaining("no table file 'x.csv'");
   }
 
+  /** Every regular file under the artifact store's root, as relative paths. */
+  private List<String> storedFiles() throws IOException {
+    Path root = tmp.resolve("artifacts");
+    if (!Files.exists(root)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted().toList();
+    }
+  }
+
   @Test
-  void aMalformedTableIsVersionedWithItsProfileError() throws IOException {
+  void aRaggedTableFailsTheAddNamingFileLineAndColumnsAndStoresNothing() throws IOException {
+    versioning = newVersioning(LibraryTableProfiler.INSTANCE);
+    write("notes.txt", "kept aside");
+    write("bad.csv", "a,b\n1,2\n3\n");
+
+    assertThatThrownBy(this::add).isInstanceOf(CairnException.class)
+        .hasMessageContaining("bad.csv").hasMessageContaining("line 3")
+        .hasMessageContaining("row has 1 fields but the header has 2").hasMessageContaining("--allow-unparsed");
+    assertThat(store.datasets()).isEmpty();
+    assertThat(storedFiles()).isEmpty();
+  }
+
+  @Test
+  void allowUnparsedStoresTheTableWithItsErrorInsteadOfAProfile() throws IOException {
     versioning = newVersioning(LibraryTableProfiler.INSTANCE);
     write("bad.csv", "a,b\n1\n");
-    AddResult r = add();
+    AddResult r = versioning.add(data, "churn", null, null, Map.of(), AddProgress.NONE, true);
     assertThat(r.isNew()).isTrue();
-    assertThat(r.version().profileJson()).contains("\"error\"");
+    assertThat(r.version().profileJson()).contains("\"error\"").contains("line 2");
+    assertThat(versioning.profiles(DatasetRef.parse("churn"))).isEmpty();
+  }
+
+  @Test
+  void validationReportsAndErrorsNameTheDatasetPathNotATemporaryFile() throws IOException {
+    versioning = newVersioning(LibraryTableProfiler.INSTANCE);
+    write("t.csv", "id,age\n1,30\n2,-4\n");
+    add();
+    dev.cairn.data.expect.ExpectationSuite suite = dev.cairn.data.expect.ExpectationSuite.parse("""
+        expectations:
+          - {kind: range, column: age, min: 0}
+        """, "s.yaml");
+    var report = versioning.validate(DatasetRef.parse("churn@1"), suite, null).get("t.csv");
+    assertThat(report.source()).isEqualTo("churn@1/t.csv");
+    assertThat(report.results().get(0).examples()).singleElement()
+        .satisfies(row -> assertThat(row.file()).isEqualTo("churn@1/t.csv"));
+  }
+
+  @Test
+  void getRefusesToOverwriteAChangedLocalFileUnlessForced() throws IOException {
+    write("a.txt", "alpha");
+    write("b.txt", "bravo");
+    add();
+    Path target = Files.createDirectories(tmp.resolve("restored"));
+    Files.writeString(target.resolve("a.txt"), "my own edit");
+    Files.writeString(target.resolve("b.txt"), "bravo"); // same content, unknown to the stat cache
+
+    assertThatThrownBy(() -> versioning.get(DatasetRef.parse("churn@1"), target))
+        .isInstanceOf(CairnException.class)
+        .hasMessageContaining("1 local file differs from churn@1: a.txt in " + target + " and no version holds its")
+        .hasMessageContaining("--force");
+    assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("my own edit");
+
+    GetResult forced = versioning.get(DatasetRef.parse("churn@1"), target, AddProgress.NONE, true);
+    assertThat(forced.filesWritten()).isEqualTo(1);
+    assertThat(forced.filesAlreadyPresent()).isEqualTo(1);
+    assertThat(Files.readString(target.resolve("a.txt"))).isEqualTo("alpha");
+  }
+
+  @Test
+  void cancellingAnAddMidUploadRemovesItsTemporaryFilesAndRecordsNothing() throws IOException {
+    byte[] big = new byte[8 << 20];
+    new java.util.Random(1).nextBytes(big);
+    Files.write(data.resolve("big.bin"), big);
+    write("small.txt", "s");
+    List<String> seen = new java.util.ArrayList<>();
+    AddProgress cancelMidUpload = new AddProgress() {
+      String phase = "";
+      long uploaded;
+
+      @Override
+      public void phase(String name, long totalBytes) {
+        phase = name;
+      }
+
+      @Override
+      public void advance(long bytes) {
+        if (phase.equals("uploading") && (uploaded += bytes) > (1 << 20) && seen.isEmpty()) {
+          try (Stream<Path> files = Files.walk(tmp.resolve("artifacts"))) {
+            files.filter(Files::isRegularFile).forEach(p -> seen.add(p.toString()));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          versioning.cancel();
+        }
+      }
+    };
+
+    assertThatThrownBy(() -> versioning.add(data, "churn", null, null, Map.of(), cancelMidUpload, false))
+        .hasMessageContaining("cancelled");
+    assertThat(seen).anyMatch(p -> p.contains(".tmp")); // the upload was under way, into a temporary file
+    assertThat(storedFiles()).noneMatch(p -> p.contains(".tmp") || p.contains("leases"))
+        .noneMatch(p -> p.endsWith(Hashing.sha256Hex(big)));
+    assertThat(store.datasets()).isEmpty();
+  }
+
+  @Test
+  void gcRemovesUnreferencedBlobsOnlyAfterTheGracePeriodAndDryRunRemovesNothing() throws IOException {
+    write("kept.txt", "kept");
+    add();
+    // an interrupted add left a blob no version references
+    String orphan = Hashing.sha256Hex("orphan".getBytes(StandardCharsets.UTF_8));
+    artifacts.put(DatasetVersioning.blobPath(orphan), new java.io.ByteArrayInputStream("orphan".getBytes()));
+    BlobCollector gc = new BlobCollector(store, artifacts);
+    Instant now = Instant.now();
+
+    GcResult dry = gc.collect(java.time.Duration.ZERO, true, now);
+    assertThat(dry.removed()).containsExactly(orphan);
+    assertThat(artifacts.stat(DatasetVersioning.blobPath(orphan))).isNotNull();
+
+    GcResult first = gc.collect(java.time.Duration.ofHours(1), false, now);
+    assertThat(first.removed()).isEmpty();
+    assertThat(first.waiting()).isEqualTo(1);
+    assertThat(first.referenced()).isEqualTo(2); // kept.txt and the manifest
+    GcResult early = gc.collect(java.time.Duration.ofHours(1), false, now.plus(java.time.Duration.ofMinutes(59)));
+    assertThat(early.removed()).isEmpty();
+    GcResult late = gc.collect(java.time.Duration.ofHours(1), false, now.plus(java.time.Duration.ofMinutes(61)));
+    assertThat(late.removed()).containsExactly(orphan);
+    assertThat(late.removedBytes()).isEqualTo(6);
+    assertThat(artifacts.stat(DatasetVersioning.blobPath(orphan))).isNull();
+    assertThat(versioning.get(DatasetRef.parse("churn@1"), tmp.resolve("out")).filesWritten()).isEqualTo(1);
+  }
+
+  @Test
+  void gcNeverRemovesTheBlobsOfAnAddInProgress() throws Exception {
+    write("a.txt", "in flight");
+    String blob = Hashing.sha256Hex("in flight".getBytes(StandardCharsets.UTF_8));
+    BlobCollector gc = new BlobCollector(store, artifacts);
+    GcResult[] during = new GcResult[1];
+    // run gc (grace 0) while the add has uploaded its blobs but not yet written its version row
+    AddProgress gcBeforeCommit = new AddProgress() {
+      @Override
+      public void phase(String name, long totalBytes) {}
+
+      @Override
+      public void advance(long bytes) {}
+
+      @Override
+      public void done() {
+        during[0] = gc.collect(java.time.Duration.ZERO, false, Instant.now());
+      }
+    };
+    AddResult r = versioning.add(data, "churn", null, null, Map.of(), gcBeforeCommit, false);
+
+    assertThat(during[0].removed()).isEmpty();
+    assertThat(during[0].leased()).isEqualTo(2); // the file and the manifest
+    assertThat(artifacts.stat(DatasetVersioning.blobPath(blob))).isNotNull();
+    assertThat(gc.collect(java.time.Duration.ZERO, false, Instant.now()).removed()).isEmpty();
+    assertThat(storedFiles()).noneMatch(p -> p.contains("leases"));
+    assertThat(versioning.get(r.version().ref(), tmp.resolve("out")).filesWritten()).isEqualTo(1);
   }
 
   @Test
