@@ -329,8 +329,7 @@ public final class DatasetVersioning {
           local = inside(dir, e);
           restore(upcoming, e, local, AddProgress.NONE, false);
         }
-        LocalFile f = new LocalFile(local, e.path(), new StatCache.FileStamp(e.size(), 0, 0),
-            Path.of(upcoming.ref().toString(), e.path()));
+        LocalFile f = new LocalFile(local, e.path(), new StatCache.FileStamp(e.size(), 0, 0), local);
         f.sha256 = e.sha256();
         files.add(f);
       }
