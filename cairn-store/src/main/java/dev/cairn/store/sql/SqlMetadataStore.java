@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -61,6 +63,17 @@ public final class SqlMetadataStore implements MetadataStore {
     this.artifactRoot = stripTrailingSlash(Objects.requireNonNull(artifactRoot, "artifactRoot"));
     this.resources = resources;
     ensureDefaultExperiment();
+  }
+
+  /** A read on a pooled connection; a busy database or an exhausted pool becomes a 503 to retry, never a 500. */
+  private <T> T read(HandleCallback<T, RuntimeException> callback) {
+    try {
+      return readers.withHandle(callback);
+    } catch (CairnException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw SqlErrors.translateRead(e);
+    }
   }
 
   public Dialect dialect() {
@@ -148,13 +161,13 @@ public final class SqlMetadataStore implements MetadataStore {
   @Override
   public Experiment getExperiment(String experimentId) {
     long id = parseExperimentId(experimentId);
-    return readers.withHandle(h -> loadExperiments(h, List.of(id))).stream().findFirst()
+    return read(h -> loadExperiments(h, List.of(id))).stream().findFirst()
         .orElseThrow(() -> CairnException.notFound("No Experiment with id=" + experimentId + " exists"));
   }
 
   @Override
   public Experiment getExperimentByName(String name) {
-    return readers.withHandle(h -> {
+    return read(h -> {
       Optional<Long> id = h.createQuery("SELECT experiment_id FROM experiments WHERE name = :name")
           .bind("name", name).mapTo(Long.class).findOne();
       return id.map(i -> loadExperiments(h, List.of(i))).orElse(List.of());
@@ -198,7 +211,7 @@ public final class SqlMetadataStore implements MetadataStore {
     long offset = PageTokens.decode(pageToken);
     SqlQuery query = SearchSql.experiments(filter, viewType == null ? ViewType.ACTIVE_ONLY : viewType,
         orderBy == null ? List.of() : orderBy, maxResults + 1, offset, dialect);
-    return readers.withHandle(h -> {
+    return read(h -> {
       List<Long> ids = bindAll(h.createQuery(query.sql()), query.params())
           .map((rs, ctx) -> rs.getLong("experiment_id")).list();
       boolean more = ids.size() > maxResults;
@@ -437,7 +450,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public Run getRun(String runId) {
-    return readers.withHandle(h -> {
+    return read(h -> {
       List<Run> runs = loadRuns(h, List.of(runId == null ? "" : runId));
       if (runs.isEmpty()) {
         throw CairnException.notFound("Run with id=" + runId + " not found");
@@ -667,7 +680,9 @@ public final class SqlMetadataStore implements MetadataStore {
   static {
     for (int i = 0; i < INSERT_POINTS.length; i++) {
       String rows = String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?, ?, ?, ?, ?)"));
-      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows;
+      // an exact duplicate of a stored point (a retried call) is dropped, as MLflow's primary key does (V12)
+      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
+          + " ON CONFLICT DO NOTHING";
       // (step, timestamp, is_nan, value) compared as a row: the greatest point is the latest
       UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
           + """
@@ -780,23 +795,63 @@ public final class SqlMetadataStore implements MetadataStore {
 
   // ------------------------------------------------------------------ metric history
 
+  /** Points per read of a history: what one request holds in memory, however long the series. */
+  static final int HISTORY_CHUNK = 10_000;
+
+  /**
+   * Reads the series in chunks, each on a pooled connection held only for the chunk's query: memory stays bounded
+   * and a slow client never holds a database connection. Chunks after the first continue from the last point
+   * (keyset on the unique history index), so they cost an index seek, not a re-scan of what was read.
+   */
   @Override
-  public Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken) {
-    int limit = maxResults <= 0 ? TrackingValidation.MAX_RESULTS_GET_METRIC_HISTORY : maxResults;
+  public String visitMetricHistory(
+      String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor) {
+    if (maxResults < 0) {
+      throw CairnException.invalid("max_results must not be negative, got " + maxResults);
+    }
+    long limit = maxResults == 0 ? Long.MAX_VALUE : maxResults;
     long offset = PageTokens.decode(pageToken);
-    return readers.withHandle(h -> {
-      runInfo(h, runId);
-      List<Metric> points = h.createQuery("""
-          SELECT key, value, is_nan, timestamp, step FROM metrics
-          WHERE run_id = :runId AND key = :key
-          ORDER BY step, timestamp, is_nan, value
-          LIMIT :limit OFFSET :offset""")
-          .bind("runId", runId).bind("key", key).bind("limit", limit + 1).bind("offset", offset)
-          .map((rs, ctx) -> mapMetric(rs, 1))
-          .list();
-      boolean more = points.size() > limit;
-      return new Page<>(more ? points.subList(0, limit) : points, more ? PageTokens.encode(offset + limit) : null);
-    });
+    long seen = 0;
+    Metric last = null;
+    while (true) {
+      int want = (int) Math.min(HISTORY_CHUNK, limit - seen);
+      Metric after = last;
+      List<Metric> chunk = read(h -> {
+        if (after == null) {
+          runInfo(h, runId);
+          return h.createQuery("""
+              SELECT key, value, is_nan, timestamp, step FROM metrics
+              WHERE run_id = :runId AND key = :key
+              ORDER BY step, timestamp, is_nan, value
+              LIMIT :limit OFFSET :offset""")
+              .bind("runId", runId).bind("key", key).bind("limit", want + 1).bind("offset", offset)
+              .map((rs, ctx) -> mapMetric(rs, 1)).list();
+        }
+        return h.createQuery("""
+            SELECT key, value, is_nan, timestamp, step FROM metrics
+            WHERE run_id = :runId AND key = :key
+              AND (step, timestamp, is_nan, value) > (:step, :timestamp, :isNan, :value)
+            ORDER BY step, timestamp, is_nan, value
+            LIMIT :limit""")
+            .bind("runId", runId).bind("key", key).bind("limit", want + 1)
+            .bind("step", after.step()).bind("timestamp", after.timestamp())
+            .bind("isNan", Double.isNaN(after.value()) ? 1 : 0).bind("value", storedValue(after.value()))
+            .map((rs, ctx) -> mapMetric(rs, 1)).list();
+      });
+      boolean more = chunk.size() > want;
+      int n = Math.min(chunk.size(), want);
+      for (int i = 0; i < n; i++) {
+        visitor.accept(chunk.get(i));
+      }
+      seen += n;
+      if (!more) {
+        return null;
+      }
+      if (seen >= limit) {
+        return PageTokens.encode(offset + seen);
+      }
+      last = chunk.get(n - 1);
+    }
   }
 
   @Override
@@ -817,7 +872,7 @@ public final class SqlMetadataStore implements MetadataStore {
           + " and end_step=" + endStep + ".");
     }
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(runIds));
-    return readers.withHandle(h -> {
+    return read(h -> {
       Map<String, TreeSet<Long>> stepsByRun = new HashMap<>();
       h.createQuery("SELECT DISTINCT run_id, step FROM metrics WHERE run_id IN (<ids>) AND key = :key")
           .bindList("ids", ids).bind("key", key)
@@ -897,7 +952,7 @@ public final class SqlMetadataStore implements MetadataStore {
     }
     SqlQuery query = SearchSql.runs(ids, filter, viewType == null ? ViewType.ACTIVE_ONLY : viewType,
         orderBy == null ? List.of() : orderBy, maxResults + 1, offset, dialect);
-    return readers.withHandle(h -> {
+    return read(h -> {
       List<String> runIds = bindAll(h.createQuery(query.sql()), query.params())
           .map((rs, ctx) -> rs.getString("run_id").trim()).list();
       boolean more = runIds.size() > maxResults;
@@ -919,7 +974,7 @@ public final class SqlMetadataStore implements MetadataStore {
   @Override
   public Health check() {
     try {
-      readers.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+      read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
       return Health.up("metadata-store");
     } catch (Exception e) {
       return Health.down("metadata-store", dialect.name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());
