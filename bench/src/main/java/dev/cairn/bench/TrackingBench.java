@@ -199,13 +199,23 @@ public final class TrackingBench {
     }
   }
 
-  record WrkResult(double rps, String p50, String p90, String p99, long non2xx) {}
+  /** One wrk run's figures; {@code socketErrors} (connect, read, write, timeout) count as failures like non-2xx. */
+  record WrkResult(double rps, String p50, String p90, String p99, long non2xx, long socketErrors) {}
 
+  private static final Pattern SOCKET_ERRORS =
+      Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+  /** Runs wrk with 2 threads (fewer for fewer connections); {@code script} null for plain GETs of {@code url}. */
   static WrkResult wrk(String url, Path script, int conns, int seconds, Map<String, String> env)
       throws IOException, InterruptedException {
     int threads = Math.min(conns, 2);
-    ProcessBuilder pb = new ProcessBuilder("wrk", "-t" + threads, "-c" + conns, "-d" + seconds + "s",
-        "--latency", "-s", script.toString(), url).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + conns, "-d" + seconds + "s",
+        "--latency"));
+    if (script != null) {
+      command.addAll(List.of("-s", script.toString()));
+    }
+    command.add(url);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -222,7 +232,15 @@ public final class TrackingBench {
     }
     Matcher nm = NON2XX.matcher(out);
     long non2xx = nm.find() ? Long.parseLong(nm.group(1)) : 0;
-    return new WrkResult(rps, pct.getOrDefault("50", "?"), pct.getOrDefault("90", "?"), pct.getOrDefault("99", "?"), non2xx);
+    Matcher se = SOCKET_ERRORS.matcher(out);
+    long socketErrors = 0;
+    if (se.find()) {
+      for (int g = 1; g <= 4; g++) {
+        socketErrors += Long.parseLong(se.group(g));
+      }
+    }
+    return new WrkResult(rps, pct.getOrDefault("50", "?"), pct.getOrDefault("90", "?"), pct.getOrDefault("99", "?"),
+        non2xx, socketErrors);
   }
 
   static Path locateWrkScripts() {
