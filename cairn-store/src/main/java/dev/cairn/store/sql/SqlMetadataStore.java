@@ -950,15 +950,66 @@ public final class SqlMetadataStore implements MetadataStore {
     if (ids.isEmpty()) {
       return new Page<>(List.of(), null);
     }
-    SqlQuery query = SearchSql.runs(ids, filter, viewType == null ? ViewType.ACTIVE_ONLY : viewType,
-        orderBy == null ? List.of() : orderBy, maxResults + 1, offset, dialect);
+    ViewType view = viewType == null ? ViewType.ACTIVE_ONLY : viewType;
+    List<String> order = orderBy == null ? List.of() : orderBy;
     return read(h -> {
-      List<String> runIds = bindAll(h.createQuery(query.sql()), query.params())
-          .map((rs, ctx) -> rs.getString("run_id").trim()).list();
+      List<String> runIds = walkOrderIndex(h, ids, filter, view, order, maxResults + 1, offset);
+      if (runIds == null) {
+        SqlQuery query = SearchSql.runs(ids, filter, view, order, maxResults + 1, offset, dialect);
+        runIds = runIdsOf(h, query);
+      }
       boolean more = runIds.size() > maxResults;
       List<String> page = more ? runIds.subList(0, maxResults) : runIds;
       return new Page<>(loadRuns(h, page), more ? PageTokens.encode(offset + maxResults) : null);
     });
+  }
+
+  /**
+   * Index rows a walk reads per row the page needs, at first: enough for a filter passing one run in four. A walk
+   * that falls short is widened once, to what the matches it found predict (times a margin), at most
+   * {@link #MAX_WALK_WIDENING} times; short again, the full query takes over: a filter that selective is answered
+   * fastest from its own index.
+   */
+  static final int WALK_ROWS_PER_RESULT = 4;
+  static final int MIN_WALK_ROWS = 256;
+  static final int MAX_WALK_WIDENING = 32;
+
+  /**
+   * A search ordered by a metric, param or tag, answered by reading that key's (key, value) index in order from
+   * the top and stopping once the page is full, instead of joining and sorting every matching run (353 ms for a
+   * 50%-selective filter over 100,000 runs). The walk covers the runs up to a bound value found in the same index;
+   * if the page does not fill within it, the walk widens once, then gives way to the full query (null).
+   */
+  private List<String> walkOrderIndex(Handle h, List<Long> experimentIds, String filter, ViewType view,
+      List<String> orderBy, int limit, long offset) {
+    long needed = offset + limit;
+    long rows = Math.max(MIN_WALK_ROWS, WALK_ROWS_PER_RESULT * needed);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      SqlQuery boundQuery = SearchSql.walkBound(orderBy, rows - 1, dialect);
+      if (boundQuery == null) {
+        return null; // ordered by an attribute: nothing to walk
+      }
+      Optional<Object> bound = bindAll(h.createQuery(boundQuery.sql()), boundQuery.params())
+          .map((rs, ctx) -> rs.getObject(1)).findFirst();
+      SqlQuery walk = SearchSql.runs(experimentIds, filter, view, orderBy, limit, offset, dialect,
+          new SearchSql.Walk(bound.orElse(null)));
+      List<String> page = runIdsOf(h, walk);
+      if (page.size() == limit) {
+        return page;
+      }
+      if (bound.isEmpty()) {
+        return null; // every run with a value was walked: the page reaches runs without one
+      }
+      // the matches seen so far (the page's rows and the offset it skipped) predict how far to go
+      long found = page.isEmpty() ? 0 : offset + page.size();
+      long predicted = found == 0 ? Long.MAX_VALUE : rows * needed * 3 / (2 * found);
+      rows = Math.min(predicted, rows * MAX_WALK_WIDENING);
+    }
+    return null;
+  }
+
+  private static List<String> runIdsOf(Handle h, SqlQuery query) {
+    return bindAll(h.createQuery(query.sql()), query.params()).map((rs, ctx) -> rs.getString("run_id").trim()).list();
   }
 
   // ------------------------------------------------------------------ lifecycle
