@@ -3,7 +3,9 @@ package dev.cairn.server.http;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cairn.core.Json;
 import io.javalin.http.Context;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -21,31 +23,44 @@ public interface StreamedJson {
     Output out = new Output(ctx);
     try {
       body.writeTo(out);
-      out.generator().close(); // an empty body still answers: the body decides what "empty" renders as
+      if (out.generator != null) {
+        out.generator.close();
+      } else {
+        out.stream().close(); // the body wrote raw bytes, or nothing at all
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Opens the response on first use. */
+  /** Opens the response on first use, to be written either through a generator or as raw JSON bytes. */
   final class Output {
     private final Context ctx;
     private JsonGenerator generator;
+    private OutputStream stream;
 
     private Output(Context ctx) {
       this.ctx = ctx;
     }
 
     public boolean isStarted() {
-      return generator != null;
+      return generator != null || stream != null;
     }
 
     public JsonGenerator generator() throws IOException {
       if (generator == null) {
-        ctx.status(200).contentType(Responses.JSON);
-        generator = Json.MAPPER.getFactory().createGenerator(ctx.outputStream());
+        generator = Json.MAPPER.getFactory().createGenerator(stream());
       }
       return generator;
+    }
+
+    /** The response body for bytes the caller has already made JSON; not to be mixed with {@link #generator}. */
+    public OutputStream stream() {
+      if (stream == null) {
+        ctx.status(200).contentType(Responses.JSON);
+        stream = new BufferedOutputStream(ctx.outputStream(), 1 << 16);
+      }
+      return stream;
     }
   }
 }

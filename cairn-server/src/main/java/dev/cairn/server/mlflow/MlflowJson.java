@@ -108,23 +108,6 @@ final class MlflowJson {
     return a;
   }
 
-  /** One metric point straight to a generator, for histories streamed point by point. */
-  static void writeMetric(com.fasterxml.jackson.core.JsonGenerator gen, Metric m) throws java.io.IOException {
-    gen.writeStartObject();
-    gen.writeStringField("key", m.key());
-    double v = m.value();
-    if (Double.isNaN(v)) {
-      gen.writeStringField("value", "NaN");
-    } else if (Double.isInfinite(v)) {
-      gen.writeStringField("value", v > 0 ? "Infinity" : "-Infinity");
-    } else {
-      gen.writeNumberField("value", v);
-    }
-    gen.writeNumberField("timestamp", m.timestamp());
-    gen.writeNumberField("step", m.step());
-    gen.writeEndObject();
-  }
-
   /** Proto JSON has no literal for non-finite doubles; it writes them as strings. */
   static void putDouble(ObjectNode n, String field, double value) {
     if (Double.isNaN(value)) {

@@ -1,6 +1,5 @@
 package dev.cairn.server.mlflow;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -261,11 +260,15 @@ final class TrackingHandlers {
     int maxResults = f.intValue("max_results", pageToken == null ? 0 : HISTORY_MAX_RESULTS_DEFAULT, 1,
         HISTORY_MAX_RESULTS_LIMIT);
     return out -> {
+      MetricHistoryWriter[] writer = {null}; // made at the first point: an error before it still renders normally
       String next;
       try {
         next = store.visitMetricHistory(runId, key, maxResults, pageToken, m -> {
           try {
-            MlflowJson.writeMetric(historyGenerator(out), m);
+            if (writer[0] == null) {
+              writer[0] = new MetricHistoryWriter(out.stream(), key);
+            }
+            writer[0].write(m);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -273,24 +276,11 @@ final class TrackingHandlers {
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
-      JsonGenerator gen = historyGenerator(out); // starts the body if the series was empty
-      gen.writeEndArray();
-      if (next != null) {
-        gen.writeStringField("next_page_token", next);
+      if (writer[0] == null) {
+        writer[0] = new MetricHistoryWriter(out.stream(), key); // an empty series
       }
-      gen.writeEndObject();
+      writer[0].finish(next);
     };
-  }
-
-  /** The generator inside the "metrics" array, opening the object and the array on first use. */
-  private static JsonGenerator historyGenerator(StreamedJson.Output out) throws IOException {
-    if (out.isStarted()) {
-      return out.generator();
-    }
-    JsonGenerator gen = out.generator();
-    gen.writeStartObject();
-    gen.writeArrayFieldStart("metrics");
-    return gen;
   }
 
   JsonNode getMetricHistoryBulkInterval(RequestFields f) {

@@ -545,6 +545,12 @@ public final class SqlMetadataStore implements MetadataStore {
     return out;
   }
 
+  /** A point of {@code key}'s history from columns value, is_nan, timestamp, step (the key is not read back). */
+  private static Metric historyPoint(String key, ResultSet rs) throws SQLException {
+    double value = rs.getInt(2) != 0 ? Double.NaN : rs.getDouble(1);
+    return new Metric(key, value, rs.getLong(3), rs.getLong(4));
+  }
+
   /** Reads key, value, is_nan, timestamp, step starting at column {@code first}. */
   private static Metric mapMetric(ResultSet rs, int first) throws SQLException {
     double value = rs.getInt(first + 2) != 0 ? Double.NaN : rs.getDouble(first + 1);
@@ -820,15 +826,15 @@ public final class SqlMetadataStore implements MetadataStore {
         if (after == null) {
           runInfo(h, runId);
           return h.createQuery("""
-              SELECT key, value, is_nan, timestamp, step FROM metrics
+              SELECT value, is_nan, timestamp, step FROM metrics
               WHERE run_id = :runId AND key = :key
               ORDER BY step, timestamp, is_nan, value
               LIMIT :limit OFFSET :offset""")
               .bind("runId", runId).bind("key", key).bind("limit", want + 1).bind("offset", offset)
-              .map((rs, ctx) -> mapMetric(rs, 1)).list();
+              .map((rs, ctx) -> historyPoint(key, rs)).list();
         }
         return h.createQuery("""
-            SELECT key, value, is_nan, timestamp, step FROM metrics
+            SELECT value, is_nan, timestamp, step FROM metrics
             WHERE run_id = :runId AND key = :key
               AND (step, timestamp, is_nan, value) > (:step, :timestamp, :isNan, :value)
             ORDER BY step, timestamp, is_nan, value
@@ -836,7 +842,7 @@ public final class SqlMetadataStore implements MetadataStore {
             .bind("runId", runId).bind("key", key).bind("limit", want + 1)
             .bind("step", after.step()).bind("timestamp", after.timestamp())
             .bind("isNan", Double.isNaN(after.value()) ? 1 : 0).bind("value", storedValue(after.value()))
-            .map((rs, ctx) -> mapMetric(rs, 1)).list();
+            .map((rs, ctx) -> historyPoint(key, rs)).list();
       });
       boolean more = chunk.size() > want;
       int n = Math.min(chunk.size(), want);
