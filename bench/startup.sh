@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=cairn-cli/target/cairn.jar
 runs="${1:-5}"
-port=5917
 for i in $(seq 1 "$runs"); do
+  # a port no one else on this (shared) machine listens on, so /health is answered by this server and no other
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   dir=$(mktemp -d)
   start=$(date +%s%N)
   java ${CAIRN_JAVA_OPTS:-} -jar "$jar" server --port "$port" \

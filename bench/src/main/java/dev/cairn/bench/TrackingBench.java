@@ -159,25 +159,19 @@ public final class TrackingBench {
   }
 
   private static void history(String label, String url, MetadataStore store) throws Exception {
-    String exp = store.createExperiment("history-" + System.nanoTime(), null, List.of());
-    String runId = store.createRun(exp, "bench", System.currentTimeMillis(), "history", List.of()).runId();
     int points = Integer.getInteger("bench.historyPoints", 1_000_000);
-    for (int b = 0; b < points / 1000; b++) {
-      List<Metric> batch = new ArrayList<>(1000);
-      for (int i = 0; i < 1000; i++) {
-        long step = (long) b * 1000 + i;
-        batch.add(new Metric("loss", 1.0 / (step + 1), 1_700_000_000_000L + step, step));
-      }
-      store.logBatch(runId, batch, List.of(), List.of());
-    }
+    String runId = HistoryBench.loggedSeries(store, points);
     HttpClient http = HttpClient.newHttpClient();
-    String path = url + "/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=loss&max_results=" + points;
+    // no max_results: the whole series in one answer (pages are at most 25,000 points); see also HistoryBench
+    String path = url + "/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=loss";
     System.out.println("\n## get-history of one metric with " + points + " points (" + label + "), one client");
     System.out.println("| attempt | seconds over HTTP (Java client) | seconds (curl to /dev/null) | points returned | bytes | seconds in the store alone |");
     System.out.println("|---|---|---|---|---|---|");
     for (int attempt = 1; attempt <= 5; attempt++) {
       long s0 = System.nanoTime();
-      int inStore = store.getMetricHistory(runId, "loss", points, null).items().size();
+      int[] counted = {0};
+      store.visitMetricHistory(runId, "loss", 0, null, m -> counted[0]++);
+      int inStore = counted[0];
       double storeSecs = (System.nanoTime() - s0) / 1e9;
       long t0 = System.nanoTime();
       HttpResponse<byte[]> resp = http.send(HttpRequest.newBuilder(URI.create(path)).GET().build(),
@@ -199,13 +193,23 @@ public final class TrackingBench {
     }
   }
 
-  record WrkResult(double rps, String p50, String p90, String p99, long non2xx) {}
+  /** One wrk run's figures; {@code socketErrors} (connect, read, write, timeout) count as failures like non-2xx. */
+  record WrkResult(double rps, String p50, String p90, String p99, long non2xx, long socketErrors) {}
 
+  private static final Pattern SOCKET_ERRORS =
+      Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+
+  /** Runs wrk with 2 threads (fewer for fewer connections); {@code script} null for plain GETs of {@code url}. */
   static WrkResult wrk(String url, Path script, int conns, int seconds, Map<String, String> env)
       throws IOException, InterruptedException {
     int threads = Math.min(conns, 2);
-    ProcessBuilder pb = new ProcessBuilder("wrk", "-t" + threads, "-c" + conns, "-d" + seconds + "s",
-        "--latency", "-s", script.toString(), url).redirectErrorStream(true);
+    List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + conns, "-d" + seconds + "s",
+        "--latency"));
+    if (script != null) {
+      command.addAll(List.of("-s", script.toString()));
+    }
+    command.add(url);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -222,7 +226,15 @@ public final class TrackingBench {
     }
     Matcher nm = NON2XX.matcher(out);
     long non2xx = nm.find() ? Long.parseLong(nm.group(1)) : 0;
-    return new WrkResult(rps, pct.getOrDefault("50", "?"), pct.getOrDefault("90", "?"), pct.getOrDefault("99", "?"), non2xx);
+    Matcher se = SOCKET_ERRORS.matcher(out);
+    long socketErrors = 0;
+    if (se.find()) {
+      for (int g = 1; g <= 4; g++) {
+        socketErrors += Long.parseLong(se.group(g));
+      }
+    }
+    return new WrkResult(rps, pct.getOrDefault("50", "?"), pct.getOrDefault("90", "?"), pct.getOrDefault("99", "?"),
+        non2xx, socketErrors);
   }
 
   static Path locateWrkScripts() {

@@ -22,6 +22,7 @@ import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
 import dev.cairn.store.sql.SqlDatabase;
+import dev.cairn.store.sql.SqlErrors;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
@@ -41,7 +42,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -222,8 +226,9 @@ public final class CairnServer implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     Javalin app;
+    AtomicReference<String> servedUrl = new AtomicReference<>();
     try {
-      app = create(metadata, artifacts, modules, version, registry);
+      app = create(metadata, artifacts, modules, version, registry, servedUrl::get);
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
@@ -238,13 +243,14 @@ public final class CairnServer implements AutoCloseable {
           "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
     CairnServer server = new CairnServer(app, metadata, artifacts, config.host());
+    servedUrl.set(server.url());
     LOG.info("Cairn {} serving {} (backend {}, artifacts {}) after {} ms", version, server.url(),
         redact(config.backendStoreUri()), artifacts.rootUri(), (System.nanoTime() - startNanos) / 1_000_000);
     return server;
   }
 
   private static Javalin create(MetadataStore metadata, ArtifactStore artifacts, List<RouteModule> modules,
-      String version, PrometheusMeterRegistry registry) {
+      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl) {
     return Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
@@ -257,12 +263,18 @@ public final class CairnServer implements AutoCloseable {
       // JSON; artifact paths are checked by ArtifactPaths on the raw URI, whatever Jetty lets through.
       cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
       cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-      cfg.requestLogger.http((ctx, ms) -> Timer.builder("http.server.requests")
-          .tag("method", ctx.method().name())
-          .tag("route", routeOf(ctx))
-          .tag("status", Integer.toString(ctx.statusCode()))
-          .register(registry)
-          .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS));
+      // one Timer per (method, route, status), looked up in a map: registering through Micrometer's builder on
+      // every request cost more than serving a trivial route
+      Map<String, Timer> timers = new ConcurrentHashMap<>();
+      cfg.requestLogger.http((ctx, ms) -> {
+        String method = ctx.method().name();
+        String route = routeOf(ctx);
+        int status = ctx.statusCode();
+        timers.computeIfAbsent(method + ' ' + status + ' ' + route, k -> Timer.builder("http.server.requests")
+                .tag("method", method).tag("route", route).tag("status", Integer.toString(status))
+                .register(registry))
+            .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+      });
       cfg.routes.exception(CairnException.class, (e, ctx) -> {
         if (e.code() == ErrorCode.INTERNAL_ERROR) {
           LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
@@ -282,11 +294,16 @@ public final class CairnServer implements AutoCloseable {
         Responses.error(ctx, e.getStatus(), code, message);
       });
       cfg.routes.exception(Exception.class, (e, ctx) -> {
+        if (SqlErrors.isBusy(e)) { // a store that did not translate its own busy error: still never a 500
+          LOG.warn("{} {}: database busy: {}", ctx.method().name(), ctx.path(), e.toString());
+          Responses.error(ctx, ErrorCode.TEMPORARILY_UNAVAILABLE, "the database is busy; retry in a moment");
+          return;
+        }
         LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
         Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
       });
       MlflowRoutes.register(cfg.routes, metadata, artifacts);
-      ArtifactProxyRoutes.register(cfg.routes, artifacts);
+      ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
       OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
       for (RouteModule module : modules) {
         module.register(cfg.routes, metadata, artifacts);

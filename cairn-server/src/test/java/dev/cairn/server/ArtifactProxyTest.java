@@ -149,6 +149,26 @@ class ArtifactProxyTest {
   }
 
   @Test
+  void multipartPartUrlsPointAtTheServerWhateverHostTheClientSends() throws Exception {
+    String body = "{\"num_parts\":2}";
+    String reply;
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.server.port())) {
+      socket.setSoTimeout(30_000);
+      String request = "POST /api/2.0/mlflow-artifacts/mpu/create/mpu/host.bin HTTP/1.1\r\n"
+          + "Host: attacker.example:6666\r\nContent-Type: application/json\r\nConnection: close\r\n"
+          + "Content-Length: " + body.length() + "\r\n\r\n" + body;
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(reply).startsWith("HTTP/1.1 200").doesNotContain("attacker.example");
+    com.fasterxml.jackson.databind.JsonNode json =
+        dev.cairn.core.Json.MAPPER.readTree(reply.substring(reply.indexOf("\r\n\r\n") + 4));
+    assertThat(json.at("/credentials/0/url").asText())
+        .startsWith(server.server.url() + "/api/2.0/mlflow-artifacts/mpu/upload/mpu/host.bin?upload_id=")
+        .endsWith("&part_number=1");
+  }
+
+  @Test
   void abortedMultipartUploadLeavesNoBlob() {
     TestServer.Reply create = server.post("/api/2.0/mlflow-artifacts/mpu/create/mpu/aborted.bin",
         "{\"path\":\"mpu/aborted.bin\",\"num_parts\":1}");

@@ -272,6 +272,52 @@ class RunRoutesTest {
   }
 
   @Test
+  void metricHistoryWithoutMaxResultsIsWholeAndPagesAreBoundedAt25000() {
+    String runId = server.createRun(experimentId);
+    int points = 26_500; // more than one page of 25,000 and more than two of the store's read chunks
+    for (int start = 0; start < points; start += 1000) {
+      StringJoiner metrics = new StringJoiner(",", "[", "]");
+      for (int i = start; i < Math.min(points, start + 1000); i++) {
+        metrics.add("{\"key\":\"loss\",\"value\":" + (i % 7) + ",\"timestamp\":" + (i / 3) + ",\"step\":" + (i / 2) + "}");
+      }
+      assertThat(server.post("/api/2.0/mlflow/runs/log-batch",
+          "{\"run_id\":\"" + runId + "\",\"metrics\":" + metrics + "}").status()).isEqualTo(200);
+    }
+    String history = "/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=loss";
+
+    com.fasterxml.jackson.databind.JsonNode all = server.get(history).json();
+    assertThat(all.get("metrics")).hasSize(points); // MLflow answers every point when no page is asked for
+    assertThat(all.has("next_page_token")).isFalse();
+    long previousStep = -1;
+    for (com.fasterxml.jackson.databind.JsonNode m : all.get("metrics")) {
+      assertThat(m.get("step").asLong()).isGreaterThanOrEqualTo(previousStep);
+      previousStep = m.get("step").asLong();
+    }
+
+    com.fasterxml.jackson.databind.JsonNode first = server.get(history + "&max_results=25000").json();
+    assertThat(first.get("metrics")).hasSize(25_000);
+    String token = java.net.URLEncoder.encode(first.get("next_page_token").asText(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    com.fasterxml.jackson.databind.JsonNode rest = server.get(history + "&page_token=" + token).json();
+    assertThat(rest.get("metrics")).hasSize(points - 25_000);
+    assertThat(rest.get("metrics").get(0)).isEqualTo(all.get("metrics").get(25_000));
+    assertThat(rest.has("next_page_token")).isFalse();
+
+    TestServer.Reply tooMany = server.get(history + "&max_results=25001");
+    assertThat(tooMany.status()).isEqualTo(400);
+    assertThat(tooMany.json().get("message").asText()).contains("max_results").contains("25000");
+    assertThat(server.get(history + "&max_results=0").status()).isEqualTo(400);
+  }
+
+  @Test
+  void metricHistoryOfAnEmptySeriesIsAnEmptyList() {
+    String runId = server.createRun(experimentId);
+    TestServer.Reply r = server.get("/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=none");
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("metrics")).isEmpty();
+  }
+
+  @Test
   void metricHistoryOfAMissingRunIs404() {
     TestServer.Reply r = server.get("/api/2.0/mlflow/metrics/get-history?run_id=" + "a".repeat(32) + "&metric_key=x");
     assertThat(r.status()).as(r.toString()).isEqualTo(404);

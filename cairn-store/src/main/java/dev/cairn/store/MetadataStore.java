@@ -12,8 +12,11 @@ import dev.cairn.tracking.Run;
 import dev.cairn.tracking.RunInfo;
 import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
+import dev.cairn.tracking.TrackingValidation;
 import dev.cairn.tracking.ViewType;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Durable tracking metadata: experiments, runs, params, metric series, tags and dataset inputs.
@@ -26,7 +29,9 @@ import java.util.List;
  *   <li>Every method is atomic: it either applies whole or leaves no trace. {@link #logBatch} in particular
  *       writes all its metrics, params and tags in one transaction.
  *   <li>Params are immutable: logging the same value again is a no-op, a different value is
- *       {@code INVALID_PARAMETER_VALUE}. Tags are last-write-wins. Metrics append; the run's latest value of a
+ *       {@code INVALID_PARAMETER_VALUE}. Tags are last-write-wins. Metrics append, except that a point equal in
+ *       every field (key, value, timestamp, step) to one the run holds is ignored, so a retried call stores nothing
+ *       twice (MLflow's primary key does the same); the run's latest value of a
  *       key is the point with the greatest (step, timestamp, value), NaN ordered above all numbers.
  *   <li>Writes to a deleted run or experiment are {@code INVALID_STATE}.
  *   <li>Paged methods return at most {@code maxResults} items and an opaque page token for the rest.
@@ -82,8 +87,26 @@ public interface MetadataStore extends Component, AutoCloseable {
 
   void logInputs(String runId, List<DatasetInput> inputs);
 
-  /** The points of one metric, ordered by (step, timestamp). */
-  Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken);
+  /**
+   * One page of the points of one metric, ordered by (step, timestamp, value); {@code maxResults} of 0 or less
+   * means MLflow's page size of 25,000. The page is held in memory: to send a long series, use
+   * {@link #visitMetricHistory}.
+   */
+  default Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken) {
+    List<Metric> points = new ArrayList<>();
+    int pageSize = maxResults <= 0 ? TrackingValidation.MAX_RESULTS_GET_METRIC_HISTORY : maxResults;
+    String next = visitMetricHistory(runId, key, pageSize, pageToken, points::add);
+    return new Page<>(points, next);
+  }
+
+  /**
+   * Hands the points of one metric to {@code visitor} in (step, timestamp, value) order, starting where
+   * {@code pageToken} says (null: the first point), at most {@code maxResults} of them (0: all), and returns the
+   * token of the next page, or null when none is left. Memory stays bounded whatever the series' length: points
+   * are read in chunks and not kept. A missing run is {@code RESOURCE_DOES_NOT_EXIST}, raised before the first
+   * point is visited; a bad token is {@code INVALID_PARAMETER_VALUE}.
+   */
+  String visitMetricHistory(String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor);
 
   /**
    * Points of one metric for several runs with steps in [startStep, endStep] (null: unbounded), sampled

@@ -535,6 +535,67 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void visitingAHistoryLongerThanAReadChunkSeesEveryPointOnceInOrder() {
+    String run = newRun();
+    int points = 10_500; // the SQL store reads 10,000 points per chunk
+    List<Metric> expected = new ArrayList<>();
+    for (int start = 0; start < points; start += 1000) {
+      List<Metric> batch = new ArrayList<>();
+      for (int i = start; i < Math.min(points, start + 1000); i++) {
+        // ties on step and timestamp, so the order (and the chunk boundary) rests on is_nan and value
+        double value = i % 10 == 0 ? Double.NaN : i % 10 == 1 ? Double.POSITIVE_INFINITY : i % 10;
+        batch.add(new Metric("m", value, i / 20, i / 10));
+      }
+      store.logBatch(run, batch, null, null);
+      expected.addAll(batch);
+    }
+    expected.sort(java.util.Comparator.comparingLong(Metric::step).thenComparingLong(Metric::timestamp)
+        .thenComparingInt(m -> Double.isNaN(m.value()) ? 1 : 0).thenComparingDouble(Metric::value));
+    List<Metric> seen = new ArrayList<>();
+    assertThat(store.visitMetricHistory(run, "m", 0, null, seen::add)).isNull();
+    assertThat(seen).hasSize(points);
+    assertThat(seen).extracting(m -> m.step() + "/" + m.timestamp() + "/" + m.value())
+        .containsExactlyElementsOf(expected.stream()
+            .map(m -> m.step() + "/" + m.timestamp() + "/" + (Double.isInfinite(m.value()) ? Double.MAX_VALUE : m.value()))
+            .toList());
+    List<Metric> firstPage = new ArrayList<>();
+    String token = store.visitMetricHistory(run, "m", 10_001, null, firstPage::add);
+    List<Metric> secondPage = new ArrayList<>();
+    assertThat(store.visitMetricHistory(run, "m", 10_001, token, secondPage::add)).isNull();
+    assertThat(firstPage).hasSize(10_001);
+    assertThat(secondPage).hasSize(points - 10_001);
+    assertThat(secondPage.get(0)).isEqualTo(seen.get(10_001));
+  }
+
+  @Test
+  void retriedLogBatchStoresEachPointOnce() {
+    String run = newRun();
+    List<Metric> batch = List.of(new Metric("loss", 0.5, 1000, 1), new Metric("loss", Double.NaN, 1001, 2),
+        new Metric("acc", Double.POSITIVE_INFINITY, 1000, 1));
+    store.logBatch(run, batch, List.of(new Param("lr", "0.1")), List.of(new Tag("t", "v")));
+    store.logBatch(run, batch, List.of(new Param("lr", "0.1")), List.of(new Tag("t", "v"))); // a client's retry
+    assertThat(store.getMetricHistory(run, "loss", 0, null).items())
+        .containsExactly(new Metric("loss", 0.5, 1000, 1), new Metric("loss", Double.NaN, 1001, 2));
+    assertThat(store.getMetricHistory(run, "acc", 0, null).items()).hasSize(1);
+    assertThat(latest(store.getRun(run)).get("loss").step()).isEqualTo(2L);
+  }
+
+  @Test
+  void pointsDifferingInAnyFieldAreAllKeptButExactDuplicatesInOneBatchOnce() {
+    String run = newRun();
+    store.logBatch(run, List.of(
+        new Metric("m", 1.0, 1000, 1), new Metric("m", 1.0, 1000, 1), // exact duplicate: one point
+        new Metric("m", 2.0, 1000, 1), // other value
+        new Metric("m", 1.0, 1001, 1), // other timestamp
+        new Metric("m", 1.0, 1000, 2), // other step
+        new Metric("n", 1.0, 1000, 1)), null, null); // other key
+    assertThat(store.getMetricHistory(run, "m", 0, null).items()).containsExactly(
+        new Metric("m", 1.0, 1000, 1), new Metric("m", 2.0, 1000, 1), new Metric("m", 1.0, 1001, 1),
+        new Metric("m", 1.0, 1000, 2));
+    assertThat(store.getMetricHistory(run, "n", 0, null).items()).hasSize(1);
+  }
+
+  @Test
   void bulkIntervalSamplesEvenlyAndKeepsEachRunsFirstAndLastStep() {
     String a = newRun();
     String b = newRun();

@@ -49,7 +49,13 @@ public final class Responses {
     error(ctx, code.httpStatus(), code.mlflowCode(), message);
   }
 
+  /** Seconds a client should wait before retrying a 503 (a busy database, a full queue). */
+  static final String RETRY_AFTER_SECONDS = "1";
+
   public static void error(Context ctx, int status, String errorCode, String message) {
+    if (status == 503) {
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+    }
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("error_code", errorCode);
     body.put("message", message == null ? "" : message);

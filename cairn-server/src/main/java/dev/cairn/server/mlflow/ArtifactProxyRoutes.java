@@ -20,6 +20,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * MLflow's artifact proxy ({@code mlflow server --serve-artifacts}): clients upload and download through
@@ -34,8 +35,11 @@ public final class ArtifactProxyRoutes {
   record Route(String method, String path, Handler handler) {}
 
   private final ArtifactStore artifacts;
+  /** The server's own base URL (e.g. http://127.0.0.1:5000), known once it listens. */
+  private final Supplier<String> servedUrl;
 
-  private ArtifactProxyRoutes(ArtifactStore artifacts) {
+  private ArtifactProxyRoutes(ArtifactStore artifacts, Supplier<String> servedUrl) {
+    this.servedUrl = servedUrl;
     this.artifacts = artifacts;
   }
 
@@ -51,8 +55,12 @@ public final class ArtifactProxyRoutes {
         new Route("POST", "mpu/abort/<path>", ctx -> abortUpload(ctx, pathAfter(ctx, prefix + "mpu/abort/"))));
   }
 
-  public static void register(RoutesConfig config, ArtifactStore artifacts) {
-    ArtifactProxyRoutes proxy = new ArtifactProxyRoutes(artifacts);
+  /**
+   * @param servedUrl the base URL the server listens on; multipart part URLs are built on it, never on the
+   *     request's Host header, which any client can set to send other clients' parts elsewhere
+   */
+  public static void register(RoutesConfig config, ArtifactStore artifacts, Supplier<String> servedUrl) {
+    ArtifactProxyRoutes proxy = new ArtifactProxyRoutes(artifacts, servedUrl);
     for (String prefix : PREFIXES) {
       for (Route r : proxy.routes(prefix)) {
         String path = prefix + r.path();
@@ -125,7 +133,11 @@ public final class ArtifactProxyRoutes {
     ObjectNode out = MlflowJson.object();
     out.put("upload_id", uploadId);
     ArrayNode credentials = out.putArray("credentials");
-    String base = ctx.req().getScheme() + "://" + ctx.header("Host") + prefix + "mpu/upload/" + encodePath(path)
+    String served = servedUrl.get();
+    if (served == null) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "the server is still starting; retry");
+    }
+    String base = served + prefix + "mpu/upload/" + encodePath(path)
         + "?upload_id=" + URLEncoder.encode(uploadId, StandardCharsets.UTF_8) + "&part_number=";
     for (int part = 1; part <= numParts; part++) {
       ObjectNode c = credentials.addObject();

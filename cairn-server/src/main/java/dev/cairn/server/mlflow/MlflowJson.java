@@ -110,46 +110,6 @@ public final class MlflowJson {
   }
 
   /** Proto JSON has no literal for non-finite doubles; it writes them as strings. */
-  /**
-   * A metric list that writes itself while the response is serialised: a history of a million points is
-   * rendered straight to the stream instead of through a million tree nodes.
-   */
-  static com.fasterxml.jackson.databind.node.POJONode metricList(java.util.List<Metric> metrics) {
-    return new com.fasterxml.jackson.databind.node.POJONode(new MetricListWriter(metrics));
-  }
-
-  private record MetricListWriter(java.util.List<Metric> metrics)
-      implements com.fasterxml.jackson.databind.JsonSerializable {
-    @Override
-    public void serialize(com.fasterxml.jackson.core.JsonGenerator gen,
-        com.fasterxml.jackson.databind.SerializerProvider provider) throws java.io.IOException {
-      gen.writeStartArray();
-      for (Metric m : metrics) {
-        gen.writeStartObject();
-        gen.writeStringField("key", m.key());
-        double v = m.value();
-        if (Double.isNaN(v)) {
-          gen.writeStringField("value", "NaN");
-        } else if (Double.isInfinite(v)) {
-          gen.writeStringField("value", v > 0 ? "Infinity" : "-Infinity");
-        } else {
-          gen.writeNumberField("value", v);
-        }
-        gen.writeNumberField("timestamp", m.timestamp());
-        gen.writeNumberField("step", m.step());
-        gen.writeEndObject();
-      }
-      gen.writeEndArray();
-    }
-
-    @Override
-    public void serializeWithType(com.fasterxml.jackson.core.JsonGenerator gen,
-        com.fasterxml.jackson.databind.SerializerProvider provider,
-        com.fasterxml.jackson.databind.jsontype.TypeSerializer typeSer) throws java.io.IOException {
-      serialize(gen, provider);
-    }
-  }
-
   static void putDouble(ObjectNode n, String field, double value) {
     if (Double.isNaN(value)) {
       n.put(field, "NaN");

@@ -3,6 +3,7 @@ package dev.cairn.server.mlflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.server.http.RequestFields;
 import dev.cairn.server.http.Responses;
+import dev.cairn.server.http.StreamedJson;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.MetadataStore;
 import io.javalin.config.RoutesConfig;
@@ -20,8 +21,8 @@ public final class MlflowRoutes {
 
   enum Method { GET, POST }
 
-  /** One endpoint: method, path below the prefix, and the handler. */
-  record Route(Method method, String path, Function<RequestFields, JsonNode> action) {}
+  /** One endpoint: method, path below the prefix, and the handler, answering a {@link JsonNode} or a {@link StreamedJson}. */
+  record Route(Method method, String path, Function<RequestFields, Object> action) {}
 
   private MlflowRoutes() {}
 
@@ -68,7 +69,11 @@ public final class MlflowRoutes {
     }
   }
 
-  private static void respond(Context ctx, JsonNode body) {
-    Responses.json(ctx, 200, body);
+  private static void respond(Context ctx, Object body) {
+    if (body instanceof StreamedJson streamed) {
+      StreamedJson.send(ctx, streamed);
+    } else {
+      Responses.json(ctx, 200, (JsonNode) body);
+    }
   }
 }

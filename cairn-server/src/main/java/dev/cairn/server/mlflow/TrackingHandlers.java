@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.server.http.RequestFields;
+import dev.cairn.server.http.StreamedJson;
 import dev.cairn.store.ArtifactPaths;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.MetadataStore;
@@ -18,7 +19,10 @@ import dev.cairn.tracking.Run;
 import dev.cairn.tracking.RunInfo;
 import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
+import dev.cairn.tracking.TrackingValidation;
 import dev.cairn.tracking.ViewType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +38,9 @@ final class TrackingHandlers {
   static final int MAX_ENTITIES_PER_BATCH = 1000;
   static final int SEARCH_MAX_RESULTS_DEFAULT = 1000;
   static final int SEARCH_MAX_RESULTS_LIMIT = 50_000;
-  static final int HISTORY_MAX_RESULTS_DEFAULT = 25_000;
+  /** MLflow's GET_METRIC_HISTORY_MAX_RESULTS: the page its clients ask for, and here the largest page. */
+  static final int HISTORY_MAX_RESULTS_DEFAULT = TrackingValidation.MAX_RESULTS_GET_METRIC_HISTORY;
+  static final int HISTORY_MAX_RESULTS_LIMIT = TrackingValidation.MAX_RESULTS_GET_METRIC_HISTORY;
   static final int BULK_INTERVAL_MAX_RESULTS_DEFAULT = 320;
   static final int BULK_INTERVAL_MAX_RESULTS_LIMIT = 2500;
   static final int BULK_INTERVAL_MAX_RUNS = 100;
@@ -242,18 +248,39 @@ final class TrackingHandlers {
 
   // ---- metrics
 
-  JsonNode getMetricHistory(RequestFields f) {
+  /**
+   * Without max_results and page_token, every point, as MLflow answers; otherwise one page of at most max_results
+   * (1 to 25,000, MLflow's page size) with a next_page_token while points remain. Points go to the response as
+   * the store reads them, so a series of any length costs the server one read chunk of memory.
+   */
+  StreamedJson getMetricHistory(RequestFields f) {
     String runId = runId(f);
     String key = f.requiredString("metric_key");
-    // MLflow sets no upper bound here; without max_results the store pages at its default size.
-    int maxResults = f.intValue("max_results", HISTORY_MAX_RESULTS_DEFAULT, 1, Integer.MAX_VALUE);
-    Page<Metric> page = store.getMetricHistory(runId, key, maxResults, emptyToNull(f.string("page_token")));
-    ObjectNode out = MlflowJson.object();
-    out.set("metrics", MlflowJson.metricList(page.items()));
-    if (page.nextPageToken() != null) {
-      out.put("next_page_token", page.nextPageToken());
-    }
-    return out;
+    String pageToken = emptyToNull(f.string("page_token"));
+    int maxResults = f.intValue("max_results", pageToken == null ? 0 : HISTORY_MAX_RESULTS_DEFAULT, 1,
+        HISTORY_MAX_RESULTS_LIMIT);
+    return out -> {
+      MetricHistoryWriter[] writer = {null}; // made at the first point: an error before it still renders normally
+      String next;
+      try {
+        next = store.visitMetricHistory(runId, key, maxResults, pageToken, m -> {
+          try {
+            if (writer[0] == null) {
+              writer[0] = new MetricHistoryWriter(out.stream(), key);
+            }
+            writer[0].write(m);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+      if (writer[0] == null) {
+        writer[0] = new MetricHistoryWriter(out.stream(), key); // an empty series
+      }
+      writer[0].finish(next);
+    };
   }
 
   JsonNode getMetricHistoryBulkInterval(RequestFields f) {

@@ -91,7 +91,7 @@ class KillDuringLogBatchTest {
       String base = "http://127.0.0.1:" + readPort(second);
       Map<String, Integer> keysPerBatch = new HashMap<>();
       for (int m = 0; m < METRICS_PER_BATCH; m++) {
-        JsonNode history = get(base, "metrics/get-history?run_id=" + runId + "&metric_key=m" + m + "&max_results=100000");
+        JsonNode history = get(base, "metrics/get-history?run_id=" + runId + "&metric_key=m" + m);
         Set<Long> steps = new HashSet<>();
         for (JsonNode point : history.path("metrics")) {
           steps.add(point.get("step").asLong());

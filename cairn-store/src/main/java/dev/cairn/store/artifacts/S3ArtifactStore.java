@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -47,13 +48,18 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Artifacts as objects in an S3-compatible bucket under a key prefix. Puts stream in 8 MiB chunks (one
  * PutObject when the stream ends inside the first chunk, a native multipart upload otherwise), so no blob is
- * ever held whole in memory; the SHA-256 computed while streaming is kept as object metadata
+ * ever held whole in memory; the chunk buffers come from a small bounded pool per store, and puts under 64 KiB
+ * use none; the SHA-256 computed while streaming is kept as object metadata
  * {@code x-amz-meta-sha256}.
  */
 public final class S3ArtifactStore implements ArtifactStore {
   /** Object metadata key (sent as {@code x-amz-meta-sha256}) holding the hex SHA-256 of the content. */
   public static final String SHA256_METADATA = "sha256";
   static final int CHUNK_SIZE = 8 << 20;
+  /** Puts that end within this many bytes go up as one PutObject from a buffer of their own size class. */
+  static final int SMALL_PUT_SIZE = 64 << 10;
+  /** Part buffers per store: at most this many puts larger than {@link #SMALL_PUT_SIZE} stream at once. */
+  static final int MAX_CONCURRENT_LARGE_PUTS = 8;
   /** The largest object a single CopyObject can copy; bigger multipart objects keep no SHA-256 metadata. */
   private static final long MAX_COPY_SIZE = 5L << 30;
   private static final int DELETE_BATCH = 1000;
@@ -64,6 +70,7 @@ public final class S3ArtifactStore implements ArtifactStore {
   /** "" or a normalised prefix followed by '/'. */
   private final String keyPrefix;
   private final boolean ownsClient;
+  private final ChunkBuffers buffers;
 
   /**
    * Wraps an existing client; the caller keeps ownership of it.
@@ -71,15 +78,21 @@ public final class S3ArtifactStore implements ArtifactStore {
    * @param prefix key prefix under which all artifacts live ("" for the bucket root)
    */
   public S3ArtifactStore(S3Client client, String bucket, String prefix) {
-    this(client, bucket, prefix, false);
+    this(client, bucket, prefix, false, MAX_CONCURRENT_LARGE_PUTS);
   }
 
-  private S3ArtifactStore(S3Client client, String bucket, String prefix, boolean ownsClient) {
+  S3ArtifactStore(S3Client client, String bucket, String prefix, boolean ownsClient, int largePuts) {
     String normalizedPrefix = ArtifactPaths.normalize(prefix);
     this.client = client;
     this.bucket = requireBucketName(bucket);
     this.keyPrefix = normalizedPrefix.isEmpty() ? "" : normalizedPrefix + "/";
     this.ownsClient = ownsClient;
+    this.buffers = new ChunkBuffers(CHUNK_SIZE, largePuts, TimeUnit.MINUTES.toMillis(2));
+  }
+
+  /** Part buffers ever made by this store's puts (at most {@link #MAX_CONCURRENT_LARGE_PUTS}). */
+  int partBuffersCreated() {
+    return buffers.created();
   }
 
   private static String requireBucketName(String bucket) {
@@ -125,7 +138,7 @@ public final class S3ArtifactStore implements ArtifactStore {
       }
       builder.endpointOverride(endpointUri).forcePathStyle(true);
     }
-    return new S3ArtifactStore(builder.build(), bucket, prefix, true);
+    return new S3ArtifactStore(builder.build(), bucket, prefix, true, MAX_CONCURRENT_LARGE_PUTS);
   }
 
   private static AwsCredentialsProvider credentials(Map<String, String> options) {
@@ -166,32 +179,47 @@ public final class S3ArtifactStore implements ArtifactStore {
     String normalized = requireBlobPath(path);
     String key = keyOf(normalized);
     MessageDigest digest = Hashing.sha256();
-    byte[] first = new byte[CHUNK_SIZE];
-    int firstLength = readChunk(content, first, normalized, 0);
-    digest.update(first, 0, firstLength);
-    if (firstLength < CHUNK_SIZE) {
-      return putSingle(normalized, key, first, firstLength, Hashing.hex(digest.digest()));
+    // most artifacts are small: they never touch a part-sized buffer
+    byte[] head = new byte[SMALL_PUT_SIZE];
+    int headLength = readChunk(content, head, 0, normalized, 0);
+    if (headLength < SMALL_PUT_SIZE) {
+      digest.update(head, 0, headLength);
+      return putSingle(normalized, key, head, headLength, Hashing.hex(digest.digest()));
     }
-    byte[] next = new byte[CHUNK_SIZE];
-    int nextLength = readChunk(content, next, normalized, firstLength);
-    if (nextLength == 0) {
-      return putSingle(normalized, key, first, firstLength, Hashing.hex(digest.digest()));
+    byte[] chunk = buffers.take();
+    try {
+      System.arraycopy(head, 0, chunk, 0, headLength);
+      int length = headLength + readChunk(content, chunk, headLength, normalized, headLength);
+      digest.update(chunk, 0, length);
+      int probe = length < CHUNK_SIZE ? -1 : readByte(content, normalized, length);
+      if (probe < 0) {
+        return putSingle(normalized, key, chunk, length, Hashing.hex(digest.digest()));
+      }
+      return putMultipart(normalized, key, content, chunk, length, probe, digest);
+    } finally {
+      buffers.release(chunk);
     }
-    digest.update(next, 0, nextLength);
+  }
 
+  /**
+   * A native multipart upload through one buffer: {@code chunk} holds the full first part, {@code probe} the byte
+   * after it; each part is sent before the next is read into the same buffer.
+   */
+  private StoredBlob putMultipart(String normalized, String key, InputStream content, byte[] chunk, int firstLength,
+      int probe, MessageDigest digest) {
     String uploadId = call("starting an upload to '" + normalized + "'",
         () -> client.createMultipartUpload(b -> b.bucket(bucket).key(key)).uploadId());
     try {
       List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
-      long size = 0;
-      parts.add(uploadChunk(key, uploadId, 1, first, firstLength));
-      size += firstLength;
-      parts.add(uploadChunk(key, uploadId, 2, next, nextLength));
-      size += nextLength;
-      for (int n; (n = readChunk(content, first, normalized, size)) > 0; ) {
-        digest.update(first, 0, n);
-        parts.add(uploadChunk(key, uploadId, parts.size() + 1, first, n));
+      parts.add(uploadChunk(key, uploadId, 1, chunk, firstLength));
+      long size = firstLength;
+      for (int next = probe; next >= 0; ) {
+        chunk[0] = (byte) next;
+        int n = 1 + readChunk(content, chunk, 1, normalized, size + 1);
+        digest.update(chunk, 0, n);
+        parts.add(uploadChunk(key, uploadId, parts.size() + 1, chunk, n));
         size += n;
+        next = n < CHUNK_SIZE ? -1 : readByte(content, normalized, size);
       }
       String sha256 = Hashing.hex(digest.digest());
       call("completing the upload to '" + normalized + "'", () -> client.completeMultipartUpload(b -> b
@@ -457,13 +485,26 @@ public final class S3ArtifactStore implements ArtifactStore {
   }
 
   /** Reads until the buffer is full or the stream ends; returns the bytes read (0 at the end). */
-  private static int readChunk(InputStream content, byte[] buffer, String normalized, long offset) {
+  /** Fills {@code buffer} from {@code from} to its end, or up to the end of the stream; returns the bytes read. */
+  private static int readChunk(InputStream content, byte[] buffer, int from, String normalized, long offset) {
     try {
-      return content.readNBytes(buffer, 0, buffer.length);
+      return content.readNBytes(buffer, from, buffer.length - from);
     } catch (IOException e) {
-      throw new CairnException(ErrorCode.BAD_REQUEST, "reading the content for '" + normalized
-          + "' failed after about " + offset + " bytes: " + e.getMessage(), e);
+      throw readFailure(normalized, offset, e);
     }
+  }
+
+  private static int readByte(InputStream content, String normalized, long offset) {
+    try {
+      return content.read();
+    } catch (IOException e) {
+      throw readFailure(normalized, offset, e);
+    }
+  }
+
+  private static CairnException readFailure(String normalized, long offset, IOException e) {
+    return new CairnException(ErrorCode.BAD_REQUEST, "reading the content for '" + normalized
+        + "' failed after about " + offset + " bytes: " + e.getMessage(), e);
   }
 
   private void abortQuietly(String key, String uploadId, RuntimeException cause) {

@@ -26,12 +26,35 @@ public final class SearchSql {
    */
   public static SqlQuery runs(List<Long> experimentIds, String filter, ViewType viewType, List<String> orderBy,
       int limit, long offset, Dialect dialect) {
+    return runs(experimentIds, filter, viewType, orderBy, limit, offset, dialect, null);
+  }
+
+  /**
+   * How far an ordered search walks the index of its first order key (a metric, param or tag): the runs whose
+   * value comes at or before {@code bound} in the requested order, ties included, so they are a prefix of the
+   * full ordering; with a null bound, every run that has a (non-NaN) value. Runs lacking the value sort after all
+   * of these and are never part of a walk.
+   */
+  public record Walk(Object bound) {}
+
+  /**
+   * As {@link #runs(List, String, ViewType, List, int, long, Dialect)}, but when {@code walk} is given, only over the
+   * runs it covers, read in index order from the first order key's table, filters probed per run met. A page this
+   * returns whole is the page of the full query; a short one says nothing about what lies beyond the walk.
+   */
+  public static SqlQuery runs(List<Long> experimentIds, String filter, ViewType viewType, List<String> orderBy,
+      int limit, long offset, Dialect dialect, Walk walk) {
     Objects.requireNonNull(dialect, "dialect");
     checkPaging(limit, offset);
     Filter parsed = FilterParser.parse(filter, SearchTarget.RUNS);
     List<OrderKey> order = FilterParser.parseOrderBy(orderBy, SearchTarget.RUNS);
-    SqlRenderer r = new SqlRenderer(dialect, SearchTarget.RUNS, parsed);
+    if (walk != null && (order.isEmpty() || tableOf(order.get(0)) == null)) {
+      throw new IllegalArgumentException("only a metric, param or tag order key can be walked: " + orderBy);
+    }
+    SqlRenderer r = new SqlRenderer(dialect, SearchTarget.RUNS, parsed, walk != null);
 
+    String from = "runs";
+    StringBuilder walkConditions = new StringBuilder();
     StringBuilder joins = new StringBuilder();
     StringBuilder orderSql = new StringBuilder();
     boolean startTimeOrdered = false;
@@ -40,18 +63,38 @@ public final class SearchSql {
       String direction = o.ascending() ? "" : " DESC";
       String name = o.key().name();
       String alias = "o" + (i + 1);
+      if (i == 0 && walk != null) {
+        // the first key's table drives the query (CROSS JOIN keeps SQLite from reordering it): its index range
+        // is read in order, each run looked up by primary key
+        String table = tableOf(o);
+        from = table + " o1 CROSS JOIN runs";
+        walkConditions.append(" AND o1.key = ").append(r.bind(name)).append(" AND o1.run_id = runs.run_id");
+        if (o.key().entity() == Entity.METRIC) {
+          walkConditions.append(" AND o1.is_nan = 0");
+        }
+        if (walk.bound() != null) {
+          walkConditions.append(" AND o1.value");
+          if (o.key().entity() != Entity.METRIC && dialect == Dialect.POSTGRESQL) {
+            walkConditions.append(" COLLATE \"C\"");
+          }
+          walkConditions.append(o.ascending() ? " <= " : " >= ").append(r.bind(walk.bound()));
+        }
+      }
       switch (o.key().entity()) {
         case METRIC -> {
-          joins.append(" LEFT JOIN latest_metrics ").append(alias).append(" ON ").append(alias)
-              .append(".run_id = runs.run_id AND ").append(alias).append(".key = ").append(r.bind(name));
+          if (i > 0 || walk == null) {
+            joins.append(" LEFT JOIN latest_metrics ").append(alias).append(" ON ").append(alias)
+                .append(".run_id = runs.run_id AND ").append(alias).append(".key = ").append(r.bind(name));
+          }
           orderSql.append("CASE WHEN ").append(alias).append(".run_id IS NULL THEN 2 WHEN ").append(alias)
               .append(".is_nan = 1 THEN 1 ELSE 0 END, ").append(alias).append(".value").append(direction)
               .append(", ");
         }
         case PARAM, TAG -> {
-          String table = o.key().entity() == Entity.PARAM ? "params" : "tags";
-          joins.append(" LEFT JOIN ").append(table).append(' ').append(alias).append(" ON ").append(alias)
-              .append(".run_id = runs.run_id AND ").append(alias).append(".key = ").append(r.bind(name));
+          if (i > 0 || walk == null) {
+            joins.append(" LEFT JOIN ").append(tableOf(o)).append(' ').append(alias).append(" ON ").append(alias)
+                .append(".run_id = runs.run_id AND ").append(alias).append(".key = ").append(r.bind(name));
+          }
           nullsLast(orderSql, alias + ".value", true, direction, dialect);
         }
         default -> {
@@ -76,15 +119,46 @@ public final class SearchSql {
       }
       where.append(')');
     }
+    where.append(walkConditions);
     stage(where, "runs", viewType, r);
     if (parsed != null) {
       where.append(" AND ").append(r.condition(parsed));
     }
     r.bindNamed("limit", limit);
     r.bindNamed("offset", offset);
-    String sql = "SELECT runs.run_id FROM runs" + joins + " WHERE " + where + " ORDER BY " + orderSql
+    String sql = "SELECT runs.run_id FROM " + from + joins + " WHERE " + where + " ORDER BY " + orderSql
         + " LIMIT :limit OFFSET :offset";
     return new SqlQuery(sql, r.params());
+  }
+
+  /**
+   * A query of one column, the value at {@code position} (from 0) of the first order key's index in the requested
+   * order, over every run holding the key (any experiment, any stage): the bound of a {@link Walk} covering at
+   * least {@code position + 1} runs. Null when the first order key is an attribute (no index to walk).
+   */
+  public static SqlQuery walkBound(List<String> orderBy, long position, Dialect dialect) {
+    List<OrderKey> order = FilterParser.parseOrderBy(orderBy, SearchTarget.RUNS);
+    if (order.isEmpty() || tableOf(order.get(0)) == null) {
+      return null;
+    }
+    OrderKey first = order.get(0);
+    boolean metric = first.key().entity() == Entity.METRIC;
+    SqlRenderer r = new SqlRenderer(dialect, SearchTarget.RUNS, null);
+    String sql = "SELECT value FROM " + tableOf(first) + " WHERE key = " + r.bind(first.key().name())
+        + (metric ? " AND is_nan = 0" : "") + " ORDER BY value"
+        + (!metric && dialect == Dialect.POSTGRESQL ? " COLLATE \"C\"" : "")
+        + (first.ascending() ? "" : " DESC") + " LIMIT 1 OFFSET :position";
+    r.bindNamed("position", position);
+    return new SqlQuery(sql, r.params());
+  }
+
+  private static String tableOf(OrderKey o) {
+    return switch (o.key().entity()) {
+      case METRIC -> "latest_metrics";
+      case PARAM -> "params";
+      case TAG -> "tags";
+      default -> null;
+    };
   }
 
   /**

@@ -34,11 +34,21 @@ final class SqlRenderer {
   static final int MAX_JOINED_SUBQUERIES = 8;
 
   private final boolean opaqueSubqueries;
+  /**
+   * Positive tests as correlated EXISTS probes instead of uncorrelated IN: right when the query walks an order
+   * index and checks only the few hundred runs it meets, wrong when it must filter every run.
+   */
+  private final boolean correlated;
   private int next;
 
   SqlRenderer(Dialect dialect, SearchTarget target, Filter filter) {
+    this(dialect, target, filter, false);
+  }
+
+  SqlRenderer(Dialect dialect, SearchTarget target, Filter filter, boolean correlated) {
     this.dialect = dialect;
     this.target = target;
+    this.correlated = correlated;
     this.opaqueSubqueries = dialect == Dialect.POSTGRESQL && filter != null
         && comparisons(filter) > MAX_JOINED_SUBQUERIES;
   }
@@ -103,13 +113,13 @@ final class SqlRenderer {
     if (op == Operator.IS_NULL) {
       return notExists("SELECT 1 FROM latest_metrics m WHERE m.run_id = runs.run_id AND m.key = " + keyParam);
     }
-    String matching = "SELECT m.run_id FROM latest_metrics m WHERE m.key = " + keyParam;
     if (op == Operator.IS_NOT_NULL) {
-      return in("runs.run_id", matching);
+      return positive("latest_metrics", "m", "run_id", "runs.run_id", "m.key = " + keyParam);
     }
     // NaN is stored as is_nan = 1, value = 0; MLflow never lets a NaN satisfy a comparison.
     double number = ((Filter.Number) value).value().doubleValue();
-    return in("runs.run_id", matching + " AND m.is_nan = 0 AND m.value " + sqlOperator(op) + " " + bind(number));
+    return positive("latest_metrics", "m", "run_id", "runs.run_id",
+        "m.key = " + keyParam + " AND m.is_nan = 0 AND m.value " + sqlOperator(op) + " " + bind(number));
   }
 
   private String keyValue(String table, String alias, String idColumn, String outerId, String key, Operator op,
@@ -119,12 +129,20 @@ final class SqlRenderer {
       return notExists("SELECT 1 FROM " + table + " " + alias + " WHERE " + alias + "." + idColumn + " = " + outerId
           + " AND " + alias + ".key = " + keyParam);
     }
-    String matching = "SELECT " + alias + "." + idColumn + " FROM " + table + " " + alias + " WHERE " + alias
-        + ".key = " + keyParam;
+    String condition = alias + ".key = " + keyParam;
     if (op == Operator.IS_NOT_NULL) {
-      return in(outerId, matching);
+      return positive(table, alias, idColumn, outerId, condition);
     }
-    return in(outerId, matching + " AND " + textComparison(alias + ".value", op, value));
+    return positive(table, alias, idColumn, outerId, condition + " AND " + textComparison(alias + ".value", op, value));
+  }
+
+  /** "The outer row has a child row meeting {@code condition}", in the form this renderer was made for. */
+  private String positive(String table, String alias, String idColumn, String outerId, String condition) {
+    if (correlated) {
+      return exists("SELECT 1 FROM " + table + " " + alias + " WHERE " + alias + "." + idColumn + " = " + outerId
+          + " AND " + condition);
+    }
+    return in(outerId, "SELECT " + alias + "." + idColumn + " FROM " + table + " " + alias + " WHERE " + condition);
   }
 
   private String attribute(String name, Operator op, Literal value) {

@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
@@ -61,6 +63,17 @@ public final class SqlMetadataStore implements MetadataStore {
     this.artifactRoot = stripTrailingSlash(Objects.requireNonNull(artifactRoot, "artifactRoot"));
     this.resources = resources;
     ensureDefaultExperiment();
+  }
+
+  /** A read on a pooled connection; a busy database or an exhausted pool becomes a 503 to retry, never a 500. */
+  private <T> T read(HandleCallback<T, RuntimeException> callback) {
+    try {
+      return readers.withHandle(callback);
+    } catch (CairnException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw SqlErrors.translateRead(e);
+    }
   }
 
   public Dialect dialect() {
@@ -148,13 +161,13 @@ public final class SqlMetadataStore implements MetadataStore {
   @Override
   public Experiment getExperiment(String experimentId) {
     long id = parseExperimentId(experimentId);
-    return readers.withHandle(h -> loadExperiments(h, List.of(id))).stream().findFirst()
+    return read(h -> loadExperiments(h, List.of(id))).stream().findFirst()
         .orElseThrow(() -> CairnException.notFound("No Experiment with id=" + experimentId + " exists"));
   }
 
   @Override
   public Experiment getExperimentByName(String name) {
-    return readers.withHandle(h -> {
+    return read(h -> {
       Optional<Long> id = h.createQuery("SELECT experiment_id FROM experiments WHERE name = :name")
           .bind("name", name).mapTo(Long.class).findOne();
       return id.map(i -> loadExperiments(h, List.of(i))).orElse(List.of());
@@ -198,7 +211,7 @@ public final class SqlMetadataStore implements MetadataStore {
     long offset = PageTokens.decode(pageToken);
     SqlQuery query = SearchSql.experiments(filter, viewType == null ? ViewType.ACTIVE_ONLY : viewType,
         orderBy == null ? List.of() : orderBy, maxResults + 1, offset, dialect);
-    return readers.withHandle(h -> {
+    return read(h -> {
       List<Long> ids = bindAll(h.createQuery(query.sql()), query.params())
           .map((rs, ctx) -> rs.getLong("experiment_id")).list();
       boolean more = ids.size() > maxResults;
@@ -437,7 +450,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public Run getRun(String runId) {
-    return readers.withHandle(h -> {
+    return read(h -> {
       List<Run> runs = loadRuns(h, List.of(runId == null ? "" : runId));
       if (runs.isEmpty()) {
         throw CairnException.notFound("Run with id=" + runId + " not found");
@@ -530,6 +543,12 @@ public final class SqlMetadataStore implements MetadataStore {
           r.sourceType(), r.source(), r.schema(), r.profile(), inputTags.get(r.inputId())));
     }
     return out;
+  }
+
+  /** A point of {@code key}'s history from columns value, is_nan, timestamp, step (the key is not read back). */
+  private static Metric historyPoint(String key, ResultSet rs) throws SQLException {
+    double value = rs.getInt(2) != 0 ? Double.NaN : rs.getDouble(1);
+    return new Metric(key, value, rs.getLong(3), rs.getLong(4));
   }
 
   /** Reads key, value, is_nan, timestamp, step starting at column {@code first}. */
@@ -667,7 +686,9 @@ public final class SqlMetadataStore implements MetadataStore {
   static {
     for (int i = 0; i < INSERT_POINTS.length; i++) {
       String rows = String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?, ?, ?, ?, ?)"));
-      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows;
+      // an exact duplicate of a stored point (a retried call) is dropped, as MLflow's primary key does (V12)
+      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
+          + " ON CONFLICT DO NOTHING";
       // (step, timestamp, is_nan, value) compared as a row: the greatest point is the latest
       UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
           + """
@@ -780,23 +801,63 @@ public final class SqlMetadataStore implements MetadataStore {
 
   // ------------------------------------------------------------------ metric history
 
+  /** Points per read of a history: what one request holds in memory, however long the series. */
+  static final int HISTORY_CHUNK = 10_000;
+
+  /**
+   * Reads the series in chunks, each on a pooled connection held only for the chunk's query: memory stays bounded
+   * and a slow client never holds a database connection. Chunks after the first continue from the last point
+   * (keyset on the unique history index), so they cost an index seek, not a re-scan of what was read.
+   */
   @Override
-  public Page<Metric> getMetricHistory(String runId, String key, int maxResults, String pageToken) {
-    int limit = maxResults <= 0 ? TrackingValidation.MAX_RESULTS_GET_METRIC_HISTORY : maxResults;
+  public String visitMetricHistory(
+      String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor) {
+    if (maxResults < 0) {
+      throw CairnException.invalid("max_results must not be negative, got " + maxResults);
+    }
+    long limit = maxResults == 0 ? Long.MAX_VALUE : maxResults;
     long offset = PageTokens.decode(pageToken);
-    return readers.withHandle(h -> {
-      runInfo(h, runId);
-      List<Metric> points = h.createQuery("""
-          SELECT key, value, is_nan, timestamp, step FROM metrics
-          WHERE run_id = :runId AND key = :key
-          ORDER BY step, timestamp, is_nan, value
-          LIMIT :limit OFFSET :offset""")
-          .bind("runId", runId).bind("key", key).bind("limit", limit + 1).bind("offset", offset)
-          .map((rs, ctx) -> mapMetric(rs, 1))
-          .list();
-      boolean more = points.size() > limit;
-      return new Page<>(more ? points.subList(0, limit) : points, more ? PageTokens.encode(offset + limit) : null);
-    });
+    long seen = 0;
+    Metric last = null;
+    while (true) {
+      int want = (int) Math.min(HISTORY_CHUNK, limit - seen);
+      Metric after = last;
+      List<Metric> chunk = read(h -> {
+        if (after == null) {
+          runInfo(h, runId);
+          return h.createQuery("""
+              SELECT value, is_nan, timestamp, step FROM metrics
+              WHERE run_id = :runId AND key = :key
+              ORDER BY step, timestamp, is_nan, value
+              LIMIT :limit OFFSET :offset""")
+              .bind("runId", runId).bind("key", key).bind("limit", want + 1).bind("offset", offset)
+              .map((rs, ctx) -> historyPoint(key, rs)).list();
+        }
+        return h.createQuery("""
+            SELECT value, is_nan, timestamp, step FROM metrics
+            WHERE run_id = :runId AND key = :key
+              AND (step, timestamp, is_nan, value) > (:step, :timestamp, :isNan, :value)
+            ORDER BY step, timestamp, is_nan, value
+            LIMIT :limit""")
+            .bind("runId", runId).bind("key", key).bind("limit", want + 1)
+            .bind("step", after.step()).bind("timestamp", after.timestamp())
+            .bind("isNan", Double.isNaN(after.value()) ? 1 : 0).bind("value", storedValue(after.value()))
+            .map((rs, ctx) -> historyPoint(key, rs)).list();
+      });
+      boolean more = chunk.size() > want;
+      int n = Math.min(chunk.size(), want);
+      for (int i = 0; i < n; i++) {
+        visitor.accept(chunk.get(i));
+      }
+      seen += n;
+      if (!more) {
+        return null;
+      }
+      if (seen >= limit) {
+        return PageTokens.encode(offset + seen);
+      }
+      last = chunk.get(n - 1);
+    }
   }
 
   @Override
@@ -817,7 +878,7 @@ public final class SqlMetadataStore implements MetadataStore {
           + " and end_step=" + endStep + ".");
     }
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(runIds));
-    return readers.withHandle(h -> {
+    return read(h -> {
       Map<String, TreeSet<Long>> stepsByRun = new HashMap<>();
       h.createQuery("SELECT DISTINCT run_id, step FROM metrics WHERE run_id IN (<ids>) AND key = :key")
           .bindList("ids", ids).bind("key", key)
@@ -895,15 +956,66 @@ public final class SqlMetadataStore implements MetadataStore {
     if (ids.isEmpty()) {
       return new Page<>(List.of(), null);
     }
-    SqlQuery query = SearchSql.runs(ids, filter, viewType == null ? ViewType.ACTIVE_ONLY : viewType,
-        orderBy == null ? List.of() : orderBy, maxResults + 1, offset, dialect);
-    return readers.withHandle(h -> {
-      List<String> runIds = bindAll(h.createQuery(query.sql()), query.params())
-          .map((rs, ctx) -> rs.getString("run_id").trim()).list();
+    ViewType view = viewType == null ? ViewType.ACTIVE_ONLY : viewType;
+    List<String> order = orderBy == null ? List.of() : orderBy;
+    return read(h -> {
+      List<String> runIds = walkOrderIndex(h, ids, filter, view, order, maxResults + 1, offset);
+      if (runIds == null) {
+        SqlQuery query = SearchSql.runs(ids, filter, view, order, maxResults + 1, offset, dialect);
+        runIds = runIdsOf(h, query);
+      }
       boolean more = runIds.size() > maxResults;
       List<String> page = more ? runIds.subList(0, maxResults) : runIds;
       return new Page<>(loadRuns(h, page), more ? PageTokens.encode(offset + maxResults) : null);
     });
+  }
+
+  /**
+   * Index rows a walk reads per row the page needs, at first: enough for a filter passing one run in four. A walk
+   * that falls short is widened once, to what the matches it found predict (times a margin), at most
+   * {@link #MAX_WALK_WIDENING} times; short again, the full query takes over: a filter that selective is answered
+   * fastest from its own index.
+   */
+  static final int WALK_ROWS_PER_RESULT = 4;
+  static final int MIN_WALK_ROWS = 256;
+  static final int MAX_WALK_WIDENING = 32;
+
+  /**
+   * A search ordered by a metric, param or tag, answered by reading that key's (key, value) index in order from
+   * the top and stopping once the page is full, instead of joining and sorting every matching run (353 ms for a
+   * 50%-selective filter over 100,000 runs). The walk covers the runs up to a bound value found in the same index;
+   * if the page does not fill within it, the walk widens once, then gives way to the full query (null).
+   */
+  private List<String> walkOrderIndex(Handle h, List<Long> experimentIds, String filter, ViewType view,
+      List<String> orderBy, int limit, long offset) {
+    long needed = offset + limit;
+    long rows = Math.max(MIN_WALK_ROWS, WALK_ROWS_PER_RESULT * needed);
+    for (int attempt = 0; attempt < 2; attempt++) {
+      SqlQuery boundQuery = SearchSql.walkBound(orderBy, rows - 1, dialect);
+      if (boundQuery == null) {
+        return null; // ordered by an attribute: nothing to walk
+      }
+      Optional<Object> bound = bindAll(h.createQuery(boundQuery.sql()), boundQuery.params())
+          .map((rs, ctx) -> rs.getObject(1)).findFirst();
+      SqlQuery walk = SearchSql.runs(experimentIds, filter, view, orderBy, limit, offset, dialect,
+          new SearchSql.Walk(bound.orElse(null)));
+      List<String> page = runIdsOf(h, walk);
+      if (page.size() == limit) {
+        return page;
+      }
+      if (bound.isEmpty()) {
+        return null; // every run with a value was walked: the page reaches runs without one
+      }
+      // the matches seen so far (the page's rows and the offset it skipped) predict how far to go
+      long found = page.isEmpty() ? 0 : offset + page.size();
+      long predicted = found == 0 ? Long.MAX_VALUE : rows * needed * 3 / (2 * found);
+      rows = Math.min(predicted, rows * MAX_WALK_WIDENING);
+    }
+    return null;
+  }
+
+  private static List<String> runIdsOf(Handle h, SqlQuery query) {
+    return bindAll(h.createQuery(query.sql()), query.params()).map((rs, ctx) -> rs.getString("run_id").trim()).list();
   }
 
   // ------------------------------------------------------------------ lifecycle
@@ -919,7 +1031,7 @@ public final class SqlMetadataStore implements MetadataStore {
   @Override
   public Health check() {
     try {
-      readers.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+      read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
       return Health.up("metadata-store");
     } catch (Exception e) {
       return Health.down("metadata-store", dialect.name().toLowerCase(java.util.Locale.ROOT) + ": " + e.getMessage());

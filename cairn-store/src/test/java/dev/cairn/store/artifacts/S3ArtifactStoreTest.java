@@ -122,6 +122,44 @@ class S3ArtifactStoreTest extends ArtifactStoreContract {
   }
 
   @Test
+  void smallPutAllocatesNothingLikeAPartBuffer() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    byte[] content = new byte[4096];
+    store.put("warm.bin", new java.io.ByteArrayInputStream(content)); // class loading and connection set-up
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 4; i++) {
+      store.put("small-" + i + ".bin", new java.io.ByteArrayInputStream(content));
+    }
+    long perPut = (threads.getCurrentThreadAllocatedBytes() - before) / 4;
+    // it was two 8 MiB chunks per put; now a 64 KiB head plus what the SDK's request costs
+    assertThat(perPut).isLessThan(S3ArtifactStore.CHUNK_SIZE / 4);
+  }
+
+  @Test
+  void concurrentLargePutsShareABoundedSetOfPartBuffers() throws Exception {
+    S3ArtifactStore bounded = new S3ArtifactStore(raw, BUCKET, prefix + "/bounded", false, 2);
+    int puts = 5;
+    long size = S3ArtifactStore.CHUNK_SIZE + 100_000L;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(puts);
+    try {
+      java.util.List<java.util.concurrent.Future<dev.cairn.store.ArtifactStore.StoredBlob>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < puts; i++) {
+        int seed = i;
+        results.add(pool.submit(() -> bounded.put("big-" + seed + ".bin", TestStreams.generated(size, seed))));
+      }
+      for (int i = 0; i < puts; i++) {
+        dev.cairn.store.ArtifactStore.StoredBlob blob = results.get(i).get(5, java.util.concurrent.TimeUnit.MINUTES);
+        assertThat(blob.size()).isEqualTo(size);
+        assertThat(blob.sha256()).isEqualTo(Hashing.sha256Hex(TestStreams.generated(size, i)));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(bounded.partBuffersCreated()).isBetween(1, 2);
+  }
+
+  @Test
   void failedMultipartPutLeavesNoPendingUpload() {
     assertThatThrownBy(() -> store.put("broken.bin",
         TestStreams.failingAfter(TestStreams.generated(30 << 20, 1), 17 << 20)))

@@ -273,6 +273,53 @@ abstract class SearchSqlContract {
     assertThat(nonEmpty).as("filters that split the runs").isGreaterThan(filters.size() / 4);
   }
 
+  /**
+   * A walk of the first order key's index, at every bound the index holds (and none), with random filters, order
+   * keys and pages: whenever it returns a whole page, that page is the full query's. The store relies on exactly this.
+   */
+  @Test
+  void walkingTheOrderIndexGivesTheFullQuerysPageWheneverThePageIsWhole() {
+    List<List<String>> orders = List.of(List.of("metrics.acc DESC"), List.of("metrics.acc"), List.of("metrics.loss"),
+        List.of("params.lr"), List.of("params.model DESC", "metrics.acc"), List.of("tags.team DESC"),
+        List.of("tags.promo", "attributes.start_time"), List.of("params.missing"));
+    List<Filter> filters = ReferenceSearch.fixtureFilters(2).sampleStream().limit(25).toList();
+    int wholeWalks = 0;
+    try (Handle h = jdbi().open()) {
+      for (List<String> order : orders) {
+        for (int f = -1; f < filters.size(); f++) {
+          String filter = f < 0 ? null : FilterPrinter.print(filters.get(f));
+          for (int limit = 1; limit <= 3; limit += 2) {
+            for (int offset = 0; offset <= 2; offset += 2) {
+              SqlQuery full = SearchSql.runs(List.of(1L, 2L), filter, ViewType.ALL, order, limit, offset, dialect());
+              List<String> expected = bind(h.createQuery(full.sql()), full.params()).mapTo(String.class).list();
+              for (int position : new int[] {0, 1, 3, 7}) {
+                SqlQuery boundQuery = SearchSql.walkBound(order, position, dialect());
+                List<Object> bound = bind(h.createQuery(boundQuery.sql()), boundQuery.params())
+                    .map((rs, ctx) -> rs.getObject(1)).list();
+                SqlQuery walk = SearchSql.runs(List.of(1L, 2L), filter, ViewType.ALL, order, limit, offset, dialect(),
+                    new SearchSql.Walk(bound.isEmpty() ? null : bound.get(0)));
+                List<String> walked = bind(h.createQuery(walk.sql()), walk.params()).mapTo(String.class).list();
+                if (walked.size() == limit) {
+                  assertThat(walked).as("%s %s limit %d offset %d bound #%d", filter, order, limit, offset, position)
+                      .containsExactlyElementsOf(expected);
+                  wholeWalks++;
+                } else {
+                  // a short walk is never wrong about what it holds: a prefix of the full answer
+                  assertThat(expected.subList(0, Math.min(expected.size(), walked.size())))
+                      .as("short walk: %s %s limit %d offset %d bound #%d", filter, order, limit, offset, position)
+                      .containsExactlyElementsOf(walked);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    assertThat(wholeWalks).as("walks that answered").isGreaterThan(50); // about 200 to 400, by the sampled filters
+    assertThat(SearchSql.walkBound(List.of("attributes.start_time"), 0, dialect())).isNull();
+    assertThat(SearchSql.walkBound(List.of(), 0, dialect())).isNull();
+  }
+
   @Test
   void largestAllowedFiltersRun() {
     String manyOr = String.join(" OR ", java.util.Collections.nCopies(199, "metrics.acc > 2")) + " OR run_name = 'eval'";
