@@ -22,7 +22,7 @@ class SqlDatabasesOpenFailureTest {
   @Test
   void aFailedOpenLeavesNoPoolsOrThreadsBehind() throws Exception {
     Path file = dir.resolve("refusing.db");
-    SqlDatabases.sqlite(file, "file:///tmp/a").close(); // migrated
+    dev.cairn.store.MetadataStores.open("sqlite:" + file, "file:///tmp/a").close(); // migrated
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
       s.execute("DELETE FROM experiments");
       s.execute("CREATE TRIGGER refuse BEFORE INSERT ON experiments BEGIN SELECT RAISE(ABORT, 'refused'); END");
@@ -30,7 +30,7 @@ class SqlDatabasesOpenFailureTest {
     awaitNoStoreThreads(); // the first store's threads are gone before the failing open is judged
 
     for (int attempt = 0; attempt < 3; attempt++) {
-      assertThatThrownBy(() -> SqlDatabases.sqlite(file, "file:///tmp/a")).hasStackTraceContaining("refused");
+      assertThatThrownBy(() -> dev.cairn.store.MetadataStores.open("sqlite:" + file, "file:///tmp/a")).hasStackTraceContaining("refused");
     }
 
     awaitNoStoreThreads();
