@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Runs the {@code console} blocks of a Markdown page as one bash session and compares what each command
@@ -113,42 +112,10 @@ final class ConsoleSession {
     while (!expected.isEmpty() && expected.get(expected.size() - 1).isEmpty()) {
       expected = expected.subList(0, expected.size() - 1);
     }
-    if (matches(expected, 0, trimmed, 0)) {
+    if (DocRunner.linesMatch(expected, trimmed)) {
       return null;
     }
     return page.getFileName() + ":" + step.line() + ": $ " + step.command() + "\n--- the page shows:\n"
         + String.join("\n", expected) + "\n--- it printed:\n" + String.join("\n", trimmed) + "\n";
-  }
-
-  private static boolean matches(List<String> expected, int e, List<String> actual, int a) {
-    if (e == expected.size()) {
-      return a == actual.size();
-    }
-    if (expected.get(e).equals("...")) {
-      for (int skip = a; skip <= actual.size(); skip++) {
-        if (matches(expected, e + 1, actual, skip)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return a < actual.size() && lineMatches(expected.get(e), actual.get(a)) && matches(expected, e + 1, actual, a + 1);
-  }
-
-  static boolean lineMatches(String expected, String actual) {
-    StringBuilder regex = new StringBuilder();
-    var m = Pattern.compile("<id>|<time>|<any>").matcher(expected);
-    int last = 0;
-    while (m.find()) {
-      regex.append(Pattern.quote(expected.substring(last, m.start())));
-      regex.append(switch (m.group()) {
-        case "<id>" -> "[0-9a-f]{32}";
-        case "<time>" -> "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ";
-        default -> ".*";
-      });
-      last = m.end();
-    }
-    regex.append(Pattern.quote(expected.substring(last)));
-    return actual.matches(regex.toString());
   }
 }

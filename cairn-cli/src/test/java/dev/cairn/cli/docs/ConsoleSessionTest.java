@@ -35,6 +35,6 @@ class ConsoleSessionTest {
     assertThat(ConsoleSession.mismatch(page, steps.get(2), outputs.get(2))).isNull();
     assertThat(ConsoleSession.mismatch(page, steps.get(3), outputs.get(3)))
         .startsWith("page.md:14: $ echo wrong").contains("right", "wrong");
-    assertThat(ConsoleSession.lineMatches("<id>", "4f0c2e6a9b8d4c1e8a7b6c5d4e3f2a1")).isFalse();
+    assertThat(DocRunner.lineMatches("<id>", "4f0c2e6a9b8d4c1e8a7b6c5d4e3f2a1")).isFalse();
   }
 }

@@ -30,7 +30,7 @@ public final class DocRunner {
 
   private static final Pattern FENCE = Pattern.compile("^```(\\S*)\\s*$");
   private static final Pattern SHELL_SYNTAX = Pattern.compile("[|;&<>$`]");
-  private static final Pattern PLACEHOLDER = Pattern.compile("<time>|<any>");
+  private static final Pattern PLACEHOLDER = Pattern.compile("<id>|<time>|<any>");
 
   private final Path workDir;
   private final Map<String, List<String>> programs;
@@ -157,11 +157,16 @@ public final class DocRunner {
   /** Null when {@code actual} matches what the page shows, else a description of the first difference. */
   public static String mismatch(Step step, String actual) {
     List<String> lines = actual.lines().toList();
-    if (matches(step.expected(), 0, lines, 0)) {
+    if (linesMatch(step.expected(), lines)) {
       return null;
     }
     return "line " + step.line() + ": '" + step.command() + "' printed\n" + actual + "but the page shows\n"
         + String.join("\n", step.expected());
+  }
+
+  /** Whether {@code actual} matches the page's lines: placeholders within a line, "..." for any lines. */
+  static boolean linesMatch(List<String> expected, List<String> actual) {
+    return matches(expected, 0, actual, 0);
   }
 
   private static boolean matches(List<String> expected, int e, List<String> actual, int a) {
@@ -186,7 +191,11 @@ public final class DocRunner {
     int at = 0;
     while (m.find()) {
       regex.append(Pattern.quote(expected.substring(at, m.start())));
-      regex.append(m.group().equals("<time>") ? "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z" : ".*");
+      regex.append(switch (m.group()) {
+        case "<id>" -> "[0-9a-f]{32}";
+        case "<time>" -> "\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}Z";
+        default -> ".*";
+      });
       at = m.end();
     }
     regex.append(Pattern.quote(expected.substring(at)));
