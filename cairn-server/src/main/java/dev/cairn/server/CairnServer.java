@@ -46,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,8 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
   /** Most requests served at once; each holds at most one store connection or one artifact stream. */
   static final int HTTP_THREADS = 64;
+  /** How long close() lets requests already being handled finish before it cuts them. */
+  static final long STOP_DRAIN_MILLIS = 10_000;
 
   /**
    * Where the server listens and which stores it opens.
@@ -262,7 +265,14 @@ public final class CairnServer implements AutoCloseable {
       // Requests Jetty refuses itself (an encoded NUL, a malformed request line) still answer MLflow error
       // JSON; artifact paths are checked by ArtifactPaths on the raw URI, whatever Jetty lets through.
       cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
-      cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      cfg.jetty.modifyServer(server -> {
+        server.setErrorHandler(new JsonErrorHandler());
+        // A graceful stop: the port closes first, requests being handled finish and are answered (a client
+        // that got no answer cannot tell whether its write was stored), and one arriving on a kept-alive
+        // connection meanwhile gets a 503 it may retry. Javalin puts its handler inside this wrapper.
+        server.setHandler(new GracefulHandler());
+        server.setStopTimeout(STOP_DRAIN_MILLIS);
+      });
       // one Timer per (method, route, status), looked up in a map: registering through Micrometer's builder on
       // every request cost more than serving a trivial route
       Map<String, Timer> timers = new ConcurrentHashMap<>();
