@@ -80,15 +80,18 @@ final class ArtifactTransfer {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read size of " + localFile, e);
     }
-    send(root, relative, HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> {
-          try {
-            return new CountingInputStream(Files.newInputStream(localFile), size, progress);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }),
-        size));
+    send(root, relative, countingBody(localFile, size, progress));
+  }
+
+  /** A request body of {@code file}'s {@code size} bytes that reports each read to {@code progress}. */
+  static HttpRequest.BodyPublisher countingBody(Path file, long size, CairnClient.Progress progress) {
+    return HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+      try {
+        return new CountingInputStream(Files.newInputStream(file), size, progress);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }), size);
   }
 
   private void send(String root, String relative, HttpRequest.BodyPublisher body) {

@@ -100,6 +100,15 @@ public final class DatasetsClient {
   /** As {@link #addVersion(String, Path, String, String, Map)}, hashing files with {@code hasher}. */
   public Added addVersion(String name, Path fileOrDirectory, String message, String author,
       Map<String, String> tags, FileHasher hasher) {
+    return addVersion(name, fileOrDirectory, message, author, tags, hasher, CairnClient.Progress.NONE);
+  }
+
+  /**
+   * As {@link #addVersion(String, Path, String, String, Map, FileHasher)}, reporting the upload to
+   * {@code uploads}: bytes sent so far of the total the server lacks (known before the first byte is sent).
+   */
+  public Added addVersion(String name, Path fileOrDirectory, String message, String author,
+      Map<String, String> tags, FileHasher hasher, CairnClient.Progress uploads) {
     List<LocalFile> files = walk(fileOrDirectory, hasher);
     if (files.isEmpty()) {
       throw CairnException.invalid("path '" + fileOrDirectory + "' has no files to add");
@@ -110,20 +119,31 @@ public final class DatasetsClient {
       byHash.putIfAbsent(f.sha256(), f);
       bytes += f.size();
     }
-    int blobsUploaded = 0;
-    long bytesUploaded = 0;
+    // Ask first which blobs the server lacks, so the upload's total is known before it starts.
+    List<LocalFile> missing = new ArrayList<>();
+    long missingBytes = 0;
     List<String> hashes = new ArrayList<>(byHash.keySet());
     for (int from = 0; from < hashes.size(); from += HASHES_PER_QUESTION) {
       ObjectNode question = Wire.object();
       ArrayNode asked = question.putArray("sha256");
       hashes.subList(from, Math.min(hashes.size(), from + HASHES_PER_QUESTION)).forEach(asked::add);
-      for (JsonNode missing : http.post(API + "/blobs/missing", question).path("missing")) {
-        LocalFile f = byHash.get(missing.asText());
-        upload(f);
-        blobsUploaded++;
-        bytesUploaded += f.size();
+      for (JsonNode hash : http.post(API + "/blobs/missing", question).path("missing")) {
+        LocalFile f = byHash.get(hash.asText());
+        if (f == null) {
+          throw new CairnException(ErrorCode.INTERNAL_ERROR, "the server asked for a blob this add does not have");
+        }
+        missing.add(f);
+        missingBytes += f.size();
       }
     }
+    long bytesUploaded = 0;
+    for (LocalFile f : missing) {
+      long before = bytesUploaded;
+      long total = missingBytes;
+      upload(f, (done, size) -> uploads.update(before + done, total));
+      bytesUploaded += f.size();
+    }
+    int blobsUploaded = missing.size();
     ObjectNode body = Wire.object();
     Wire.putIfPresent(body, "message", message);
     Wire.putIfPresent(body, "author", author);
@@ -138,16 +158,11 @@ public final class DatasetsClient {
         blobsUploaded, bytesUploaded);
   }
 
-  private void upload(LocalFile f) {
-    if (f == null) {
-      throw new CairnException(ErrorCode.INTERNAL_ERROR, "the server asked for a blob this add does not have");
+  private void upload(LocalFile f, CairnClient.Progress progress) {
+    if (!Files.isReadable(f.file())) {
+      throw CairnException.invalid("cannot read '" + f.path() + "'");
     }
-    HttpRequest.BodyPublisher content;
-    try {
-      content = HttpRequest.BodyPublishers.ofFile(f.file());
-    } catch (IOException e) {
-      throw CairnException.invalid("cannot read '" + f.path() + "': " + e.getMessage());
-    }
+    HttpRequest.BodyPublisher content = ArtifactTransfer.countingBody(f.file(), f.size(), progress);
     try {
       http.sendJson(HttpRequest.newBuilder(http.uri(API + "/blobs/" + f.sha256(), Map.of()))
           .header("Content-Type", "application/octet-stream")

@@ -87,6 +87,33 @@ class DatasetsClientTest {
   }
 
   @Test
+  void addReportsTheUploadOfWhatTheServerLacksAgainstItsTotal() throws IOException {
+    byte[] big = new byte[3 << 20];
+    new java.util.Random(7).nextBytes(big);
+    Path data = folder("upload", Map.of("small.txt", "small"));
+    Files.write(data.resolve("big.bin"), big);
+    List<long[]> first = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<long[]> again = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    datasets.addVersion("upload", data, null, "me", Map.of(), DatasetsClientTest::sha256Of,
+        (done, total) -> first.add(new long[] {done, total}));
+    Files.writeString(data.resolve("small.txt"), "changed");
+    datasets.addVersion("upload", data, null, "me", Map.of(), DatasetsClientTest::sha256Of,
+        (done, total) -> again.add(new long[] {done, total}));
+
+    long firstTotal = big.length + "small".length();
+    assertThat(first).isNotEmpty().allSatisfy(u -> assertThat(u[1]).isEqualTo(firstTotal));
+    assertThat(first).extracting(u -> u[0]).isSorted().last().isEqualTo(firstTotal);
+    // the second add uploads only the edited file: the big blob is already on the server
+    assertThat(again).isNotEmpty().allSatisfy(u -> assertThat(u[1]).isEqualTo("changed".length()));
+    assertThat(again.get(again.size() - 1)[0]).isEqualTo("changed".length());
+  }
+
+  private static String sha256Of(Path file) throws IOException {
+    return Hashing.sha256Hex(Files.readAllBytes(file));
+  }
+
+  @Test
   void getWritesEveryFileCheckedAndLeavesUpToDateFilesAlone() throws IOException {
     Path data = folder("src", Map.of("a.txt", "alpha", "nested/b.txt", "beta"));
     DatasetVersionInfo v = datasets.add("letters", data);

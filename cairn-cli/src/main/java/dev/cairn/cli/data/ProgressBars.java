@@ -1,6 +1,7 @@
 package dev.cairn.cli.data;
 
 import dev.cairn.data.version.AddProgress;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -20,7 +21,8 @@ final class ProgressBars implements AddProgress {
     done();
     if (enabled && totalBytes >= THRESHOLD_BYTES) {
       bar = new ProgressBarBuilder().setTaskName(name).setInitialMax(totalBytes).setUnit("MiB", 1L << 20)
-          .setStyle(ProgressBarStyle.ASCII).showSpeed().setUpdateIntervalMillis(250).build();
+          .setStyle(ProgressBarStyle.ASCII).showSpeed().setUpdateIntervalMillis(250)
+          .setConsumer(new ConsoleProgressBarConsumer(System.err)).build(); // the stderr of now, as tests set it
     }
   }
 

@@ -16,9 +16,13 @@ import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /** Where the data commands keep metadata, blobs and the stat cache; the defaults need no server and no setup. */
@@ -86,18 +90,29 @@ final class StoreOptions {
       int[] filesHashed = {0};
       long[] bytesHashed = {0};
       byte[] buffer = new byte[1 << 20];
+      progress.phase("hashing", sizeOf(path));
+      long[] uploaded = {-1};
       DatasetsClient.Added a;
       try {
         a = server.addVersion(name, path, message, author, tags, file -> {
           StatCache.FileStamp stamp = StatCache.stamp(file);
           String sha = hashes.lookup(file, stamp);
           if (sha == null) {
-            sha = DatasetVersioning.sha256(file, buffer, AddProgress.NONE);
+            sha = DatasetVersioning.sha256(file, buffer, progress);
             hashes.remember(file, stamp, sha);
             filesHashed[0]++;
             bytesHashed[0] += stamp.size();
+          } else {
+            progress.advance(stamp.size()); // known from the stat cache: nothing to read
           }
           return sha;
+        }, (done, total) -> {
+          if (uploaded[0] < 0) {
+            progress.phase("uploading", total);
+            uploaded[0] = 0;
+          }
+          progress.advance(done - uploaded[0]);
+          uploaded[0] = done;
         });
       } finally {
         hashes.flush();
@@ -106,6 +121,15 @@ final class StoreOptions {
       return new AddResult(new DatasetVersion("", v.name(), v.version(), null, v.author(), v.message(),
           v.createdTime(), v.totalSize(), v.rowCount(), v.fileCount(), v.contentSha256(), "", v.tags(), null, null),
           a.isNew(), filesHashed[0], bytesHashed[0], a.blobsUploaded(), a.bytesUploaded());
+    }
+
+    /** The bytes of the regular files at or under {@code path}: the hashing phase's total (0 if unreadable). */
+    private static long sizeOf(Path path) {
+      try (Stream<Path> all = Files.walk(path)) {
+        return all.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+      } catch (IOException | UncheckedIOException e) {
+        return 0; // the add itself reports what cannot be read
+      }
     }
 
     @Override

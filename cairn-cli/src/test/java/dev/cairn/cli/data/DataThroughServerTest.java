@@ -201,6 +201,32 @@ class DataThroughServerTest {
   }
 
   @Test
+  void aLargeAddThroughTheServerShowsHashingAndUploadProgress() throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("large"));
+    byte[] chunk = new byte[1 << 20];
+    new java.util.Random(3).nextBytes(chunk);
+    try (var file = Files.newOutputStream(data.resolve("big.bin"))) {
+      for (long written = 0; written <= ProgressBars.THRESHOLD_BYTES; written += chunk.length) {
+        file.write(chunk);
+      }
+    }
+    java.io.ByteArrayOutputStream bars = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stderr = System.err;
+    System.setErr(new java.io.PrintStream(bars, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = run("add", data.toString(), "--name", "large");
+    } finally {
+      System.setErr(stderr);
+    }
+
+    assertThat(code).as(err).isZero();
+    assertThat(out).contains("large@1 added");
+    String drawn = bars.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(drawn).contains("hashing").contains("uploading").contains("100%");
+  }
+
+  @Test
   void readsWorkBesideTheServerAndDirectWritesAreRefusedNamingIt() throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
     Files.writeString(data.resolve("a.txt"), "alpha");
