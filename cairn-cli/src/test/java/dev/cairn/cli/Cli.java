@@ -9,23 +9,23 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /** Runs the CLI in-process as {@code main} does and captures what it printed; starts test servers. */
-final class Cli {
+public final class Cli {
   private Cli() {}
 
   /** What one in-process run of the CLI printed and returned. */
-  record Result(int exitCode, String out, String err) {
+  public record Result(int exitCode, String out, String err) {
     long errLines() {
       return err.lines().count();
     }
   }
 
   /** Runs the CLI as {@code main} does (only the named group built), with an empty environment. */
-  static Result cairn(String... args) {
+  public static Result cairn(String... args) {
     return cairnWith(Map.of(), args);
   }
 
   /** Runs the CLI with {@code env} as its environment (the process's own is never read for options). */
-  static Result cairnWith(Map<String, String> env, String... args) {
+  public static Result cairnWith(Map<String, String> env, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cl = Main.commandLine(env, args);

@@ -2,9 +2,8 @@ package dev.cairn.cli.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.cli.Cli;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataCommandTest {
   @TempDir Path tmp;
@@ -28,19 +26,14 @@ class DataCommandTest {
   }
 
   private int run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+    List<String> all = new ArrayList<>(List.of("data"));
+    all.addAll(List.of(args));
     all.addAll(List.of("--backend-store-uri", "sqlite:" + tmp.resolve("db/cairn.db"),
         "--artifacts-uri", "file:" + tmp.resolve("artifacts"), "--stat-cache", tmp.resolve("cache").toString()));
-    all.add(0, "data");
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cli = dev.cairn.cli.Main.commandLine();
-    cli.setOut(new PrintWriter(o));
-    cli.setErr(new PrintWriter(e));
-    int code = cli.execute(all.toArray(String[]::new));
-    out = o.toString();
-    err = e.toString();
-    return code;
+    Cli.Result r = Cli.cairn(all.toArray(String[]::new));
+    out = r.out();
+    err = r.err();
+    return r.exitCode();
   }
 
   @Test

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.cli.Cli;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.server.CairnServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cairn data add} on a data folder a running server owns goes through the server's REST API: the
@@ -60,18 +58,14 @@ class DataThroughServerTest {
 
   /** Runs a data command on the server's database, with blobs pointed at a folder only the CLI would use. */
   private int run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+    List<String> all = new ArrayList<>(List.of("data"));
+    all.addAll(List.of(args));
     all.addAll(List.of("--backend-store-uri", "sqlite:" + tmp.resolve("db/cairn.db"),
         "--artifacts-uri", "file:" + tmp.resolve("cli-artifacts"), "--stat-cache", tmp.resolve("cache").toString()));
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    CommandLine cli = new CommandLine(new DataCommand());
-    cli.setOut(new PrintWriter(o));
-    cli.setErr(new PrintWriter(e));
-    int code = cli.execute(all.toArray(String[]::new));
-    out = o.toString();
-    err = e.toString();
-    return code;
+    Cli.Result r = Cli.cairn(all.toArray(String[]::new));
+    out = r.out();
+    err = r.err();
+    return r.exitCode();
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {
