@@ -3,7 +3,7 @@
 # Usage: bench/startup.sh [runs] [jar|launcher] [fresh|existing]
 #   jar       java -jar cairn-cli/target/cairn.jar server (build first: mvn -q -B -DskipTests -pl cairn-cli -am package)
 #   launcher  ./cairn server, as the README starts it (class-data archive, staleness check); the archive is
-#             recorded before the first measured run
+#             recorded (in the background) before the first measured run
 #   fresh     a new data folder per run: every migration runs
 #   existing  one data folder migrated by an unmeasured first start, reused by every run (the usual restart)
 # Prints the load average beside each run: on a shared machine it moves wall times more than CPU times.
@@ -12,10 +12,12 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 runs="${1:-5}"
 via="${2:-jar}"
+jar="$repo/cairn-cli/target/cairn.jar"
 folder="${3:-fresh}"
+source "$repo/bench/await-archive.sh"
 case "$via" in
-  jar) cmd=(java ${CAIRN_JAVA_OPTS:-} -jar "$repo/cairn-cli/target/cairn.jar") ;;
-  launcher) cmd=("$repo/cairn"); "$repo/cairn" --version >/dev/null ;; # build and record the archive first
+  jar) cmd=(java ${CAIRN_JAVA_OPTS:-} -jar "$jar") ;;
+  launcher) cmd=("$repo/cairn"); "$repo/cairn" --version >/dev/null; await_archive "$jar" ;;
   *) echo "usage: bench/startup.sh [runs] [jar|launcher] [fresh|existing]" >&2; exit 2 ;;
 esac
 [[ "$folder" == fresh || "$folder" == existing ]] || { echo "folder is fresh or existing, not $folder" >&2; exit 2; }
