@@ -7,6 +7,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.store.sql.SchemaState.Migration;
 import dev.cairn.store.sql.SchemaState.State;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +109,28 @@ class SchemaStateTest {
 
     assertThatThrownBy(() -> SqlDatabases.sqlite(file, List.of())).isInstanceOf(CairnException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void onPostgresqlAnUpToDateDatabaseIsCurrentAndAChangedOneStillRefused() throws Exception {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.start()) {
+      String jdbc = pg.getJdbcUrl("postgres", "postgres");
+      SqlDatabases.postgres(jdbc, List.of(PROBE)).close(); // Flyway migrates the empty database
+      assertThat(SchemaState.of(pg.getPostgresDatabase(), SqlDatabases.locations(List.of(PROBE))).state())
+          .isEqualTo(State.CURRENT);
+      CountingDataSource current = new CountingDataSource(pg.getPostgresDatabase());
+      SqlDatabases.migrate(current, List.of(PROBE), "test");
+      assertThat(current.connections.get()).as("connections when nothing is to be done").isEqualTo(1);
+      SqlDatabases.postgres(jdbc, List.of(PROBE)).close(); // reopened without Flyway
+
+      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("UPDATE flyway_schema_history SET checksum = checksum + 1 WHERE version = '9000'");
+      }
+      assertThat(SchemaState.of(pg.getPostgresDatabase(), SqlDatabases.locations(List.of(PROBE))).state())
+          .isEqualTo(State.DIFFERENT);
+      assertThatThrownBy(() -> SqlDatabases.postgres(jdbc, List.of(PROBE))).isInstanceOf(CairnException.class)
+          .hasMessageContaining("checksum");
+    }
   }
 
   @Test
