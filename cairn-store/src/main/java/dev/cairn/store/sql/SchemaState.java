@@ -146,7 +146,11 @@ record SchemaState(State state, String detail) {
           return Optional.empty();
         }
         String folder = location.substring("classpath:".length()).replaceAll("^/+|/+$", "");
-        for (String name : resourceNames(folder, loader)) {
+        List<String> names = resourceNames(folder, loader);
+        if (names.isEmpty()) {
+          return Optional.empty(); // e.g. a jar without directory entries: judge nothing from it
+        }
+        for (String name : names) {
           migration(folder, name, loader).ifPresent(found::add);
         }
       }

@@ -148,6 +148,14 @@ class SchemaStateTest {
   }
 
   @Test
+  void aLocationWithNothingFoundOrAFileNotReadLeavesTheDecisionToFlyway() {
+    ClassLoader loader = getClass().getClassLoader();
+    assertThat(SchemaState.onClasspath(List.of("classpath:db/no-such-folder"), loader)).isEmpty();
+    assertThat(SchemaState.onClasspath(List.of("filesystem:/tmp/migrations"), loader)).isEmpty();
+    assertThat(SchemaState.onClasspath(List.of(PROBE), loader)).isPresent();
+  }
+
+  @Test
   void checksumsIgnoreLineEndingsAndAByteOrderMark() throws Exception {
     int lf = SchemaState.checksum(stream("CREATE TABLE t (a INT);\nSELECT 1;\n"));
     assertThat(SchemaState.checksum(stream("CREATE TABLE t (a INT);\r\nSELECT 1;\r\n"))).isEqualTo(lf);
