@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 repo="$PWD"
 runs="${1:-11}"
 jar="$repo/cairn-cli/target/cairn.jar"
-./cairn --version >/dev/null # build the jar and record the archive first
+source "$repo/bench/await-archive.sh"
+./cairn --version >/dev/null # build the jar and start recording the archive
+await_archive "$jar"
 
 work="$(mktemp -d)"
 port=5932

@@ -7,6 +7,7 @@ import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.sql.SqlDatabase;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,9 +18,10 @@ import java.util.Locale;
 
 /**
  * Where server start-up time goes: each run is a fresh JVM that opens the parts in the order CairnServer does
- * (artifact store, metadata store with its migrations, the dataset store with its own, the HTTP server) and prints
- * the milliseconds of each phase, class loading and JIT included, as a cold start pays them. Runs alternate a
- * fresh data folder (every migration runs) and the previous run's (migrations only checked).
+ * (artifact store, the one database with every module's migrations, the metadata and dataset stores on it, the HTTP
+ * server) and prints the milliseconds of each phase, class loading and JIT included, as a cold start pays them. Runs
+ * alternate a fresh data folder (every migration runs) and the previous run's (the schema is checked with one query
+ * and Flyway does not run).
  * Usage: {@code StartupBench [runs]}.
  */
 public final class StartupBench {
@@ -33,7 +35,7 @@ public final class StartupBench {
     String classpath = System.getProperty("java.class.path");
     System.out.printf(Locale.ROOT, "# StartupBench: %d runs per folder state, %d cores, load %s%n", runs,
         Runtime.getRuntime().availableProcessors(), HttpCeilingBench.loadAverage());
-    System.out.println("| folder | JVM to main | artifact store | metadata store (Flyway) | dataset store (Flyway) "
+    System.out.println("| folder | JVM to main | artifact store | database (migrations) | metadata and dataset stores "
         + "| HTTP server | first /health | total to ready | load average |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int i = 0; i < runs; i++) {
@@ -63,10 +65,11 @@ public final class StartupBench {
     ArtifactStore artifacts = ArtifactStores.open("file:" + dir.resolve("artifacts"), java.util.Map.of());
     marks[1] = lap(t);
     t = System.nanoTime();
-    MetadataStore metadata = MetadataStores.open(backend, "mlflow-artifacts:");
+    SqlDatabase database = MetadataStores.openDatabase(backend, List.of(DatasetVersionStore.MIGRATIONS));
     marks[2] = lap(t);
     t = System.nanoTime();
-    DatasetVersionStore datasets = DatasetVersionStore.open(backend);
+    MetadataStore metadata = MetadataStores.open(database, "mlflow-artifacts:"); // closes the database when closed
+    DatasetVersionStore datasets = DatasetVersionStore.on(database);
     marks[3] = lap(t);
     t = System.nanoTime();
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, backend, "file:" + dir), metadata,

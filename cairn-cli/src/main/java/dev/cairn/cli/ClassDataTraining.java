@@ -16,10 +16,11 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * The workload the {@code cairn} launcher records a class-data-sharing archive from
- * ({@code -XX:ArchiveClassesAtExit}): the light commands as users run them, against a throw-away server and
- * data folder, so their classes load from the archive next time instead of being read and verified from the
- * jar. Not a user command; the launcher discards what the server logs.
+ * The workload the {@code cairn} launcher records a static class-data-sharing archive from (the classes it loads,
+ * listed by {@code -XX:DumpLoadedClassList}): the light commands as users run them and a server started on a new
+ * and on an existing data folder, against throw-away folders, so their classes load from the archive next time
+ * instead of being read and verified from the jar. Not a user command; what it logs goes to the launcher's
+ * {@code cairn.jsa.log}.
  */
 public final class ClassDataTraining {
   private ClassDataTraining() {}
@@ -54,6 +55,10 @@ public final class ClassDataTraining {
       run(0, "--tracking-uri", url, "runs", "get", runId);
       run(0, "--tracking-uri", url, "runs", "history", runId, "loss");
       run(0, "--tracking-uri", url, "artifacts", "list", runId);
+    }
+    // a restart: the database is up to date, so the open skips Flyway and takes another path
+    try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, store, artifacts))) {
+      CairnClient.connect(server.url()).searchExperiments();
     }
     run(1, "data", "log", "training", "--backend-store-uri", store, "--artifacts-uri", artifacts); // no such dataset
   }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
-/** The server opens its database once for tracking and datasets: one migration run, one writer, one pool set. */
+/**
+ * The server opens its database once for tracking and datasets: one migration run (none on a restart of an up-to-date
+ * database), one writer, one pool set.
+ */
 class SharedDatabaseTest {
   @TempDir Path dir;
 
@@ -40,7 +43,7 @@ class SharedDatabaseTest {
   }
 
   @Test
-  void aServerStartRunsFlywayOnceAndOpensOneWriterForAllTables() {
+  void aServerStartRunsFlywayOnceAndOpensOneWriterForAllTablesAndARestartSkipsIt() {
     String db = "shared-once.db";
     TestServer[] server = new TestServer[1];
     List<String> fresh = flywayMessages(() -> server[0] = TestServer.start(dir, "sqlite:" + dir.resolve(db),
@@ -61,8 +64,8 @@ class SharedDatabaseTest {
 
     List<String> again = flywayMessages(() -> TestServer.start(dir, "sqlite:" + dir.resolve(db),
         "file:" + dir.resolve("artifacts"), Map.of()).close());
-    assertThat(again.stream().filter(m -> m.startsWith("Successfully validated"))).hasSize(1);
-    assertThat(again.stream().filter(m -> m.contains("is up to date"))).hasSize(1);
+    // a restart finds the history listing exactly the build's migrations: Flyway does not run at all
+    assertThat(again).isEmpty();
     assertThat(threadNames("cairn-sqlite-writer-" + db)).isEmpty();
   }
 }

@@ -68,6 +68,20 @@ public final class MetadataStores {
     return SqlDatabases.sqliteReadOnly(file, writesRefused);
   }
 
+  /**
+   * Opens the database a backend store URI names for a command that only reads, when that needs no migration: a
+   * SQLite file whose schema is exactly this build's opens read-only, without a pool, a writer or Flyway; one made
+   * by an older or newer Cairn is refused with what to do (see {@link SqlDatabases#sqliteIfCurrent}). Empty for a
+   * missing file, PostgreSQL, or a schema only Flyway can judge: open those with {@link #openDatabase}. Writes
+   * through the database fail with {@code writesRefused}.
+   */
+  public static Optional<SqlDatabase> openDatabaseIfCurrent(String uri, List<String> moduleMigrations,
+      String writesRefused) {
+    Optional<Path> sqlite = uri == null ? Optional.empty() : sqlitePath(uri);
+    return sqlite.isEmpty() ? Optional.empty()
+        : SqlDatabases.sqliteIfCurrent(sqlite.get(), moduleMigrations, writesRefused);
+  }
+
   /** Hides a password in a store URI ({@code user:secret@host}, {@code ?password=secret}) for messages. */
   public static String redact(String uri) {
     return uri == null ? "" : uri.replaceAll("(?i)(password=)[^&;]*", "$1***")

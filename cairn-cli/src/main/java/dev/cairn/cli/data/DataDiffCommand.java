@@ -21,7 +21,7 @@ final class DataDiffCommand extends DataSubcommand {
   int run() {
     DatasetRef a = ref(from);
     DatasetRef b = ref(to);
-    try (StoreOptions.Opened s = stores.open()) {
+    try (StoreOptions.Opened s = stores.openForReading()) {
       DatasetDiff diff = s.versioning.diff(a, b);
       out().print(diff.render());
       return 0;

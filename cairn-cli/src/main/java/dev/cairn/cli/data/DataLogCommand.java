@@ -19,7 +19,7 @@ final class DataLogCommand extends DataSubcommand {
 
   @Override
   int run() {
-    try (StoreOptions.Opened s = stores.open()) {
+    try (StoreOptions.Opened s = stores.openForReading()) {
       List<DatasetVersion> versions = s.versioning.log(name);
       if (max > 0 && versions.size() > max) {
         versions = versions.subList(0, max);

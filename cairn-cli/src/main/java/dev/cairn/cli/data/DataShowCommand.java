@@ -43,7 +43,7 @@ final class DataShowCommand extends DataSubcommand {
             "--quantiles " + q + " is outside [0, 1]");
       }
     }
-    try (StoreOptions.Opened s = stores.open()) {
+    try (StoreOptions.Opened s = stores.openForReading()) {
       DatasetVersion v = s.versioning.show(ref(ref));
       List<ManifestEntry> files = s.versioning.readManifest(v).files();
       Map<String, Profile> profiles = s.versioning.profiles(v.ref());

@@ -16,10 +16,12 @@ import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.sql.SqlDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -55,12 +57,17 @@ final class StoreOptions {
     final DatasetsClient server;
     private final StatCache hashes;
 
-    Opened(TableProfiler profiler, DataFolderLock.Holder owner) {
+    Opened(TableProfiler profiler, DataFolderLock.Holder owner, SqlDatabase current) {
       this.server = owner == null ? null : CairnClient.connect(owner.url()).datasets();
-      this.store = owner == null ? DatasetVersionStore.open(backendStoreUri)
-          : DatasetVersionStore.onOwned(MetadataStores.openDatabaseReadOnly(backendStoreUri,
-              "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
-                  + " go through it"));
+      if (current != null) {
+        this.store = DatasetVersionStore.onOwned(current);
+      } else if (owner != null) {
+        this.store = DatasetVersionStore.onOwned(MetadataStores.openDatabaseReadOnly(backendStoreUri,
+            "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
+                + " go through it"));
+      } else {
+        this.store = DatasetVersionStore.open(backendStoreUri);
+      }
       ArtifactStore opened;
       try {
         opened = ArtifactStores.open(artifactsUri);
@@ -145,7 +152,27 @@ final class StoreOptions {
   /** Opens the stores; through the running server when one owns the data folder. */
   Opened open() {
     quietLibraries();
-    return new Opened(TableProfilers.available(), owningServer().orElse(null));
+    return new Opened(TableProfilers.available(), owningServer().orElse(null), null);
+  }
+
+  /**
+   * Opens the stores for a command that writes nothing to the database (log, show, diff): an up-to-date SQLite
+   * file is read without a pool, a writer thread or Flyway, and one made by another Cairn version is refused
+   * rather than migrated (see {@link MetadataStores#openDatabaseIfCurrent}). Otherwise as {@link #open()}.
+   */
+  Opened openForReading() {
+    Optional<DataFolderLock.Holder> owner = owningServer();
+    Optional<SqlDatabase> current = owner.isPresent() ? Optional.empty() : MetadataStores.openDatabaseIfCurrent(
+        backendStoreUri, List.of(DatasetVersionStore.MIGRATIONS), "this command only reads the data folder");
+    if (current.isEmpty()) {
+      quietLibraries(); // a pool, and Flyway, start: they log at INFO
+    }
+    try {
+      return new Opened(TableProfilers.available(), owner.orElse(null), current.orElse(null));
+    } catch (RuntimeException e) {
+      current.ifPresent(SqlDatabase::close);
+      throw e;
+    }
   }
 
   /**

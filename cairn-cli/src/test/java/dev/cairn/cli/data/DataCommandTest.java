@@ -61,6 +61,37 @@ class DataCommandTest {
   }
 
   @Test
+  void readingCommandsNeverMigrateAndRefuseADatabaseOfAnotherCairnVersion() throws Exception {
+    run("add", data.toString(), "--name", "churn", "-m", "first cut");
+    String url = "jdbc:sqlite:" + tmp.resolve("db/cairn.db");
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+      // as a newer Cairn would leave it: one migration more than this build carries
+      s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+          + " installed_by, execution_time, success) VALUES (999, '99999', 'from the future', 'SQL',"
+          + " 'V99999__from_the_future.sql', 1, 'test', 0, 1)");
+    }
+
+    for (String[] command : List.of(new String[] {"log", "churn"}, new String[] {"show", "churn@1"},
+        new String[] {"diff", "churn@1", "churn@1"})) {
+      assertThat(run(command)).as(String.join(" ", command)).isEqualTo(1);
+      assertThat(err).startsWith("cairn: the database ").contains("newer Cairn").contains("99999");
+      assertThat(err.lines().count()).isEqualTo(1);
+    }
+
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement s = c.createStatement()) {
+      // now as a Cairn before migration 13 left it (its one index it replaced is back)
+      s.execute("DELETE FROM flyway_schema_history WHERE version IN ('99999', '13')");
+      s.execute("DROP INDEX tags_key_value");
+      s.execute("CREATE INDEX tags_key ON tags (key)");
+    }
+    assertThat(run("log", "churn")).isEqualTo(1);
+    assertThat(err).contains("older Cairn").contains("lacks migration(s) 13").contains("cairn server");
+    assertThat(run("add", data.toString(), "--name", "churn")).as("a writing command migrates").isEqualTo(0);
+    assertThat(run("log", "churn")).isEqualTo(0);
+    assertThat(out).contains("first cut");
+  }
+
+  @Test
   void getRestoresAVersionIntoADirectory() throws IOException {
     run("add", data.toString(), "--name", "churn");
     Files.writeString(data.resolve("notes.txt"), "second");

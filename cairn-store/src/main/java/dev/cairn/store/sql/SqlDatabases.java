@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -109,6 +110,41 @@ public final class SqlDatabases {
     return new SqlDatabase(Dialect.SQLITE, Jdbi.create(reads), new RefusingWriter(writesRefused), reads);
   }
 
+  /**
+   * A SQLite file opened for a command that only reads, without migrating it: no pool, no writer thread, no
+   * Flyway; each read opens a read-only connection (cheap on SQLite) and every write fails with
+   * {@code writesRefused}. The schema must be exactly this build's (tracking and {@code moduleMigrations}): an
+   * older or newer one is refused with what to do. Empty when the file does not exist or its schema cannot be
+   * judged without Flyway (open it with {@link #sqlite} then, as a writing command would).
+   */
+  public static Optional<SqlDatabase> sqliteIfCurrent(Path file, List<String> moduleMigrations,
+      String writesRefused) {
+    Path path = file.toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path)) {
+      return Optional.empty();
+    }
+    Properties pragmas = new Properties();
+    pragmas.setProperty(SQLiteConfig.Pragma.BUSY_TIMEOUT.pragmaName, "30000");
+    pragmas.setProperty(SQLiteConfig.Pragma.OPEN_MODE.pragmaName, Integer.toString(
+        org.sqlite.SQLiteOpenMode.READONLY.flag));
+    SQLiteDataSource reads = new SQLiteDataSource(new SQLiteConfig(pragmas));
+    reads.setUrl("jdbc:sqlite:" + path);
+    SchemaState schema = SchemaState.of(reads, locations(moduleMigrations));
+    String where = "the database " + path;
+    return switch (schema.state()) {
+      case CURRENT -> Optional.of(new SqlDatabase(Dialect.SQLITE, Jdbi.create(reads),
+          new RefusingWriter(writesRefused), () -> {}));
+      case BEHIND -> throw new CairnException(ErrorCode.INVALID_STATE, where + " was last migrated by an older "
+          + "Cairn (" + schema.detail() + "); this command only reads and does not migrate: run `cairn server` "
+          + "or a writing command (e.g. `cairn data add`) once to migrate it");
+      case AHEAD -> throw new CairnException(ErrorCode.INVALID_STATE, where + " was migrated by a newer Cairn ("
+          + schema.detail() + "); use that version of Cairn");
+      case DIFFERENT -> throw new CairnException(ErrorCode.INVALID_STATE, where + " does not match this Cairn's "
+          + "migrations: " + schema.detail());
+      case UNKNOWN -> Optional.empty();
+    };
+  }
+
   private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
     opened.add(resource);
     return resource;
@@ -178,14 +214,13 @@ public final class SqlDatabases {
    * table. Version numbers are unique across modules, and each module owns its own tables, so: a module that
    * joins a database migrated without it gets its migrations applied out of order, and a process without a
    * module (a tracking-only client) accepts that module's applied migrations as "missing" instead of failing.
+   * When the history already lists exactly this build's migrations (the usual restart), Flyway is not run at all:
+   * one query replaces its classpath scan and validation (see {@link SchemaState}).
    */
   static void migrate(DataSource ds, List<String> moduleMigrations, String what) {
-    List<String> locations = new ArrayList<>();
-    locations.add(TRACKING_MIGRATIONS);
-    for (String location : moduleMigrations) {
-      if (!locations.contains(location)) {
-        locations.add(location);
-      }
+    List<String> locations = locations(moduleMigrations);
+    if (SchemaState.of(ds, locations).state() == SchemaState.State.CURRENT) {
+      return;
     }
     try {
       Flyway.configure()
@@ -198,5 +233,17 @@ public final class SqlDatabases {
     } catch (RuntimeException e) {
       throw new CairnException(ErrorCode.INTERNAL_ERROR, "migrating " + what + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The tracking migrations' location followed by the modules' own, each once. */
+  static List<String> locations(List<String> moduleMigrations) {
+    List<String> locations = new ArrayList<>();
+    locations.add(TRACKING_MIGRATIONS);
+    for (String location : moduleMigrations) {
+      if (!locations.contains(location)) {
+        locations.add(location);
+      }
+    }
+    return locations;
   }
 }
