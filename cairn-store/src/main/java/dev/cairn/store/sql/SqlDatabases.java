@@ -139,6 +139,9 @@ public final class SqlDatabases {
     // itself only as a safety net when the log passes ~80 MiB (the checkpointer fell behind)
     pragmas.setProperty(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT.pragmaName, "20000");
     pragmas.setProperty(SQLiteConfig.Pragma.TRANSACTION_MODE.pragmaName, "IMMEDIATE");
+    // each write task runs in a savepoint, so SQLite keeps the first image of every page a task touches in a
+    // sub-journal to undo the task; in memory that costs a copy, in a temp file (the default) a write() call per page
+    pragmas.setProperty(SQLiteConfig.Pragma.TEMP_STORE.pragmaName, "MEMORY");
     return pragmas;
   }
 

@@ -662,7 +662,8 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
-  private record Stored(String key, long step, long timestamp, int isNan, double value) {
+  /** A point as stored: its series' id and the columns of the point's key. */
+  private record Stored(long seriesId, long step, long timestamp, int isNan, double value) {
     boolean isAbove(Stored o) {
       if (step != o.step) {
         return step > o.step;
@@ -685,13 +686,13 @@ public final class SqlMetadataStore implements MetadataStore {
 
   static {
     for (int i = 0; i < INSERT_POINTS.length; i++) {
-      String rows = String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?, ?, ?, ?, ?)"));
-      // an exact duplicate of a stored point (a retried call) is dropped, as MLflow's primary key does (V12)
-      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
-          + " ON CONFLICT DO NOTHING";
+      int rows = 1 << i;
+      // an exact duplicate of a stored point (a retried call) is dropped, as MLflow's primary key does (V12, V14)
+      INSERT_POINTS[i] = "INSERT INTO metric_points (series_id, step, timestamp, is_nan, value) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?)")) + " ON CONFLICT DO NOTHING";
       // (step, timestamp, is_nan, value) compared as a row: the greatest point is the latest
-      UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
-          + """
+      UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?)")) + """
 
           ON CONFLICT (run_id, key) DO UPDATE
             SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
@@ -700,35 +701,95 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
+  private static final String FIND_SERIES = "SELECT series_id FROM metric_series WHERE run_id = ? AND key = ?";
+  private static final String ADD_SERIES = "INSERT INTO metric_series (run_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING";
+
   private void insertMetrics(Handle h, String runId, List<Metric> metrics) throws SQLException {
     if (metrics.isEmpty()) {
       return;
     }
-    List<Stored> points = new ArrayList<>(metrics.size());
-    Map<String, Stored> latest = new java.util.TreeMap<>();
+    Map<String, Long> seriesByKey = new HashMap<>();
     for (Metric m : metrics) {
-      Stored s = new Stored(m.key(), m.step(), m.timestamp(), Double.isNaN(m.value()) ? 1 : 0, storedValue(m.value()));
+      seriesByKey.putIfAbsent(m.key(), null);
+    }
+    resolveSeries(h, runId, seriesByKey);
+    List<Stored> points = new ArrayList<>(metrics.size());
+    Map<String, Stored> latest = new HashMap<>();
+    for (Metric m : metrics) {
+      Stored s = new Stored(seriesByKey.get(m.key()), m.step(), m.timestamp(), Double.isNaN(m.value()) ? 1 : 0,
+          storedValue(m.value()));
       points.add(s);
-      Stored prev = latest.get(s.key());
+      Stored prev = latest.get(m.key());
       if (prev == null || s.isAbove(prev)) {
-        latest.put(s.key(), s);
+        latest.put(m.key(), s);
       }
     }
-    insertRows(h, INSERT_POINTS, runId, points);
-    // one row per key (reduced above), in key order: no row is touched twice by one statement
-    insertRows(h, UPSERT_LATEST, runId, new ArrayList<>(latest.values()));
+    insertPoints(h, points);
+    upsertLatest(h, runId, new java.util.TreeMap<>(latest));
   }
 
-  /** Writes rows with as few multi-row statements as the power-of-two sizes allow. */
-  private void insertRows(Handle h, String[] sqlBySize, String runId, List<Stored> rows) throws SQLException {
+  /**
+   * Fills in the series id of each key of the run, adding the series not seen before. Keys are taken in order, so
+   * two PostgreSQL transactions adding series of one run lock the same rows in the same order.
+   */
+  private void resolveSeries(Handle h, String runId, Map<String, Long> seriesByKey) throws SQLException {
+    PreparedStatement find = writer.statement(h, FIND_SERIES);
+    PreparedStatement add = null;
+    for (String key : new TreeSet<>(seriesByKey.keySet())) {
+      Long id = findSeries(find, runId, key);
+      if (id == null) {
+        if (add == null) {
+          add = writer.statement(h, ADD_SERIES);
+        }
+        add.setString(1, runId);
+        add.setString(2, key);
+        add.executeUpdate();
+        id = findSeries(find, runId, key); // the row just added, or (PostgreSQL) the one a concurrent call committed
+      }
+      seriesByKey.put(key, id);
+    }
+  }
+
+  private static Long findSeries(PreparedStatement find, String runId, String key) throws SQLException {
+    find.setString(1, runId);
+    find.setString(2, key);
+    try (ResultSet rs = find.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : null;
+    }
+  }
+
+  /** Writes the points with as few multi-row statements as the power-of-two sizes allow. */
+  private void insertPoints(Handle h, List<Stored> points) throws SQLException {
+    int done = 0;
+    while (done < points.size()) {
+      int size = Integer.highestOneBit(Math.min(points.size() - done, MAX_ROWS_PER_INSERT));
+      PreparedStatement ps = writer.statement(h, INSERT_POINTS[Integer.numberOfTrailingZeros(size)]);
+      int i = 1;
+      for (int p = done; p < done + size; p++) {
+        Stored s = points.get(p);
+        ps.setLong(i++, s.seriesId());
+        ps.setLong(i++, s.step());
+        ps.setLong(i++, s.timestamp());
+        ps.setInt(i++, s.isNan());
+        ps.setDouble(i++, s.value());
+      }
+      ps.executeUpdate();
+      done += size;
+    }
+  }
+
+  /** One row per key (reduced by the caller), in key order: no row is touched twice by one statement. */
+  private void upsertLatest(Handle h, String runId, java.util.SortedMap<String, Stored> latest) throws SQLException {
+    List<Map.Entry<String, Stored>> rows = new ArrayList<>(latest.entrySet());
     int done = 0;
     while (done < rows.size()) {
       int size = Integer.highestOneBit(Math.min(rows.size() - done, MAX_ROWS_PER_INSERT));
-      PreparedStatement ps = writer.statement(h, sqlBySize[Integer.numberOfTrailingZeros(size)]);
+      PreparedStatement ps = writer.statement(h, UPSERT_LATEST[Integer.numberOfTrailingZeros(size)]);
       int i = 1;
-      for (Stored s : rows.subList(done, done + size)) {
+      for (Map.Entry<String, Stored> row : rows.subList(done, done + size)) {
+        Stored s = row.getValue();
         ps.setString(i++, runId);
-        ps.setString(i++, s.key());
+        ps.setString(i++, row.getKey());
         ps.setLong(i++, s.step());
         ps.setLong(i++, s.timestamp());
         ps.setDouble(i++, s.value());
@@ -817,6 +878,14 @@ public final class SqlMetadataStore implements MetadataStore {
     }
     long limit = maxResults == 0 ? Long.MAX_VALUE : maxResults;
     long offset = PageTokens.decode(pageToken);
+    Long seriesId = read(h -> {
+      runInfo(h, runId);
+      return h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
+          .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
+    });
+    if (seriesId == null) {
+      return null; // the run has no such metric: an empty history
+    }
     long seen = 0;
     Metric last = null;
     while (true) {
@@ -824,22 +893,21 @@ public final class SqlMetadataStore implements MetadataStore {
       Metric after = last;
       List<Metric> chunk = read(h -> {
         if (after == null) {
-          runInfo(h, runId);
           return h.createQuery("""
-              SELECT value, is_nan, timestamp, step FROM metrics
-              WHERE run_id = :runId AND key = :key
+              SELECT value, is_nan, timestamp, step FROM metric_points
+              WHERE series_id = :seriesId
               ORDER BY step, timestamp, is_nan, value
               LIMIT :limit OFFSET :offset""")
-              .bind("runId", runId).bind("key", key).bind("limit", want + 1).bind("offset", offset)
+              .bind("seriesId", seriesId).bind("limit", want + 1).bind("offset", offset)
               .map((rs, ctx) -> historyPoint(key, rs)).list();
         }
         return h.createQuery("""
-            SELECT value, is_nan, timestamp, step FROM metrics
-            WHERE run_id = :runId AND key = :key
+            SELECT value, is_nan, timestamp, step FROM metric_points
+            WHERE series_id = :seriesId
               AND (step, timestamp, is_nan, value) > (:step, :timestamp, :isNan, :value)
             ORDER BY step, timestamp, is_nan, value
             LIMIT :limit""")
-            .bind("runId", runId).bind("key", key).bind("limit", want + 1)
+            .bind("seriesId", seriesId).bind("limit", want + 1)
             .bind("step", after.step()).bind("timestamp", after.timestamp())
             .bind("isNan", Double.isNaN(after.value()) ? 1 : 0).bind("value", storedValue(after.value()))
             .map((rs, ctx) -> historyPoint(key, rs)).list();
@@ -880,7 +948,9 @@ public final class SqlMetadataStore implements MetadataStore {
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(runIds));
     return read(h -> {
       Map<String, TreeSet<Long>> stepsByRun = new HashMap<>();
-      h.createQuery("SELECT DISTINCT run_id, step FROM metrics WHERE run_id IN (<ids>) AND key = :key")
+      h.createQuery("""
+          SELECT DISTINCT s.run_id, p.step FROM metric_series s JOIN metric_points p ON p.series_id = s.series_id
+          WHERE s.run_id IN (<ids>) AND s.key = :key""")
           .bindList("ids", ids).bind("key", key)
           .map((rs, ctx) -> stepsByRun.computeIfAbsent(rs.getString(1).trim(), k -> new TreeSet<>()).add(rs.getLong(2)))
           .list();
@@ -905,8 +975,9 @@ public final class SqlMetadataStore implements MetadataStore {
       Map<String, List<MetricPoint>> byRun = new HashMap<>();
       for (List<Long> chunk : chunks(new ArrayList<>(chosen))) {
         h.createQuery("""
-            SELECT run_id, key, value, is_nan, timestamp, step FROM metrics
-            WHERE run_id IN (<ids>) AND key = :key AND step IN (<steps>)""")
+            SELECT s.run_id, s.key, p.value, p.is_nan, p.timestamp, p.step
+            FROM metric_series s JOIN metric_points p ON p.series_id = s.series_id
+            WHERE s.run_id IN (<ids>) AND s.key = :key AND p.step IN (<steps>)""")
             .bindList("ids", ids).bind("key", key).bindList("steps", chunk)
             .map((rs, ctx) -> new MetricPoint(rs.getString(1).trim(), mapMetric(rs, 2)))
             .forEach(p -> byRun.computeIfAbsent(p.runId(), k -> new ArrayList<>()).add(p));
