@@ -142,6 +142,9 @@ public final class SqlDatabases {
     // each write task runs in a savepoint, so SQLite keeps the first image of every page a task touches in a
     // sub-journal to undo the task; in memory that costs a copy, in a temp file (the default) a write() call per page
     pragmas.setProperty(SQLiteConfig.Pragma.TEMP_STORE.pragmaName, "MEMORY");
+    // the driver otherwise matches every INSERT's text against a pattern and runs SELECT last_insert_rowid()
+    // after it, for generated keys no store reads
+    pragmas.setProperty(SQLiteConfig.Pragma.JDBC_GET_GENERATED_KEYS.pragmaName, "false");
     return pragmas;
   }
 

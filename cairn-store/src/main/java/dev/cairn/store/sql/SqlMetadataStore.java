@@ -663,7 +663,17 @@ public final class SqlMetadataStore implements MetadataStore {
   }
 
   /** A point as stored: its series' id and the columns of the point's key. */
-  private record Stored(long seriesId, long step, long timestamp, int isNan, double value) {
+  private record Stored(long seriesId, long step, long timestamp, int isNan, double value)
+      implements Comparable<Stored> {
+    /** The order of metric_points' primary key (values compare as SQLite and PostgreSQL compare finite doubles). */
+    @Override
+    public int compareTo(Stored o) {
+      if (seriesId != o.seriesId) {
+        return Long.compare(seriesId, o.seriesId);
+      }
+      return isAbove(o) ? 1 : o.isAbove(this) ? -1 : 0;
+    }
+
     boolean isAbove(Stored o) {
       if (step != o.step) {
         return step > o.step;
@@ -724,6 +734,8 @@ public final class SqlMetadataStore implements MetadataStore {
         latest.put(m.key(), s);
       }
     }
+    // in the table's key order: each row lands beside the one before, on pages the last seek just walked
+    points.sort(null);
     insertPoints(h, points);
     upsertLatest(h, runId, new java.util.TreeMap<>(latest));
   }
