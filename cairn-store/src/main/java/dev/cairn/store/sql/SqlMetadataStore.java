@@ -55,6 +55,7 @@ public final class SqlMetadataStore implements MetadataStore {
   private final Writer writer;
   private final String artifactRoot;
   private final AutoCloseable resources;
+  private final MetricHistoryReader historyReader;
 
   SqlMetadataStore(Dialect dialect, Jdbi readers, Writer writer, String artifactRoot, AutoCloseable resources) {
     this.dialect = dialect;
@@ -62,6 +63,7 @@ public final class SqlMetadataStore implements MetadataStore {
     this.writer = writer;
     this.artifactRoot = stripTrailingSlash(Objects.requireNonNull(artifactRoot, "artifactRoot"));
     this.resources = resources;
+    this.historyReader = new MetricHistoryReader(this::read);
     ensureDefaultExperiment();
   }
 
@@ -545,12 +547,6 @@ public final class SqlMetadataStore implements MetadataStore {
     return out;
   }
 
-  /** A point of {@code key}'s history from columns value, is_nan, timestamp, step (the key is not read back). */
-  private static Metric historyPoint(String key, ResultSet rs) throws SQLException {
-    double value = rs.getInt(2) != 0 ? Double.NaN : rs.getDouble(1);
-    return new Metric(key, value, rs.getLong(3), rs.getLong(4));
-  }
-
   /** Reads key, value, is_nan, timestamp, step starting at column {@code first}. */
   private static Metric mapMetric(ResultSet rs, int first) throws SQLException {
     double value = rs.getInt(first + 2) != 0 ? Double.NaN : rs.getDouble(first + 1);
@@ -874,13 +870,9 @@ public final class SqlMetadataStore implements MetadataStore {
 
   // ------------------------------------------------------------------ metric history
 
-  /** Points per read of a history: what one request holds in memory, however long the series. */
-  static final int HISTORY_CHUNK = 10_000;
-
   /**
-   * Reads the series in chunks, each on a pooled connection held only for the chunk's query: memory stays bounded
-   * and a slow client never holds a database connection. Chunks after the first continue from the last point
-   * (keyset on the unique history index), so they cost an index seek, not a re-scan of what was read.
+   * Finds the series, then reads it through {@link MetricHistoryReader}: bounded chunks, each on a pooled
+   * connection held only for its query, so memory stays bounded and a slow client never holds a connection.
    */
   @Override
   public String visitMetricHistory(
@@ -898,46 +890,8 @@ public final class SqlMetadataStore implements MetadataStore {
     if (seriesId == null) {
       return null; // the run has no such metric: an empty history
     }
-    long seen = 0;
-    Metric last = null;
-    while (true) {
-      int want = (int) Math.min(HISTORY_CHUNK, limit - seen);
-      Metric after = last;
-      List<Metric> chunk = read(h -> {
-        if (after == null) {
-          return h.createQuery("""
-              SELECT value, is_nan, timestamp, step FROM metric_points
-              WHERE series_id = :seriesId
-              ORDER BY step, timestamp, is_nan, value
-              LIMIT :limit OFFSET :offset""")
-              .bind("seriesId", seriesId).bind("limit", want + 1).bind("offset", offset)
-              .map((rs, ctx) -> historyPoint(key, rs)).list();
-        }
-        return h.createQuery("""
-            SELECT value, is_nan, timestamp, step FROM metric_points
-            WHERE series_id = :seriesId
-              AND (step, timestamp, is_nan, value) > (:step, :timestamp, :isNan, :value)
-            ORDER BY step, timestamp, is_nan, value
-            LIMIT :limit""")
-            .bind("seriesId", seriesId).bind("limit", want + 1)
-            .bind("step", after.step()).bind("timestamp", after.timestamp())
-            .bind("isNan", Double.isNaN(after.value()) ? 1 : 0).bind("value", storedValue(after.value()))
-            .map((rs, ctx) -> historyPoint(key, rs)).list();
-      });
-      boolean more = chunk.size() > want;
-      int n = Math.min(chunk.size(), want);
-      for (int i = 0; i < n; i++) {
-        visitor.accept(chunk.get(i));
-      }
-      seen += n;
-      if (!more) {
-        return null;
-      }
-      if (seen >= limit) {
-        return PageTokens.encode(offset + seen);
-      }
-      last = chunk.get(n - 1);
-    }
+    long next = historyReader.visit(seriesId, key, offset, limit, visitor);
+    return next < 0 ? null : PageTokens.encode(next);
   }
 
   @Override
@@ -1123,6 +1077,7 @@ public final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public void close() {
+    historyReader.close();
     writer.close();
     try {
       resources.close();
