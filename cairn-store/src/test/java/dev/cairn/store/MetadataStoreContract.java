@@ -596,6 +596,22 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void oneKeyInTwoRunsIsTwoSeriesAndARunWithoutPointsInTheWindowAddsNothing() {
+    String a = newRun();
+    String b = newRun();
+    store.logBatch(a, List.of(new Metric("m", 1.0, 1000, 1), new Metric("n", 5.0, 1000, 1)), null, null);
+    store.logBatch(b, List.of(new Metric("m", 2.0, 1000, 1), new Metric("m", 3.0, 1000, 9)), null, null);
+    store.logBatch(a, List.of(new Metric("m", 4.0, 1000, 2)), null, null); // the same series, a later call
+    assertThat(store.getMetricHistory(a, "m", 0, null).items())
+        .containsExactly(new Metric("m", 1.0, 1000, 1), new Metric("m", 4.0, 1000, 2));
+    assertThat(store.getMetricHistory(b, "m", 0, null).items())
+        .containsExactly(new Metric("m", 2.0, 1000, 1), new Metric("m", 3.0, 1000, 9));
+    assertThat(store.getMetricHistory(b, "n", 0, null).items()).isEmpty();
+    assertThat(store.getMetricHistoryBulkInterval(List.of(a, b), "m", 5L, null, 10))
+        .containsExactly(new MetricPoint(b, new Metric("m", 3.0, 1000, 9)));
+  }
+
+  @Test
   void bulkIntervalSamplesEvenlyAndKeepsEachRunsFirstAndLastStep() {
     String a = newRun();
     String b = newRun();

@@ -952,9 +952,11 @@ public final class SqlMetadataStore implements MetadataStore {
           .thenComparingLong(p -> p.metric().timestamp());
       List<MetricPoint> out = new ArrayList<>();
       for (String id : ids) {
-        List<MetricPoint> points = byRun.getOrDefault(id, List.of());
-        points.sort(order);
-        out.addAll(points);
+        List<MetricPoint> points = byRun.get(id);
+        if (points != null) { // a run with no point in the range adds nothing (an immutable empty list threw here)
+          points.sort(order);
+          out.addAll(points);
+        }
       }
       return out;
     });
