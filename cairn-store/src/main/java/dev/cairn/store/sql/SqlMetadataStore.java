@@ -1079,7 +1079,6 @@ public final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public void close() {
-    historyReader.close();
     writer.close();
     try {
       resources.close();
