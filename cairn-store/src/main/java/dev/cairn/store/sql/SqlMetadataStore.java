@@ -766,42 +766,46 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
-  /** Writes the points with as few multi-row statements as the power-of-two sizes allow. */
   private void insertPoints(Handle h, List<Stored> points) throws SQLException {
-    int done = 0;
-    while (done < points.size()) {
-      int size = Integer.highestOneBit(Math.min(points.size() - done, MAX_ROWS_PER_INSERT));
-      PreparedStatement ps = writer.statement(h, INSERT_POINTS[Integer.numberOfTrailingZeros(size)]);
-      int i = 1;
-      for (int p = done; p < done + size; p++) {
-        Stored s = points.get(p);
-        ps.setLong(i++, s.seriesId());
-        ps.setLong(i++, s.step());
-        ps.setLong(i++, s.timestamp());
-        ps.setInt(i++, s.isNan());
-        ps.setDouble(i++, s.value());
-      }
-      ps.executeUpdate();
-      done += size;
-    }
+    insertRows(h, INSERT_POINTS, points, (ps, i, s) -> {
+      ps.setLong(i, s.seriesId());
+      ps.setLong(i + 1, s.step());
+      ps.setLong(i + 2, s.timestamp());
+      ps.setInt(i + 3, s.isNan());
+      ps.setDouble(i + 4, s.value());
+      return i + 5;
+    });
   }
 
   /** One row per key (reduced by the caller), in key order: no row is touched twice by one statement. */
   private void upsertLatest(Handle h, String runId, java.util.SortedMap<String, Stored> latest) throws SQLException {
-    List<Map.Entry<String, Stored>> rows = new ArrayList<>(latest.entrySet());
+    insertRows(h, UPSERT_LATEST, new ArrayList<>(latest.entrySet()), (ps, i, row) -> {
+      Stored s = row.getValue();
+      ps.setString(i, runId);
+      ps.setString(i + 1, row.getKey());
+      ps.setLong(i + 2, s.step());
+      ps.setLong(i + 3, s.timestamp());
+      ps.setDouble(i + 4, s.value());
+      ps.setInt(i + 5, s.isNan());
+      return i + 6;
+    });
+  }
+
+  /** Binds one row's parameters from position {@code first}; returns the position after them. */
+  @FunctionalInterface
+  private interface RowBinder<T> {
+    int bind(PreparedStatement ps, int first, T row) throws SQLException;
+  }
+
+  /** Writes rows with as few multi-row statements as the power-of-two sizes of {@code sqlBySize} allow. */
+  private <T> void insertRows(Handle h, String[] sqlBySize, List<T> rows, RowBinder<T> binder) throws SQLException {
     int done = 0;
     while (done < rows.size()) {
       int size = Integer.highestOneBit(Math.min(rows.size() - done, MAX_ROWS_PER_INSERT));
-      PreparedStatement ps = writer.statement(h, UPSERT_LATEST[Integer.numberOfTrailingZeros(size)]);
+      PreparedStatement ps = writer.statement(h, sqlBySize[Integer.numberOfTrailingZeros(size)]);
       int i = 1;
-      for (Map.Entry<String, Stored> row : rows.subList(done, done + size)) {
-        Stored s = row.getValue();
-        ps.setString(i++, runId);
-        ps.setString(i++, row.getKey());
-        ps.setLong(i++, s.step());
-        ps.setLong(i++, s.timestamp());
-        ps.setDouble(i++, s.value());
-        ps.setInt(i++, s.isNan());
+      for (int r = done; r < done + size; r++) {
+        i = binder.bind(ps, i, rows.get(r));
       }
       ps.executeUpdate();
       done += size;
