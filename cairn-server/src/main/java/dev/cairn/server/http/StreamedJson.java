@@ -53,8 +53,12 @@ public interface StreamedJson {
       ctx.res().resetBuffer();
       return;
     }
-    LoggerFactory.getLogger(StreamedJson.class).warn("{} {} failed after its answer started; connection aborted",
-        ctx.method(), ctx.path(), failure);
+    org.slf4j.Logger log = LoggerFactory.getLogger(StreamedJson.class);
+    if (failure instanceof IOException) { // most often the client went away: nothing of the server's to report
+      log.debug("{} {}: writing the answer failed; connection aborted", ctx.method(), ctx.path(), failure);
+    } else {
+      log.warn("{} {} failed after its answer started; connection aborted", ctx.method(), ctx.path(), failure);
+    }
     ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
     if (request == null) {
       throw new IllegalStateException("not a Jetty request: cannot abort a started answer", failure);
