@@ -133,7 +133,7 @@ public final class SqlDatabases {
    */
   static Properties writerPragmas() {
     Properties pragmas = readerPragmas();
-    // the writer touches index pages all over metrics_history (one per metric key): keep them in memory
+    // the writer touches leaf pages all over metric_points (one per metric series): keep them in memory
     pragmas.setProperty(SQLiteConfig.Pragma.CACHE_SIZE.pragmaName, "-65536");
     // checkpoints run on WalCheckpointer's thread, not inside the writer's commits; the writer checkpoints
     // itself only as a safety net when the log passes ~80 MiB (the checkpointer fell behind)
