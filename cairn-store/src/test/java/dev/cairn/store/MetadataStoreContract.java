@@ -596,6 +596,28 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void aThousandDistinctKeysFindTheirOwnSeriesWhetherNewOldOrMixed() {
+    // more keys than one series lookup takes (512): the lookups and the new series' inserts come in parts
+    String run = newRun();
+    List<Metric> first = new ArrayList<>();
+    for (int k = 0; k < 1000; k++) {
+      first.add(new Metric("k" + k, k, 10, 1));
+    }
+    store.logBatch(run, first, null, null);
+    List<Metric> mixed = new ArrayList<>();
+    for (int k = 500; k < 1000; k++) {
+      mixed.add(new Metric("k" + k, -k, 10, 2)); // known keys
+      mixed.add(new Metric("n" + k, k, 10, 2)); // new keys
+    }
+    store.logBatch(run, mixed, null, null);
+    assertThat(store.getMetricHistory(run, "k3", 0, null).items()).containsExactly(new Metric("k3", 3, 10, 1));
+    assertThat(store.getMetricHistory(run, "k999", 0, null).items())
+        .containsExactly(new Metric("k999", 999, 10, 1), new Metric("k999", -999, 10, 2));
+    assertThat(store.getMetricHistory(run, "n512", 0, null).items()).containsExactly(new Metric("n512", 512, 10, 2));
+    assertThat(latest(store.getRun(run))).hasSize(1500);
+  }
+
+  @Test
   void oneKeyInTwoRunsIsTwoSeriesAndARunWithoutPointsInTheWindowAddsNothing() {
     String a = newRun();
     String b = newRun();

@@ -707,8 +707,22 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
-  private static final String FIND_SERIES = "SELECT series_id FROM metric_series WHERE run_id = ? AND key = ?";
-  private static final String ADD_SERIES = "INSERT INTO metric_series (run_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING";
+  /** Keys per series lookup: IN lists padded to powers of two up to this, so the writer caches 10 texts. */
+  static final int MAX_KEYS_PER_LOOKUP = 512;
+
+  private static final String[] FIND_SERIES = new String[Integer.numberOfTrailingZeros(MAX_KEYS_PER_LOOKUP) + 1];
+  private static final String[] ADD_SERIES = new String[INSERT_POINTS.length];
+
+  static {
+    for (int i = 0; i < FIND_SERIES.length; i++) {
+      FIND_SERIES[i] = "SELECT key, series_id FROM metric_series WHERE run_id = ? AND key IN ("
+          + String.join(", ", java.util.Collections.nCopies(1 << i, "?")) + ")";
+    }
+    for (int i = 0; i < ADD_SERIES.length; i++) {
+      ADD_SERIES[i] = "INSERT INTO metric_series (run_id, key) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?)")) + " ON CONFLICT DO NOTHING";
+    }
+  }
 
   private void insertMetrics(Handle h, String runId, List<Metric> metrics) throws SQLException {
     if (metrics.isEmpty()) {
@@ -737,32 +751,49 @@ public final class SqlMetadataStore implements MetadataStore {
   }
 
   /**
-   * Fills in the series id of each key of the run, adding the series not seen before. Keys are taken in order, so
-   * two PostgreSQL transactions adding series of one run lock the same rows in the same order.
+   * Fills in the series id of each key of the run, adding the series not seen before: one lookup for all the keys
+   * and, for new keys, one insert and one more lookup (on PostgreSQL each statement is a round trip, so a lookup
+   * per key cost a 1,000-key call a thousand). New series are added in key order, so two PostgreSQL transactions
+   * adding series of one run take their locks in the same order; the second lookup finds the rows this task
+   * added or, on PostgreSQL, those a concurrent call committed first.
    */
   private void resolveSeries(Handle h, String runId, Map<String, Long> seriesByKey) throws SQLException {
-    PreparedStatement find = writer.statement(h, FIND_SERIES);
-    PreparedStatement add = null;
-    for (String key : new TreeSet<>(seriesByKey.keySet())) {
-      Long id = findSeries(find, runId, key);
-      if (id == null) {
-        if (add == null) {
-          add = writer.statement(h, ADD_SERIES);
-        }
-        add.setString(1, runId);
-        add.setString(2, key);
-        add.executeUpdate();
-        id = findSeries(find, runId, key); // the row just added, or (PostgreSQL) the one a concurrent call committed
+    List<String> keys = new ArrayList<>(seriesByKey.keySet());
+    java.util.Collections.sort(keys);
+    findSeries(h, runId, keys, seriesByKey);
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      if (seriesByKey.get(key) == null) {
+        missing.add(key);
       }
-      seriesByKey.put(key, id);
+    }
+    if (!missing.isEmpty()) {
+      insertRows(h, ADD_SERIES, missing, (ps, i, key) -> {
+        ps.setString(i, runId);
+        ps.setString(i + 1, key);
+        return i + 2;
+      });
+      findSeries(h, runId, missing, seriesByKey);
     }
   }
 
-  private static Long findSeries(PreparedStatement find, String runId, String key) throws SQLException {
-    find.setString(1, runId);
-    find.setString(2, key);
-    try (ResultSet rs = find.executeQuery()) {
-      return rs.next() ? rs.getLong(1) : null;
+  /** Looks up the series of {@code keys} (distinct), padding each IN list to a power of two with its last key. */
+  private void findSeries(Handle h, String runId, List<String> keys, Map<String, Long> out) throws SQLException {
+    int done = 0;
+    while (done < keys.size()) {
+      int n = Math.min(keys.size() - done, MAX_KEYS_PER_LOOKUP);
+      int size = n == 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+      PreparedStatement find = writer.statement(h, FIND_SERIES[Integer.numberOfTrailingZeros(size)]);
+      find.setString(1, runId);
+      for (int i = 0; i < size; i++) {
+        find.setString(i + 2, keys.get(done + Math.min(i, n - 1)));
+      }
+      try (ResultSet rs = find.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      done += n;
     }
   }
 
