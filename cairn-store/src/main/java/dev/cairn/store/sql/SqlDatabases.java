@@ -64,7 +64,7 @@ public final class SqlDatabases {
       HikariDataSource checkpoints = track(opened, pool(url, pragmas, "cairn-sqlite-checkpoint", 1));
       Writer writer = track(opened, new SingleWriter(Jdbi.create(writes), path.getFileName().toString()));
       // every 100 ms: the log stays short, so the writer restarts it sooner; 1,000-point log-batches ran 8 to 11%
-      // faster than with 500 ms in five alternated pairs (docs/benchmarks.md), and an idle check costs microseconds
+      // faster than with 500 ms in five alternated pairs (docs/benchmarks.md); idle, a checkpoint copies nothing
       WalCheckpointer checkpointer = track(opened,
           new WalCheckpointer(Jdbi.create(checkpoints), path.getFileName().toString(), WalCheckpointer.PERIOD_MILLIS));
       return new SqlDatabase(Dialect.SQLITE, Jdbi.create(reads), writer, () -> {
