@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * 1,000-point log-batch calls straight into the SQLite store (no HTTP): what the store itself sustains, which
  * bounds what the server can. Each of {@code threads} callers logs to its own run for {@code seconds}, in two
  * shapes: 10 keys x 100 steps per call (a training loop flushing buffered points) and 1,000 distinct keys.
- * Usage: {@code LogBatchBench [seconds] [threads]}.
+ * Usage: {@code LogBatchBench [seconds] [threads] [keys,...]} (the third argument picks shapes, e.g. {@code 10}).
  */
 public final class LogBatchBench {
   public static void main(String[] args) throws Exception {
@@ -28,7 +28,9 @@ public final class LogBatchBench {
     System.out.println("| keys per 1,000-point call | calls/s | points/s | writer thread CPU per 1,000 points "
         + "| points per writer CPU second | load average |");
     System.out.println("|---|---|---|---|---|---|");
-    for (int keys : new int[] {10, 1000}) {
+    int[] shapes = args.length > 2
+        ? java.util.Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {10, 1000};
+    for (int keys : shapes) {
       Path dir = Files.createTempDirectory("cairn-bench-logbatch");
       try (MetadataStore store = MetadataStores.open("sqlite:" + dir.resolve("cairn.db"), "file:" + dir)) {
         run(store, keys, threads, Math.max(2, seconds / 3)); // warm-up

@@ -112,11 +112,15 @@ public final class TrackingValidation {
 
   public static void metric(Metric m) {
     metricName(m.key());
+    metricTimestamp(m);
+    lengthLimit("Metric name", MAX_ENTITY_KEY_LENGTH, m.key());
+  }
+
+  private static void metricTimestamp(Metric m) {
     if (m.timestamp() < 0) {
       throw CairnException.invalid("Got invalid timestamp " + m.timestamp() + " for metric '" + m.key() + "' (value="
           + m.value() + "). Timestamp must be a nonnegative long (64-bit integer) ");
     }
-    lengthLimit("Metric name", MAX_ENTITY_KEY_LENGTH, m.key());
   }
 
   public static void param(Param p) {
@@ -151,7 +155,16 @@ public final class TrackingValidation {
     batchLimit("params", MAX_PARAMS_TAGS_PER_BATCH, params.size());
     batchLimit("tags", MAX_PARAMS_TAGS_PER_BATCH, tags.size());
     batchLimit("metrics, params, and tags", MAX_ENTITIES_PER_BATCH, metrics.size() + params.size() + tags.size());
-    metrics.forEach(TrackingValidation::metric);
+    // a batch repeats a few keys many times (10 keys x 100 steps): each distinct key's name is checked once
+    Set<String> checkedKeys = new HashSet<>();
+    for (Metric m : metrics) {
+      if (checkedKeys.contains(m.key())) {
+        metricTimestamp(m);
+      } else {
+        metric(m);
+        checkedKeys.add(m.key());
+      }
+    }
     params.forEach(TrackingValidation::param);
     tags.forEach(TrackingValidation::tag);
     Set<String> seen = new HashSet<>();

@@ -34,4 +34,16 @@ class TrackingValidationTest {
     assertThatThrownBy(() -> TrackingValidation.searchMaxResults(50001)).hasMessageContaining("at most 50000");
     assertThatThrownBy(() -> TrackingValidation.searchMaxResults(0)).hasMessageContaining("positive integer");
   }
+
+  @Test
+  void aBatchChecksEveryPointsTimestampAndEveryDistinctName() {
+    java.util.List<Metric> goodThenBadTimestamp = java.util.List.of(new Metric("loss", 1, 10, 0),
+        new Metric("loss", 2, 11, 1), new Metric("loss", 3, -1, 2));
+    assertThatThrownBy(() -> TrackingValidation.logBatch(goodThenBadTimestamp, java.util.List.of(), java.util.List.of()))
+        .hasMessageContaining("Got invalid timestamp -1 for metric 'loss'");
+    java.util.List<Metric> badNameLate = java.util.List.of(new Metric("loss", 1, 10, 0), new Metric("loss", 2, 11, 1),
+        new Metric("bad key!", 3, 12, 2));
+    assertThatThrownBy(() -> TrackingValidation.logBatch(badNameLate, java.util.List.of(), java.util.List.of()))
+        .hasMessageContaining("Invalid metric name: 'bad key!'");
+  }
 }

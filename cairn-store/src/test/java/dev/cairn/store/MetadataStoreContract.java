@@ -596,6 +596,44 @@ public abstract class MetadataStoreContract {
   }
 
   @Test
+  void aThousandDistinctKeysFindTheirOwnSeriesWhetherNewOldOrMixed() {
+    // more keys than one series lookup takes (512): the lookups and the new series' inserts come in parts
+    String run = newRun();
+    List<Metric> first = new ArrayList<>();
+    for (int k = 0; k < 1000; k++) {
+      first.add(new Metric("k" + k, k, 10, 1));
+    }
+    store.logBatch(run, first, null, null);
+    List<Metric> mixed = new ArrayList<>();
+    for (int k = 500; k < 1000; k++) {
+      mixed.add(new Metric("k" + k, -k, 10, 2)); // known keys
+      mixed.add(new Metric("n" + k, k, 10, 2)); // new keys
+    }
+    store.logBatch(run, mixed, null, null);
+    assertThat(store.getMetricHistory(run, "k3", 0, null).items()).containsExactly(new Metric("k3", 3, 10, 1));
+    assertThat(store.getMetricHistory(run, "k999", 0, null).items())
+        .containsExactly(new Metric("k999", 999, 10, 1), new Metric("k999", -999, 10, 2));
+    assertThat(store.getMetricHistory(run, "n512", 0, null).items()).containsExactly(new Metric("n512", 512, 10, 2));
+    assertThat(latest(store.getRun(run))).hasSize(1500);
+  }
+
+  @Test
+  void oneKeyInTwoRunsIsTwoSeriesAndARunWithoutPointsInTheWindowAddsNothing() {
+    String a = newRun();
+    String b = newRun();
+    store.logBatch(a, List.of(new Metric("m", 1.0, 1000, 1), new Metric("n", 5.0, 1000, 1)), null, null);
+    store.logBatch(b, List.of(new Metric("m", 2.0, 1000, 1), new Metric("m", 3.0, 1000, 9)), null, null);
+    store.logBatch(a, List.of(new Metric("m", 4.0, 1000, 2)), null, null); // the same series, a later call
+    assertThat(store.getMetricHistory(a, "m", 0, null).items())
+        .containsExactly(new Metric("m", 1.0, 1000, 1), new Metric("m", 4.0, 1000, 2));
+    assertThat(store.getMetricHistory(b, "m", 0, null).items())
+        .containsExactly(new Metric("m", 2.0, 1000, 1), new Metric("m", 3.0, 1000, 9));
+    assertThat(store.getMetricHistory(b, "n", 0, null).items()).isEmpty();
+    assertThat(store.getMetricHistoryBulkInterval(List.of(a, b), "m", 5L, null, 10))
+        .containsExactly(new MetricPoint(b, new Metric("m", 3.0, 1000, 9)));
+  }
+
+  @Test
   void bulkIntervalSamplesEvenlyAndKeepsEachRunsFirstAndLastStep() {
     String a = newRun();
     String b = newRun();

@@ -7,11 +7,15 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.slf4j.LoggerFactory;
 
 /**
  * A 200 JSON answer written while it is produced (a metric history of a million points), so its size never sits
  * in memory. The response starts only when the body first asks for the generator: an error the body raises before
- * that still renders as an ordinary error answer.
+ * that still renders as an ordinary error answer. An error after part of the body has gone out aborts the
+ * connection instead, so the chunked body never gets its last chunk: a client sees a failed read, never a short
+ * answer that ends cleanly.
  */
 @FunctionalInterface
 public interface StreamedJson {
@@ -29,8 +33,37 @@ public interface StreamedJson {
         out.stream().close(); // the body wrote raw bytes, or nothing at all
       }
     } catch (IOException e) {
+      failed(ctx, out, e);
       throw new UncheckedIOException(e);
+    } catch (RuntimeException | Error e) {
+      failed(ctx, out, e);
+      throw e;
     }
+  }
+
+  /**
+   * After a failure: if bytes of the answer have left the server, aborts the exchange (the error then thrown
+   * finds nothing more to write); else drops what was buffered, so the error answer replaces it.
+   */
+  private static void failed(Context ctx, Output out, Throwable failure) {
+    if (!out.isStarted()) {
+      return;
+    }
+    if (!ctx.res().isCommitted()) {
+      ctx.res().resetBuffer();
+      return;
+    }
+    org.slf4j.Logger log = LoggerFactory.getLogger(StreamedJson.class);
+    if (failure instanceof IOException) { // most often the client went away: nothing of the server's to report
+      log.debug("{} {}: writing the answer failed; connection aborted", ctx.method(), ctx.path(), failure);
+    } else {
+      log.warn("{} {} failed after its answer started; connection aborted", ctx.method(), ctx.path(), failure);
+    }
+    ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+    if (request == null) {
+      throw new IllegalStateException("not a Jetty request: cannot abort a started answer", failure);
+    }
+    request.getServletChannel().abort(failure);
   }
 
   /** Opens the response on first use, to be written either through a generator or as raw JSON bytes. */

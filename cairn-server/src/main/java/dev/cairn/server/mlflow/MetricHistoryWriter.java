@@ -83,14 +83,40 @@ final class MetricHistoryWriter {
       point[at++] = '-';
       value = -value;
     }
+    int end = at + length(value);
+    int i = end;
+    // two digits per division: a 13-digit timestamp takes 7 instead of 26 (this ran for a sixth of a million-point answer)
+    while (value >= 100) {
+      int pair = (int) (value % 100);
+      value /= 100;
+      point[--i] = DIGIT_PAIRS[2 * pair + 1];
+      point[--i] = DIGIT_PAIRS[2 * pair];
+    }
+    if (value >= 10) {
+      point[--i] = DIGIT_PAIRS[2 * (int) value + 1];
+      point[--i] = DIGIT_PAIRS[2 * (int) value];
+    } else {
+      point[--i] = (byte) ('0' + value);
+    }
+    return end;
+  }
+
+  /** "00" to "99", each pair of digits at twice its value. */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+
+  static {
+    for (int n = 0; n < 100; n++) {
+      DIGIT_PAIRS[2 * n] = (byte) ('0' + n / 10);
+      DIGIT_PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
+    }
+  }
+
+  /** Decimal digits of a non-negative value. */
+  private static int length(long value) {
     int length = 1;
-    for (long rest = value / 10; rest > 0; rest /= 10) {
+    for (long bound = 10; length < 19 && value >= bound; bound *= 10) {
       length++;
     }
-    for (int i = at + length - 1; i >= at; i--) {
-      point[i] = (byte) ('0' + value % 10);
-      value /= 10;
-    }
-    return at + length;
+    return length;
   }
 }

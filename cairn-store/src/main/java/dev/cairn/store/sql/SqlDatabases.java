@@ -64,8 +64,10 @@ public final class SqlDatabases {
       HikariDataSource reads = track(opened, pool(url, pragmas, "cairn-sqlite-read", 4));
       HikariDataSource checkpoints = track(opened, pool(url, pragmas, "cairn-sqlite-checkpoint", 1));
       Writer writer = track(opened, new SingleWriter(Jdbi.create(writes), path.getFileName().toString()));
-      WalCheckpointer checkpointer =
-          track(opened, new WalCheckpointer(Jdbi.create(checkpoints), path.getFileName().toString(), 500));
+      // every 100 ms: the log stays short, so the writer restarts it sooner; 1,000-point log-batches ran 8 to 11%
+      // faster than with 500 ms in five alternated pairs (docs/benchmarks.md); idle, a checkpoint copies nothing
+      WalCheckpointer checkpointer = track(opened,
+          new WalCheckpointer(Jdbi.create(checkpoints), path.getFileName().toString(), WalCheckpointer.PERIOD_MILLIS));
       return new SqlDatabase(Dialect.SQLITE, Jdbi.create(reads), writer, () -> {
         checkpointer.close();
         checkpoints.close();
@@ -169,12 +171,18 @@ public final class SqlDatabases {
    */
   static Properties writerPragmas() {
     Properties pragmas = readerPragmas();
-    // the writer touches index pages all over metrics_history (one per metric key): keep them in memory
+    // the writer touches leaf pages all over metric_points (one per metric series): keep them in memory
     pragmas.setProperty(SQLiteConfig.Pragma.CACHE_SIZE.pragmaName, "-65536");
     // checkpoints run on WalCheckpointer's thread, not inside the writer's commits; the writer checkpoints
     // itself only as a safety net when the log passes ~80 MiB (the checkpointer fell behind)
     pragmas.setProperty(SQLiteConfig.Pragma.WAL_AUTOCHECKPOINT.pragmaName, "20000");
     pragmas.setProperty(SQLiteConfig.Pragma.TRANSACTION_MODE.pragmaName, "IMMEDIATE");
+    // each write task runs in a savepoint, so SQLite keeps the first image of every page a task touches in a
+    // sub-journal to undo the task; in memory that costs a copy, in a temp file (the default) a write() call per page
+    pragmas.setProperty(SQLiteConfig.Pragma.TEMP_STORE.pragmaName, "MEMORY");
+    // the driver otherwise matches every INSERT's text against a pattern and runs SELECT last_insert_rowid()
+    // after it, for generated keys no store reads
+    pragmas.setProperty(SQLiteConfig.Pragma.JDBC_GET_GENERATED_KEYS.pragmaName, "false");
     return pragmas;
   }
 

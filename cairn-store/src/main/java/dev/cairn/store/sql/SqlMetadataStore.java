@@ -55,6 +55,7 @@ public final class SqlMetadataStore implements MetadataStore {
   private final Writer writer;
   private final String artifactRoot;
   private final AutoCloseable resources;
+  private final MetricHistoryReader historyReader;
 
   SqlMetadataStore(Dialect dialect, Jdbi readers, Writer writer, String artifactRoot, AutoCloseable resources) {
     this.dialect = dialect;
@@ -62,6 +63,7 @@ public final class SqlMetadataStore implements MetadataStore {
     this.writer = writer;
     this.artifactRoot = stripTrailingSlash(Objects.requireNonNull(artifactRoot, "artifactRoot"));
     this.resources = resources;
+    this.historyReader = new MetricHistoryReader(this::read);
     ensureDefaultExperiment();
   }
 
@@ -545,12 +547,6 @@ public final class SqlMetadataStore implements MetadataStore {
     return out;
   }
 
-  /** A point of {@code key}'s history from columns value, is_nan, timestamp, step (the key is not read back). */
-  private static Metric historyPoint(String key, ResultSet rs) throws SQLException {
-    double value = rs.getInt(2) != 0 ? Double.NaN : rs.getDouble(1);
-    return new Metric(key, value, rs.getLong(3), rs.getLong(4));
-  }
-
   /** Reads key, value, is_nan, timestamp, step starting at column {@code first}. */
   private static Metric mapMetric(ResultSet rs, int first) throws SQLException {
     double value = rs.getInt(first + 2) != 0 ? Double.NaN : rs.getDouble(first + 1);
@@ -662,7 +658,18 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
-  private record Stored(String key, long step, long timestamp, int isNan, double value) {
+  /** A point as stored: its series' id and the columns of the point's key. */
+  private record Stored(long seriesId, long step, long timestamp, int isNan, double value)
+      implements Comparable<Stored> {
+    /** The order of metric_points' primary key (values compare as SQLite and PostgreSQL compare finite doubles). */
+    @Override
+    public int compareTo(Stored o) {
+      if (seriesId != o.seriesId) {
+        return Long.compare(seriesId, o.seriesId);
+      }
+      return isAbove(o) ? 1 : o.isAbove(this) ? -1 : 0;
+    }
+
     boolean isAbove(Stored o) {
       if (step != o.step) {
         return step > o.step;
@@ -685,13 +692,13 @@ public final class SqlMetadataStore implements MetadataStore {
 
   static {
     for (int i = 0; i < INSERT_POINTS.length; i++) {
-      String rows = String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?, ?, ?, ?, ?)"));
-      // an exact duplicate of a stored point (a retried call) is dropped, as MLflow's primary key does (V12)
-      INSERT_POINTS[i] = "INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
-          + " ON CONFLICT DO NOTHING";
+      int rows = 1 << i;
+      // an exact duplicate of a stored point (a retried call) is dropped, as MLflow's primary key does (V12, V14)
+      INSERT_POINTS[i] = "INSERT INTO metric_points (series_id, step, timestamp, is_nan, value) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?)")) + " ON CONFLICT DO NOTHING";
       // (step, timestamp, is_nan, value) compared as a row: the greatest point is the latest
-      UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES " + rows
-          + """
+      UPSERT_LATEST[i] = "INSERT INTO latest_metrics (run_id, key, step, timestamp, value, is_nan) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(rows, "(?, ?, ?, ?, ?, ?)")) + """
 
           ON CONFLICT (run_id, key) DO UPDATE
             SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
@@ -700,39 +707,136 @@ public final class SqlMetadataStore implements MetadataStore {
     }
   }
 
+  /** Keys per series lookup: IN lists padded to powers of two up to this, so the writer caches 10 texts. */
+  static final int MAX_KEYS_PER_LOOKUP = 512;
+
+  private static final String[] FIND_SERIES = new String[Integer.numberOfTrailingZeros(MAX_KEYS_PER_LOOKUP) + 1];
+  private static final String[] ADD_SERIES = new String[INSERT_POINTS.length];
+
+  static {
+    for (int i = 0; i < FIND_SERIES.length; i++) {
+      FIND_SERIES[i] = "SELECT key, series_id FROM metric_series WHERE run_id = ? AND key IN ("
+          + String.join(", ", java.util.Collections.nCopies(1 << i, "?")) + ")";
+    }
+    for (int i = 0; i < ADD_SERIES.length; i++) {
+      ADD_SERIES[i] = "INSERT INTO metric_series (run_id, key) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(1 << i, "(?, ?)")) + " ON CONFLICT DO NOTHING";
+    }
+  }
+
   private void insertMetrics(Handle h, String runId, List<Metric> metrics) throws SQLException {
     if (metrics.isEmpty()) {
       return;
     }
-    List<Stored> points = new ArrayList<>(metrics.size());
-    Map<String, Stored> latest = new java.util.TreeMap<>();
+    Map<String, Long> seriesByKey = new HashMap<>();
     for (Metric m : metrics) {
-      Stored s = new Stored(m.key(), m.step(), m.timestamp(), Double.isNaN(m.value()) ? 1 : 0, storedValue(m.value()));
+      seriesByKey.putIfAbsent(m.key(), null);
+    }
+    resolveSeries(h, runId, seriesByKey);
+    List<Stored> points = new ArrayList<>(metrics.size());
+    Map<String, Stored> latest = new HashMap<>();
+    for (Metric m : metrics) {
+      Stored s = new Stored(seriesByKey.get(m.key()), m.step(), m.timestamp(), Double.isNaN(m.value()) ? 1 : 0,
+          storedValue(m.value()));
       points.add(s);
-      Stored prev = latest.get(s.key());
+      Stored prev = latest.get(m.key());
       if (prev == null || s.isAbove(prev)) {
-        latest.put(s.key(), s);
+        latest.put(m.key(), s);
       }
     }
-    insertRows(h, INSERT_POINTS, runId, points);
-    // one row per key (reduced above), in key order: no row is touched twice by one statement
-    insertRows(h, UPSERT_LATEST, runId, new ArrayList<>(latest.values()));
+    // in the table's key order: each row lands beside the one before, on pages the last seek just walked
+    points.sort(null);
+    insertPoints(h, points);
+    upsertLatest(h, runId, new java.util.TreeMap<>(latest));
   }
 
-  /** Writes rows with as few multi-row statements as the power-of-two sizes allow. */
-  private void insertRows(Handle h, String[] sqlBySize, String runId, List<Stored> rows) throws SQLException {
+  /**
+   * Fills in the series id of each key of the run, adding the series not seen before: one lookup for all the keys
+   * and, for new keys, one insert and one more lookup (on PostgreSQL each statement is a round trip, so a lookup
+   * per key cost a 1,000-key call a thousand). New series are added in key order, so two PostgreSQL transactions
+   * adding series of one run take their locks in the same order; the second lookup finds the rows this task
+   * added or, on PostgreSQL, those a concurrent call committed first.
+   */
+  private void resolveSeries(Handle h, String runId, Map<String, Long> seriesByKey) throws SQLException {
+    List<String> keys = new ArrayList<>(seriesByKey.keySet());
+    java.util.Collections.sort(keys);
+    findSeries(h, runId, keys, seriesByKey);
+    List<String> missing = new ArrayList<>();
+    for (String key : keys) {
+      if (seriesByKey.get(key) == null) {
+        missing.add(key);
+      }
+    }
+    if (!missing.isEmpty()) {
+      insertRows(h, ADD_SERIES, missing, (ps, i, key) -> {
+        ps.setString(i, runId);
+        ps.setString(i + 1, key);
+        return i + 2;
+      });
+      findSeries(h, runId, missing, seriesByKey);
+    }
+  }
+
+  /** Looks up the series of {@code keys} (distinct), padding each IN list to a power of two with its last key. */
+  private void findSeries(Handle h, String runId, List<String> keys, Map<String, Long> out) throws SQLException {
+    int done = 0;
+    while (done < keys.size()) {
+      int n = Math.min(keys.size() - done, MAX_KEYS_PER_LOOKUP);
+      int size = n == 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+      PreparedStatement find = writer.statement(h, FIND_SERIES[Integer.numberOfTrailingZeros(size)]);
+      find.setString(1, runId);
+      for (int i = 0; i < size; i++) {
+        find.setString(i + 2, keys.get(done + Math.min(i, n - 1)));
+      }
+      try (ResultSet rs = find.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      done += n;
+    }
+  }
+
+  private void insertPoints(Handle h, List<Stored> points) throws SQLException {
+    insertRows(h, INSERT_POINTS, points, (ps, i, s) -> {
+      ps.setLong(i, s.seriesId());
+      ps.setLong(i + 1, s.step());
+      ps.setLong(i + 2, s.timestamp());
+      ps.setInt(i + 3, s.isNan());
+      ps.setDouble(i + 4, s.value());
+      return i + 5;
+    });
+  }
+
+  /** One row per key (reduced by the caller), in key order: no row is touched twice by one statement. */
+  private void upsertLatest(Handle h, String runId, java.util.SortedMap<String, Stored> latest) throws SQLException {
+    insertRows(h, UPSERT_LATEST, new ArrayList<>(latest.entrySet()), (ps, i, row) -> {
+      Stored s = row.getValue();
+      ps.setString(i, runId);
+      ps.setString(i + 1, row.getKey());
+      ps.setLong(i + 2, s.step());
+      ps.setLong(i + 3, s.timestamp());
+      ps.setDouble(i + 4, s.value());
+      ps.setInt(i + 5, s.isNan());
+      return i + 6;
+    });
+  }
+
+  /** Binds one row's parameters from position {@code first}; returns the position after them. */
+  @FunctionalInterface
+  private interface RowBinder<T> {
+    int bind(PreparedStatement ps, int first, T row) throws SQLException;
+  }
+
+  /** Writes rows with as few multi-row statements as the power-of-two sizes of {@code sqlBySize} allow. */
+  private <T> void insertRows(Handle h, String[] sqlBySize, List<T> rows, RowBinder<T> binder) throws SQLException {
     int done = 0;
     while (done < rows.size()) {
       int size = Integer.highestOneBit(Math.min(rows.size() - done, MAX_ROWS_PER_INSERT));
       PreparedStatement ps = writer.statement(h, sqlBySize[Integer.numberOfTrailingZeros(size)]);
       int i = 1;
-      for (Stored s : rows.subList(done, done + size)) {
-        ps.setString(i++, runId);
-        ps.setString(i++, s.key());
-        ps.setLong(i++, s.step());
-        ps.setLong(i++, s.timestamp());
-        ps.setDouble(i++, s.value());
-        ps.setInt(i++, s.isNan());
+      for (int r = done; r < done + size; r++) {
+        i = binder.bind(ps, i, rows.get(r));
       }
       ps.executeUpdate();
       done += size;
@@ -801,13 +905,9 @@ public final class SqlMetadataStore implements MetadataStore {
 
   // ------------------------------------------------------------------ metric history
 
-  /** Points per read of a history: what one request holds in memory, however long the series. */
-  static final int HISTORY_CHUNK = 10_000;
-
   /**
-   * Reads the series in chunks, each on a pooled connection held only for the chunk's query: memory stays bounded
-   * and a slow client never holds a database connection. Chunks after the first continue from the last point
-   * (keyset on the unique history index), so they cost an index seek, not a re-scan of what was read.
+   * Finds the series, then reads it through {@link MetricHistoryReader}: bounded chunks, each on a pooled
+   * connection held only for its query, so memory stays bounded and a slow client never holds a connection.
    */
   @Override
   public String visitMetricHistory(
@@ -817,47 +917,16 @@ public final class SqlMetadataStore implements MetadataStore {
     }
     long limit = maxResults == 0 ? Long.MAX_VALUE : maxResults;
     long offset = PageTokens.decode(pageToken);
-    long seen = 0;
-    Metric last = null;
-    while (true) {
-      int want = (int) Math.min(HISTORY_CHUNK, limit - seen);
-      Metric after = last;
-      List<Metric> chunk = read(h -> {
-        if (after == null) {
-          runInfo(h, runId);
-          return h.createQuery("""
-              SELECT value, is_nan, timestamp, step FROM metrics
-              WHERE run_id = :runId AND key = :key
-              ORDER BY step, timestamp, is_nan, value
-              LIMIT :limit OFFSET :offset""")
-              .bind("runId", runId).bind("key", key).bind("limit", want + 1).bind("offset", offset)
-              .map((rs, ctx) -> historyPoint(key, rs)).list();
-        }
-        return h.createQuery("""
-            SELECT value, is_nan, timestamp, step FROM metrics
-            WHERE run_id = :runId AND key = :key
-              AND (step, timestamp, is_nan, value) > (:step, :timestamp, :isNan, :value)
-            ORDER BY step, timestamp, is_nan, value
-            LIMIT :limit""")
-            .bind("runId", runId).bind("key", key).bind("limit", want + 1)
-            .bind("step", after.step()).bind("timestamp", after.timestamp())
-            .bind("isNan", Double.isNaN(after.value()) ? 1 : 0).bind("value", storedValue(after.value()))
-            .map((rs, ctx) -> historyPoint(key, rs)).list();
-      });
-      boolean more = chunk.size() > want;
-      int n = Math.min(chunk.size(), want);
-      for (int i = 0; i < n; i++) {
-        visitor.accept(chunk.get(i));
-      }
-      seen += n;
-      if (!more) {
-        return null;
-      }
-      if (seen >= limit) {
-        return PageTokens.encode(offset + seen);
-      }
-      last = chunk.get(n - 1);
+    Long seriesId = read(h -> {
+      runInfo(h, runId);
+      return h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
+          .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
+    });
+    if (seriesId == null) {
+      return null; // the run has no such metric: an empty history
     }
+    long next = historyReader.visit(seriesId, key, offset, limit, visitor);
+    return next < 0 ? null : PageTokens.encode(next);
   }
 
   @Override
@@ -880,7 +949,9 @@ public final class SqlMetadataStore implements MetadataStore {
     List<String> ids = new ArrayList<>(new java.util.LinkedHashSet<>(runIds));
     return read(h -> {
       Map<String, TreeSet<Long>> stepsByRun = new HashMap<>();
-      h.createQuery("SELECT DISTINCT run_id, step FROM metrics WHERE run_id IN (<ids>) AND key = :key")
+      h.createQuery("""
+          SELECT DISTINCT s.run_id, p.step FROM metric_series s JOIN metric_points p ON p.series_id = s.series_id
+          WHERE s.run_id IN (<ids>) AND s.key = :key""")
           .bindList("ids", ids).bind("key", key)
           .map((rs, ctx) -> stepsByRun.computeIfAbsent(rs.getString(1).trim(), k -> new TreeSet<>()).add(rs.getLong(2)))
           .list();
@@ -905,8 +976,9 @@ public final class SqlMetadataStore implements MetadataStore {
       Map<String, List<MetricPoint>> byRun = new HashMap<>();
       for (List<Long> chunk : chunks(new ArrayList<>(chosen))) {
         h.createQuery("""
-            SELECT run_id, key, value, is_nan, timestamp, step FROM metrics
-            WHERE run_id IN (<ids>) AND key = :key AND step IN (<steps>)""")
+            SELECT s.run_id, s.key, p.value, p.is_nan, p.timestamp, p.step
+            FROM metric_series s JOIN metric_points p ON p.series_id = s.series_id
+            WHERE s.run_id IN (<ids>) AND s.key = :key AND p.step IN (<steps>)""")
             .bindList("ids", ids).bind("key", key).bindList("steps", chunk)
             .map((rs, ctx) -> new MetricPoint(rs.getString(1).trim(), mapMetric(rs, 2)))
             .forEach(p -> byRun.computeIfAbsent(p.runId(), k -> new ArrayList<>()).add(p));
@@ -915,9 +987,11 @@ public final class SqlMetadataStore implements MetadataStore {
           .thenComparingLong(p -> p.metric().timestamp());
       List<MetricPoint> out = new ArrayList<>();
       for (String id : ids) {
-        List<MetricPoint> points = byRun.getOrDefault(id, List.of());
-        points.sort(order);
-        out.addAll(points);
+        List<MetricPoint> points = byRun.get(id);
+        if (points != null) { // a run with no point in the range adds nothing (an immutable empty list threw here)
+          points.sort(order);
+          out.addAll(points);
+        }
       }
       return out;
     });

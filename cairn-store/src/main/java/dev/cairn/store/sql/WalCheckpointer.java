@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * checkpoints never block the writer or readers; they skip what a reader still needs and catch up next time.
  */
 final class WalCheckpointer implements AutoCloseable {
+  static final long PERIOD_MILLIS = 100;
   private static final Logger LOG = LoggerFactory.getLogger(WalCheckpointer.class);
   private final ScheduledExecutorService timer;
 

@@ -40,8 +40,8 @@ abstract class SearchSqlContract {
   @BeforeEach
   void loadFixture() {
     jdbi().useTransaction(h -> {
-      for (String table : List.of("input_tags", "run_inputs", "datasets", "latest_metrics", "metrics", "tags",
-          "params", "runs", "experiment_tags", "experiments")) {
+      for (String table : List.of("input_tags", "run_inputs", "datasets", "latest_metrics", "metric_points",
+          "metric_series", "tags", "params", "runs", "experiment_tags", "experiments")) {
         h.execute("DELETE FROM " + table);
       }
       experiment(h, 1, "alpha", "active", 100, 150);

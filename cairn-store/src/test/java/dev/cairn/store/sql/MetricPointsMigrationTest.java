@@ -3,16 +3,11 @@ package dev.cairn.store.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.store.MetadataStore;
-import dev.cairn.store.MetadataStores;
 import dev.cairn.tracking.Metric;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,41 +22,23 @@ class MetricPointsMigrationTest {
 
   @Test
   void sqliteDatabaseWithDuplicatePointsIsMigratedToOneOfEach() throws Exception {
-    String jdbc = "jdbc:sqlite:" + dir.resolve("old.db");
-    try (Connection c = DriverManager.getConnection(jdbc)) {
-      migrateToV11AndInsertDuplicates(c, jdbc, null, null);
-    }
-    try (MetadataStore store = MetadataStores.open("sqlite:" + dir.resolve("old.db"), "file:///tmp/a")) {
-      assertOneOfEachAndNoMoreDuplicates(store);
-    }
+    OlderSchema.onSqlite(dir.resolve("old.db"), "11", MetricPointsMigrationTest::insertDuplicates,
+        MetricPointsMigrationTest::assertOneOfEachAndNoMoreDuplicates);
   }
 
   @Test
   void postgresDatabaseWithDuplicatePointsIsMigratedToOneOfEach() throws Exception {
-    try (EmbeddedPostgres pg = EmbeddedPostgres.start()) {
-      String jdbc = pg.getJdbcUrl("postgres", "postgres");
-      try (Connection c = pg.getPostgresDatabase().getConnection()) {
-        migrateToV11AndInsertDuplicates(c, jdbc, "postgres", "");
-      }
-      try (MetadataStore store = MetadataStores.open(jdbc, "file:///tmp/a")) {
-        assertOneOfEachAndNoMoreDuplicates(store);
-      }
-    }
+    OlderSchema.onPostgres("11", MetricPointsMigrationTest::insertDuplicates,
+        MetricPointsMigrationTest::assertOneOfEachAndNoMoreDuplicates);
   }
 
-  private static void migrateToV11AndInsertDuplicates(Connection c, String jdbc, String user, String password)
-      throws SQLException {
-    Flyway.configure().dataSource(jdbc, user, password).locations("classpath:db/migration").target("11").load()
-        .migrate();
-    try (Statement s = c.createStatement()) {
-      s.execute("INSERT INTO experiments VALUES (0, 'Default', 'file:///tmp/a/0', 'active', 1, 1)");
-      s.execute("INSERT INTO runs (run_id, experiment_id, status, start_time, lifecycle_stage) VALUES ('" + RUN
-          + "', 0, 'RUNNING', 1, 'active')");
-      for (String row : List.of("('m', 1, 1000, 0.5, 0)", "('m', 1, 1000, 0.5, 0)", "('m', 1, 1000, 0.5, 0)",
-          "('m', 1, 1000, 0.75, 0)", "('m', 2, 1000, 0, 1)", "('m', 2, 1000, 0, 1)")) {
-        s.execute("INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES ('" + RUN + "', "
-            + row.substring(1));
-      }
+  private static void insertDuplicates(Statement s) throws SQLException {
+    s.execute("INSERT INTO runs (run_id, experiment_id, status, start_time, lifecycle_stage) VALUES ('" + RUN
+        + "', 0, 'RUNNING', 1, 'active')");
+    for (String row : List.of("('m', 1, 1000, 0.5, 0)", "('m', 1, 1000, 0.5, 0)", "('m', 1, 1000, 0.5, 0)",
+        "('m', 1, 1000, 0.75, 0)", "('m', 2, 1000, 0, 1)", "('m', 2, 1000, 0, 1)")) {
+      s.execute("INSERT INTO metrics (run_id, key, step, timestamp, value, is_nan) VALUES ('" + RUN + "', "
+          + row.substring(1));
     }
   }
 
