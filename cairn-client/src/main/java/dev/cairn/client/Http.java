@@ -40,8 +40,8 @@ final class Http {
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL);
-    if (this.baseUrl.startsWith("http:")) { // TLS only after a redirect: load the trust store then, if ever
-      builder.sslContext(LazyTrust.sslContext());
+    if (this.baseUrl.startsWith("http:")) { // TLS only after a redirect: load providers and trust then, if ever
+      builder.sslContext(new LazyTlsContext(LazyTrust::sslContext)).sslParameters(LazyTlsContext.defaultParameters());
     }
     this.client = builder.build();
   }
