@@ -64,8 +64,13 @@ public final class Main implements Runnable {
       ArtifactsCommand.class,
       dev.cairn.cli.data.DataCommand.class);
 
+  /** Clients the command made; closed before the JVM exits, which otherwise waits for their network threads. */
+  private static final java.util.List<CairnClient> CLIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public static void main(String[] args) {
-    System.exit(commandLine(System.getenv(), args).execute(args));
+    int code = commandLine(System.getenv(), args).execute(args);
+    CLIENTS.forEach(CairnClient::close);
+    System.exit(code);
   }
 
   /** The configured command line with every group built, reading defaults from the process environment. */
@@ -152,10 +157,16 @@ public final class Main implements Runnable {
       uri = ((Main) command.root().userObject()).trackingUri;
     }
     try {
-      return CairnClient.connect(uri);
+      return closedAtExit(CairnClient.connect(uri));
     } catch (CairnException e) { // a malformed URI is a bad argument, not a server failure
       throw new ParameterException(command.commandLine(), "--tracking-uri: " + e.getMessage());
     }
+  }
+
+  /** Registers {@code client} to be closed when {@link #main} ends. */
+  public static CairnClient closedAtExit(CairnClient client) {
+    CLIENTS.add(client);
+    return client;
   }
 
   static String oneLine(String message) {

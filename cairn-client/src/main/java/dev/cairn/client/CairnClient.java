@@ -46,7 +46,7 @@ import java.util.Optional;
  * MLflow {@code error_code} mapped back to {@link ErrorCode}; an unreachable server is
  * {@link ErrorCode#TEMPORARILY_UNAVAILABLE}. Instances are thread-safe.
  */
-public final class CairnClient {
+public final class CairnClient implements AutoCloseable {
   /** Where the client connects when neither an argument nor an environment variable names a server. */
   public static final String DEFAULT_TRACKING_URI = "http://127.0.0.1:5000";
 
@@ -103,6 +103,16 @@ public final class CairnClient {
   /** Connects to the server named by the environment, or {@value #DEFAULT_TRACKING_URI}. */
   public static CairnClient connect() {
     return connect(null);
+  }
+
+  /**
+   * Releases the client's network thread, so that a short program (a CLI command) exits at once instead of
+   * waiting for it; calls after this fail. End or close the runs started from this client first. Optional
+   * for long-lived programs: the thread is a daemon and ends with the JVM.
+   */
+  @Override
+  public void close() {
+    http.close();
   }
 
   /** The tracking URI chosen by {@link #connect(String)}'s rules, without connecting. */

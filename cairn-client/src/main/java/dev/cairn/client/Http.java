@@ -33,6 +33,7 @@ final class Http {
   static final Duration JSON_TIMEOUT = Duration.ofSeconds(120);
 
   private final HttpClient client;
+  private volatile boolean closed;
   private final String baseUrl;
 
   Http(String baseUrl) {
@@ -48,6 +49,46 @@ final class Http {
 
   String baseUrl() {
     return baseUrl;
+  }
+
+  /**
+   * Stops the HTTP client's selector thread. While it waits in the kernel for network events, a JVM that
+   * exits waits up to 0.3 s for it (the JVM lets threads running native code finish before it exits), which
+   * is half of a short CLI command. Java 21 and later shut the client down through its own API; on Java 17
+   * this reaches into the client's internals when the JVM allows it ({@code --add-opens
+   * java.net.http/jdk.internal.net.http=ALL-UNNAMED}, which the {@code cairn} launcher passes) and otherwise
+   * does nothing: the exit is then slower, never wrong. Requests after this fail.
+   */
+  void close() {
+    closed = true;
+    try {
+      HttpClient.class.getMethod("shutdownNow").invoke(client); // Java 21+
+      HttpClient.class.getMethod("awaitTermination", Duration.class).invoke(client, Duration.ofSeconds(1));
+      return;
+    } catch (NoSuchMethodException e) {
+      // Java 17 to 20: below
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return;
+    }
+    try {
+      Object impl = field(client, "impl");
+      if (field(impl, "selmgr") instanceof Thread selector) {
+        java.lang.reflect.Method shutdown = selector.getClass().getDeclaredMethod("shutdown");
+        shutdown.setAccessible(true);
+        shutdown.invoke(selector);
+        selector.join(1000);
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // not opened to us: the JVM's exit waits a little longer
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Object field(Object owner, String name) throws ReflectiveOperationException {
+    java.lang.reflect.Field f = owner.getClass().getDeclaredField(name);
+    f.setAccessible(true);
+    return f.get(owner);
   }
 
   HttpClient client() {
@@ -102,6 +143,9 @@ final class Http {
   }
 
   <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    if (closed) { // a shut-down JDK client would wait forever for an answer
+      throw new CairnException(ErrorCode.INVALID_STATE, "this CairnClient is closed; connect a new one");
+    }
     try {
       return client.send(request, handler);
     } catch (ConnectException e) {

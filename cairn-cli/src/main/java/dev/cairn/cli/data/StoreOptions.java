@@ -58,7 +58,7 @@ final class StoreOptions {
     private final StatCache hashes;
 
     Opened(TableProfiler profiler, DataFolderLock.Holder owner, SqlDatabase current) {
-      this.server = owner == null ? null : CairnClient.connect(owner.url()).datasets();
+      this.server = owner == null ? null : dev.cairn.cli.Main.closedAtExit(CairnClient.connect(owner.url())).datasets();
       if (current != null) {
         this.store = DatasetVersionStore.onOwned(current);
       } else if (owner != null) {
