@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -234,7 +235,7 @@ public final class S3ArtifactStore implements ArtifactStore {
   }
 
   private StoredBlob putSingle(String normalized, String key, byte[] bytes, int length, String sha256) {
-    call("writing '" + normalized + "'", () -> client.putObject(
+    callRetryingLostConnection("writing '" + normalized + "'", () -> client.putObject(
         b -> b.bucket(bucket).key(key).contentLength((long) length).metadata(Map.of(SHA256_METADATA, sha256)),
         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
             "application/octet-stream")));
@@ -243,7 +244,7 @@ public final class S3ArtifactStore implements ArtifactStore {
 
   private software.amazon.awssdk.services.s3.model.CompletedPart uploadChunk(
       String key, String uploadId, int partNumber, byte[] bytes, int length) {
-    String etag = call("uploading part " + partNumber + " of '" + key + "'", () -> client.uploadPart(
+    String etag = callRetryingLostConnection("uploading part " + partNumber + " of '" + key + "'", () -> client.uploadPart(
         b -> b.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber).contentLength((long) length),
         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
             "application/octet-stream")).eTag());
@@ -522,6 +523,24 @@ public final class S3ArtifactStore implements ArtifactStore {
   private <T> T call(String what, S3Call<T> action) {
     try {
       return action.run();
+    } catch (SdkException e) {
+      throw failure(what, e);
+    } catch (UncheckedIOException e) {
+      throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE,
+          what + " in s3://" + bucket + " failed: the connection was lost (" + e.getCause().getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * As {@link #call}, once more if the connection was lost before any answer: the JDK's URL connection reuses
+   * a kept-alive connection the server may just have closed, and its client reports that as an unchecked
+   * error the SDK does not retry. Only for writes of a whole object or part from memory, which are idempotent.
+   */
+  private <T> T callRetryingLostConnection(String what, S3Call<T> action) {
+    try {
+      return action.run();
+    } catch (UncheckedIOException e) {
+      return call(what, action);
     } catch (SdkException e) {
       throw failure(what, e);
     }
