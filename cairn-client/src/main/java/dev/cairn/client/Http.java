@@ -193,10 +193,17 @@ final class Http {
         "HTTP " + status + " from " + where + (text.isEmpty() ? "" : ": " + text));
   }
 
-  /** MLflow's error_code back to ours; where two codes share a string, the HTTP status decides; 502/504 mean unavailable. */
+  /**
+   * MLflow's error_code back to ours; where two codes share a string, the HTTP status decides. 429 and 502-504
+   * are decided by the status alone, whatever the body says: a proxy whose server is down, or a server that is
+   * stopping, may label them INTERNAL_ERROR, and callers must be able to wait them out rather than fail.
+   */
   static ErrorCode codeOf(String mlflowCode, int status) {
-    if (status == 502 || status == 504) {
-      return ErrorCode.TEMPORARILY_UNAVAILABLE; // a proxy whose tracking server is down or restarting
+    if (status == 502 || status == 503 || status == 504) {
+      return ErrorCode.TEMPORARILY_UNAVAILABLE;
+    }
+    if (status == 429) {
+      return ErrorCode.TOO_MANY_REQUESTS;
     }
     ErrorCode byStatusOnly = null;
     for (ErrorCode c : ErrorCode.values()) {

@@ -48,7 +48,7 @@ class CairnClientOutageTest {
     }, "training-loop");
     loop.start();
     try {
-      awaitTrue(() -> logged.get() >= 1000, "the loop logs its first points");
+      awaitTrue(() -> logged.get() >= 1000 || loopError.get() != null, "the loop logs its first points");
       long beforeStop = logged.get();
       server.close();
       long atStop = logged.get();
@@ -57,7 +57,10 @@ class CairnClientOutageTest {
       server = TestServer.start(dir, port);
       awaitTrue(() -> !run.isServerUnreachable(), "the logger reaches the restarted server");
       long afterRecovery = logged.get();
-      awaitTrue(() -> logged.get() >= afterRecovery + 1000, "the loop logs after the restart");
+      awaitTrue(() -> logged.get() >= afterRecovery + 1000 || loopError.get() != null, "the loop logs after the restart");
+      if (loopError.get() != null) {
+        throw new AssertionError("the loop failed after the restart", loopError.get());
+      }
       stop.set(true);
       loop.join();
       assertThat(loopError.get()).as("the loop never failed").isNull();
@@ -104,9 +107,21 @@ class CairnClientOutageTest {
     }
   }
 
+  private static void printThreads() {
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      System.out.println("thread " + thread.getName() + " " + thread.getState());
+      for (StackTraceElement frame : stack) {
+        System.out.println("    at " + frame);
+      }
+    });
+  }
+
   private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        printThreads(); // on CI, the only way to see where a sender is stuck
+      }
       assertThat(System.nanoTime()).as(what).isLessThan(deadline);
       Thread.sleep(10);
     }

@@ -42,12 +42,17 @@ public final class JsonErrorHandler extends ErrorHandler {
       case 400 -> ErrorCode.INVALID_PARAMETER_VALUE;
       case 404, 405 -> ErrorCode.ENDPOINT_NOT_FOUND;
       case 413, 414, 431 -> ErrorCode.REQUEST_TOO_LARGE;
+      case 429 -> ErrorCode.TOO_MANY_REQUESTS;
+      // Jetty's own 503 comes from a server that is stopping: clients retry it elsewhere or later
+      case 502, 503, 504 -> ErrorCode.TEMPORARILY_UNAVAILABLE;
       default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
     };
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("error_code", code.mlflowCode());
     String detail;
-    if (status >= 500) {
+    if (code == ErrorCode.TEMPORARILY_UNAVAILABLE) {
+      detail = "the server is stopping or overloaded; retry shortly";
+    } else if (status >= 500) {
       detail = "internal error";
     } else if (status == 400 && (message == null || message.equalsIgnoreCase("Bad Request"))) {
       detail = "the request line or URI is malformed (for example an encoded NUL or an invalid escape)";
