@@ -131,6 +131,11 @@ public final class CairnClient implements AutoCloseable {
     return new DatasetsClient(http);
   }
 
+  /** Lineage of model versions and dataset versions. */
+  public LineageClient lineage() {
+    return new LineageClient(http);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String trackingUri() {
     return http.baseUrl();
