@@ -178,7 +178,7 @@ public final class CairnServer implements AutoCloseable {
     ModelRegistryStore registry;
     try {
       SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS, ModelRegistryStore.MIGRATIONS));
+          List.of(DatasetVersionStore.MIGRATIONS));
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       registry = ModelRegistryStore.on(database);

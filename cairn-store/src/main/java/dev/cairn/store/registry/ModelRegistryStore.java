@@ -38,7 +38,7 @@ import org.jdbi.v3.core.Handle;
  * INVALID_PARAMETER_VALUE. Version numbers count from 1 per model without gaps, also under concurrent creation.
  */
 public final class ModelRegistryStore implements Component, AutoCloseable {
-  /** Where Flyway finds the registry's migrations (V20..V29); the database layer runs them. */
+  /** Where Flyway finds the registry's migrations (V20..V29); every open of a database applies them. */
   public static final String MIGRATIONS = "classpath:db/registry";
   public static final int DEFAULT_MODELS_PAGE = 100;
   public static final int MAX_MODELS_PAGE = 1000;
@@ -55,7 +55,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
     this.ownsDatabase = ownsDatabase;
   }
 
-  /** Opens the database a backend store URI names, migrated with the tracking and registry migrations. */
+  /** Opens the database a backend store URI names, migrated with this module's migrations (tracking, registry). */
   public static ModelRegistryStore open(String backendStoreUri) {
     return new ModelRegistryStore(MetadataStores.openDatabase(backendStoreUri, List.of(MIGRATIONS)), true);
   }
