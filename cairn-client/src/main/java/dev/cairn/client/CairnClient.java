@@ -136,6 +136,11 @@ public final class CairnClient implements AutoCloseable {
     return new LineageClient(http);
   }
 
+  /** The model registry on this server: models, versions, aliases, {@code models:/} URIs. */
+  public ModelRegistryClient models() {
+    return new ModelRegistryClient(http, artifacts);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String trackingUri() {
     return http.baseUrl();

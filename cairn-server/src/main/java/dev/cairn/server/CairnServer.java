@@ -16,6 +16,8 @@ import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.mlflow.ArtifactProxyRoutes;
 import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
+import dev.cairn.server.registry.RegistryRoutes;
+import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
@@ -173,11 +175,13 @@ public final class CairnServer implements AutoCloseable {
     // One database for every module's tables: one pool, one writer, one migration run.
     MetadataStore metadata;
     DatasetVersionStore datasets;
+    ModelRegistryStore registry;
     try {
       SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
           List.of(DatasetVersionStore.MIGRATIONS));
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
+      registry = ModelRegistryStore.on(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
@@ -187,8 +191,10 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
+    all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, modelId -> java.util.Optional.empty()));
     CairnServer server = start(config, metadata, artifacts, all);
     server.owned.add(datasets);
+    server.owned.add(registry);
     return server;
   }
 

@@ -32,6 +32,11 @@ final class TestServer implements AutoCloseable {
     return new TestServer(server, dir);
   }
 
+  /** A server already started (e.g. with extra route modules). */
+  static TestServer wrap(CairnServer server, Path dir) {
+    return new TestServer(server, dir);
+  }
+
   String url(String path) {
     return server.url() + path;
   }

@@ -206,6 +206,69 @@ public final class SearchSql {
     return new SqlQuery(sql, r.params());
   }
 
+  /** The stage a deleted model version keeps, as MLflow's SQL store: its number stays taken, the row is hidden. */
+  public static final String DELETED_VERSION_STAGE = "Deleted_Internal";
+
+  /**
+   * A SELECT returning one column {@code model_key} of registered models, ordered (default: name), with
+   * {@code LIMIT :limit OFFSET :offset} bound. The filter may name {@code name} and {@code tags.KEY}.
+   *
+   * @throws CairnException INVALID_PARAMETER_VALUE on a bad filter or order_by, naming the position of the error
+   */
+  public static SqlQuery registeredModels(String filter, List<String> orderBy, int limit, long offset,
+      Dialect dialect) {
+    return registry(SearchTarget.REGISTERED_MODELS, "registered_models.model_key", "registered_models",
+        "1 = 1", filter, orderBy, limit, offset, dialect);
+  }
+
+  /**
+   * A SELECT returning one column {@code version_id} of (undeleted) model versions, ordered (default: name, then
+   * version newest first), with {@code LIMIT :limit OFFSET :offset} bound. The filter may name {@code name},
+   * {@code run_id}, {@code source_path}, {@code version_number} and {@code tags.KEY}.
+   */
+  public static SqlQuery modelVersions(String filter, List<String> orderBy, int limit, long offset,
+      Dialect dialect) {
+    return registry(SearchTarget.MODEL_VERSIONS, "model_versions.version_id",
+        "model_versions JOIN registered_models ON registered_models.model_key = model_versions.model_key",
+        "model_versions.current_stage <> '" + DELETED_VERSION_STAGE + "'", filter, orderBy, limit, offset, dialect);
+  }
+
+  private static SqlQuery registry(SearchTarget target, String idColumn, String from, String baseCondition,
+      String filter, List<String> orderBy, int limit, long offset, Dialect dialect) {
+    Objects.requireNonNull(dialect, "dialect");
+    checkPaging(limit, offset);
+    Filter parsed = FilterParser.parse(filter, target);
+    List<OrderKey> order = FilterParser.parseOrderBy(orderBy, target);
+    SqlRenderer r = new SqlRenderer(dialect, target, parsed);
+    StringBuilder orderSql = new StringBuilder();
+    boolean nameOrdered = false;
+    boolean versionOrdered = false;
+    for (OrderKey o : order) {
+      String name = o.key().name();
+      nameOrdered |= name.equals("name");
+      versionOrdered |= name.equals("version_number");
+      orderSql.append(target.column(name));
+      if (name.equals("name") && dialect == Dialect.POSTGRESQL) {
+        orderSql.append(" COLLATE \"C\""); // byte order, as SQLite's BINARY collation
+      }
+      orderSql.append(o.ascending() ? "" : " DESC").append(", ");
+    }
+    if (!nameOrdered) {
+      orderSql.append("registered_models.name").append(dialect == Dialect.POSTGRESQL ? " COLLATE \"C\"" : "")
+          .append(", ");
+    }
+    if (target == SearchTarget.MODEL_VERSIONS && !versionOrdered) {
+      orderSql.append("model_versions.version DESC, ");
+    }
+    orderSql.setLength(orderSql.length() - 2);
+    String where = baseCondition + (parsed == null ? "" : " AND " + r.condition(parsed));
+    r.bindNamed("limit", limit);
+    r.bindNamed("offset", offset);
+    String sql = "SELECT " + idColumn + " FROM " + from + " WHERE " + where + " ORDER BY " + orderSql
+        + " LIMIT :limit OFFSET :offset";
+    return new SqlQuery(sql, r.params());
+  }
+
   /** Sorts rows lacking the value after all others whichever the direction, as MLflow does. */
   private static void nullsLast(StringBuilder sql, String column, boolean text, String direction, Dialect dialect) {
     sql.append("CASE WHEN ").append(column).append(" IS NULL THEN 1 ELSE 0 END, ").append(column);

@@ -100,9 +100,15 @@ final class SqlRenderer {
     return switch (c.key().entity()) {
       case METRIC -> metric(name, op, c.value());
       case PARAM -> keyValue("params", "p", "run_id", "runs.run_id", name, op, c.value());
-      case TAG -> target == SearchTarget.RUNS
-          ? keyValue("tags", "t", "run_id", "runs.run_id", name, op, c.value())
-          : keyValue("experiment_tags", "t", "experiment_id", "experiments.experiment_id", name, op, c.value());
+      case TAG -> switch (target) {
+        case RUNS -> keyValue("tags", "t", "run_id", "runs.run_id", name, op, c.value());
+        case EXPERIMENTS ->
+            keyValue("experiment_tags", "t", "experiment_id", "experiments.experiment_id", name, op, c.value());
+        case REGISTERED_MODELS ->
+            keyValue("registered_model_tags", "t", "model_key", "registered_models.model_key", name, op, c.value());
+        case MODEL_VERSIONS ->
+            keyValue("model_version_tags", "t", "version_id", "model_versions.version_id", name, op, c.value());
+      };
       case ATTRIBUTE -> attribute(name, op, c.value());
       case DATASET -> dataset(name, op, c.value());
     };
@@ -146,8 +152,7 @@ final class SqlRenderer {
   }
 
   private String attribute(String name, Operator op, Literal value) {
-    String table = target == SearchTarget.RUNS ? "runs" : "experiments";
-    String column = table + "." + name;
+    String column = target.column(name);
     if (op == Operator.IS_NULL) {
       return column + " IS NULL";
     }
@@ -160,7 +165,7 @@ final class SqlRenderer {
     } else {
       test = textComparison(column, op, value);
     }
-    if (target == SearchTarget.RUNS && NULLABLE_RUN_COLUMNS.contains(name)) {
+    if (target == SearchTarget.RUNS && NULLABLE_RUN_COLUMNS.contains(name) || target.nullableAttributes.contains(name)) {
       return "(" + column + " IS NOT NULL AND " + test + ")";
     }
     return test;

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.store.Dialect;
+import dev.cairn.store.registry.ModelRegistryStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,12 @@ import org.sqlite.SQLiteDataSource;
 public final class SqlDatabases {
   /** The tracking tables' migrations (this module's); other modules bring their own locations. */
   public static final String TRACKING_MIGRATIONS = "classpath:db/migration";
+  /**
+   * This module's own locations, applied by every open whatever modules the caller names: a tracking-only process
+   * would otherwise refuse a database the server migrated (a registry migration numbered above tracking's newest
+   * reads to Flyway as one from a newer Cairn).
+   */
+  static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS, ModelRegistryStore.MIGRATIONS);
 
   private SqlDatabases() {}
 
@@ -243,10 +250,9 @@ public final class SqlDatabases {
     }
   }
 
-  /** The tracking migrations' location followed by the modules' own, each once. */
+  /** This module's migration locations followed by the other modules' own, each once. */
   static List<String> locations(List<String> moduleMigrations) {
-    List<String> locations = new ArrayList<>();
-    locations.add(TRACKING_MIGRATIONS);
+    List<String> locations = new ArrayList<>(STORE_MIGRATIONS);
     for (String location : moduleMigrations) {
       if (!locations.contains(location)) {
         locations.add(location);

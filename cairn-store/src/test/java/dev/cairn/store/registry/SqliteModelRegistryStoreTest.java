@@ -1,0 +1,26 @@
+package dev.cairn.store.registry;
+
+import dev.cairn.store.MetadataStores;
+import dev.cairn.store.sql.SqlDatabase;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The registry contract on a SQLite file (one writer thread). */
+class SqliteModelRegistryStoreTest extends ModelRegistryStoreContract {
+  @TempDir
+  Path dir;
+  private SqlDatabase db;
+
+  @Override
+  protected ModelRegistryStore newStore() {
+    db = MetadataStores.openDatabase("sqlite:" + dir.resolve("cairn.db"), List.of(ModelRegistryStore.MIGRATIONS));
+    return ModelRegistryStore.on(db);
+  }
+
+  @Override
+  protected void closeStore() {
+    store.close();
+    db.close();
+  }
+}
