@@ -4,6 +4,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Health;
+import dev.cairn.registry.AliasChange;
 import dev.cairn.registry.ModelStage;
 import dev.cairn.registry.ModelUri;
 import dev.cairn.registry.ModelVersion;
@@ -142,7 +143,9 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
     RegistryNames.requireModelName(name);
     db.write(h -> {
       String key = requireKey(h, name);
+      Aliases.requireNoPolicies(h, key, name);
       // child rows first: SQLite may run without foreign-key enforcement on some connections
+      Aliases.deleteGovernanceRows(h, key);
       h.createUpdate("DELETE FROM registered_model_aliases WHERE model_key = :key").bind("key", key).execute();
       h.createUpdate("DELETE FROM model_version_tags WHERE version_id IN"
           + " (SELECT version_id FROM model_versions WHERE model_key = :key)").bind("key", key).execute();
@@ -261,6 +264,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
     RegistryNames.requireModelName(name);
     db.write(h -> {
       String id = requireVersionId(h, name, version);
+      Aliases.requireNoProtectedAliasOn(h, id, name, version);
       h.createUpdate("DELETE FROM registered_model_aliases WHERE version_id = :id").bind("id", id).execute();
       h.createUpdate("DELETE FROM model_version_tags WHERE version_id = :id").bind("id", id).execute();
       h.createUpdate("UPDATE model_versions SET current_stage = :deleted, description = NULL, source = '',"
@@ -341,23 +345,32 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
    * and alias), and returns the version that held it before, if any: what an audit records and a rollback returns to.
    */
   public Optional<Integer> setAlias(String name, String alias, int version) {
+    return setAlias(name, alias, version, null);
+  }
+
+  /**
+   * As {@link #setAlias(String, String, int)}, recording {@code actor} in the alias's history. An alias a
+   * promotion policy protects is refused with PERMISSION_DENIED: it moves only through a promotion request.
+   */
+  public Optional<Integer> setAlias(String name, String alias, int version, String actor) {
     RegistryNames.requireModelName(name);
     RegistryNames.requireAlias(alias);
     return db.write(h -> {
       String id = requireVersionId(h, name, version);
       String key = requireKey(h, name);
       lockModel(h, key);
-      Optional<Integer> previous = aliasHolder(h, key, alias);
-      h.createUpdate("DELETE FROM registered_model_aliases WHERE model_key = :key AND alias = :alias")
-          .bind("key", key).bind("alias", alias).execute();
-      h.createUpdate("INSERT INTO registered_model_aliases (model_key, alias, version_id) VALUES (:key, :alias, :id)")
-          .bind("key", key).bind("alias", alias).bind("id", id).execute();
-      return previous;
+      Aliases.requireUnprotected(h, key, name, alias, "set");
+      return Aliases.move(h, key, alias, id, version, new Aliases.Why(actor, AliasChange.Kind.SET, null, null));
     });
   }
 
   /** Removes an alias and returns the version it pointed at; an alias that is not set is no error. */
   public Optional<Integer> deleteAlias(String name, String alias) {
+    return deleteAlias(name, alias, null);
+  }
+
+  /** As {@link #deleteAlias(String, String)}, recording {@code actor}; a protected alias is PERMISSION_DENIED. */
+  public Optional<Integer> deleteAlias(String name, String alias, String actor) {
     RegistryNames.requireModelName(name);
     if (alias == null || alias.isEmpty()) {
       throw CairnException.invalid("Registered model alias name cannot be empty.");
@@ -365,10 +378,8 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
     return db.write(h -> {
       String key = requireKey(h, name);
       lockModel(h, key);
-      Optional<Integer> previous = aliasHolder(h, key, alias);
-      h.createUpdate("DELETE FROM registered_model_aliases WHERE model_key = :key AND alias = :alias")
-          .bind("key", key).bind("alias", alias).execute();
-      return previous;
+      Aliases.requireUnprotected(h, key, name, alias, "delete");
+      return Aliases.move(h, key, alias, null, null, new Aliases.Why(actor, AliasChange.Kind.DELETE, null, null));
     });
   }
 
@@ -411,16 +422,16 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
 
   // ---------------------------------------------------------------- reading rows
 
-  private static Optional<String> findKey(Handle h, String name) {
+  static Optional<String> findKey(Handle h, String name) {
     return h.createQuery("SELECT model_key FROM registered_models WHERE name = :name")
         .bind("name", name).mapTo(String.class).findOne().map(String::trim);
   }
 
-  private static String requireKey(Handle h, String name) {
+  static String requireKey(Handle h, String name) {
     return findKey(h, name).orElseThrow(() -> modelNotFound(name));
   }
 
-  private static String requireVersionId(Handle h, String name, int version) {
+  static String requireVersionId(Handle h, String name, int version) {
     String key = requireKey(h, name);
     return h.createQuery("SELECT version_id FROM model_versions WHERE model_key = :key AND version = :version"
             + " AND current_stage <> :deleted")
@@ -434,15 +445,9 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
    * Takes the model row's lock (PostgreSQL; SQLite has one writer) so alias moves on one model run one at a time:
    * the holder read next is still the holder when the row is replaced.
    */
-  private static void lockModel(Handle h, String key) {
+  static void lockModel(Handle h, String key) {
     h.createUpdate("UPDATE registered_models SET last_updated_time = :now WHERE model_key = :key")
         .bind("now", System.currentTimeMillis()).bind("key", key).execute();
-  }
-
-  private static Optional<Integer> aliasHolder(Handle h, String key, String alias) {
-    return h.createQuery("SELECT v.version FROM registered_model_aliases a JOIN model_versions v"
-            + " ON v.version_id = a.version_id WHERE a.model_key = :key AND a.alias = :alias")
-        .bind("key", key).bind("alias", alias).mapTo(Integer.class).findOne();
   }
 
   private static List<String> ids(Handle h, SqlQuery query) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The registry contract on a real PostgreSQL (pooled writers, row locks): a fresh database per test. */
-class PostgresModelRegistryStoreTest extends ModelRegistryStoreContract {
+class PostgresModelRegistryStoreTest extends PromotionStoreContract {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static EmbeddedPostgres postgres;
   private SqlDatabase db;
@@ -50,6 +50,11 @@ class PostgresModelRegistryStoreTest extends ModelRegistryStoreContract {
     execute("CREATE DATABASE " + name + " TEMPLATE registry_template");
     db = MetadataStores.openDatabase(url(name), List.of(ModelRegistryStore.MIGRATIONS));
     return ModelRegistryStore.on(db);
+  }
+
+  @Override
+  protected PromotionStore promotionStore() {
+    return PromotionStore.on(db);
   }
 
   @Override

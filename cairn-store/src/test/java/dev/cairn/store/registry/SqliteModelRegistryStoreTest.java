@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The registry contract on a SQLite file (one writer thread). */
-class SqliteModelRegistryStoreTest extends ModelRegistryStoreContract {
+class SqliteModelRegistryStoreTest extends PromotionStoreContract {
   @TempDir
   Path dir;
   private SqlDatabase db;
@@ -16,6 +16,11 @@ class SqliteModelRegistryStoreTest extends ModelRegistryStoreContract {
   protected ModelRegistryStore newStore() {
     db = MetadataStores.openDatabase("sqlite:" + dir.resolve("cairn.db"), List.of(ModelRegistryStore.MIGRATIONS));
     return ModelRegistryStore.on(db);
+  }
+
+  @Override
+  protected PromotionStore promotionStore() {
+    return PromotionStore.on(db);
   }
 
   @Override
