@@ -141,6 +141,11 @@ public final class CairnClient implements AutoCloseable {
     return new ModelRegistryClient(http, artifacts);
   }
 
+  /** Four-eyes promotion of protected aliases: policies, requests, approvals, rollback. */
+  public PromotionsClient promotions() {
+    return new PromotionsClient(http);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String trackingUri() {
     return http.baseUrl();

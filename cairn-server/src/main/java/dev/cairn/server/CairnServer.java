@@ -16,7 +16,12 @@ import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.mlflow.ArtifactProxyRoutes;
 import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
+import dev.cairn.server.lineage.LineageRoutes;
+import dev.cairn.server.lineage.LineageService;
+import dev.cairn.server.registry.PromotionRoutes;
+import dev.cairn.server.registry.RegistryLineage;
 import dev.cairn.server.registry.RegistryRoutes;
+import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
@@ -176,12 +181,14 @@ public final class CairnServer implements AutoCloseable {
     MetadataStore metadata;
     DatasetVersionStore datasets;
     ModelRegistryStore registry;
+    PromotionStore promotions;
     try {
       SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
           List.of(DatasetVersionStore.MIGRATIONS));
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       registry = ModelRegistryStore.on(database);
+      promotions = PromotionStore.on(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
@@ -192,6 +199,9 @@ public final class CairnServer implements AutoCloseable {
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
     all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, modelId -> java.util.Optional.empty()));
+    all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
+    LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));
+    all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
     CairnServer server = start(config, metadata, artifacts, all);
     server.owned.add(datasets);
     server.owned.add(registry);

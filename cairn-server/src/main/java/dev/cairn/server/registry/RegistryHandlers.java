@@ -103,12 +103,12 @@ final class RegistryHandlers {
 
   JsonNode setAlias(Call c) {
     RequestFields f = c.fields();
-    store.setAlias(name(c), f.requiredString("alias"), version(c));
+    store.setAlias(name(c), f.requiredString("alias"), version(c), c.actor());
     return NODES.objectNode();
   }
 
   JsonNode deleteAlias(Call c) {
-    store.deleteAlias(name(c), c.fields().requiredString("alias"));
+    store.deleteAlias(name(c), c.fields().requiredString("alias"), c.actor());
     return NODES.objectNode();
   }
 
