@@ -25,6 +25,11 @@ import org.sqlite.SQLiteDataSource;
 public final class SqlDatabases {
   /** The tracking tables' migrations (this module's); other modules bring their own locations. */
   public static final String TRACKING_MIGRATIONS = "classpath:db/migration";
+  /**
+   * The audit log's migrations: part of every database, like tracking's, since every writer may append audit
+   * events (and a tool opening the database without them would take a server's database for a newer Cairn's).
+   */
+  static final String AUDIT_MIGRATIONS = dev.cairn.store.audit.AuditLog.MIGRATIONS;
 
   private SqlDatabases() {}
 
@@ -243,10 +248,11 @@ public final class SqlDatabases {
     }
   }
 
-  /** The tracking migrations' location followed by the modules' own, each once. */
+  /** The tracking and audit migrations' locations followed by the modules' own, each once. */
   static List<String> locations(List<String> moduleMigrations) {
     List<String> locations = new ArrayList<>();
     locations.add(TRACKING_MIGRATIONS);
+    locations.add(AUDIT_MIGRATIONS);
     for (String location : moduleMigrations) {
       if (!locations.contains(location)) {
         locations.add(location);
