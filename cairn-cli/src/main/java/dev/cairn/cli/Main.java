@@ -62,7 +62,8 @@ public final class Main implements Runnable {
       ExperimentsCommand.class,
       RunsCommand.class,
       ArtifactsCommand.class,
-      dev.cairn.cli.data.DataCommand.class);
+      dev.cairn.cli.data.DataCommand.class,
+      AuditCommand.class);
 
   /** Clients the command made; closed before the JVM exits, which otherwise waits for their network threads. */
   private static final java.util.List<CairnClient> CLIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -4,6 +4,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Who is writing, and why: while a scope is {@linkplain #enter entered} on a thread, every write that thread
@@ -34,7 +35,7 @@ import java.util.Map;
  * events sharing its request id.
  */
 public final class AuditScope {
-  private static final ThreadLocal<AuditScope> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<Supplier<AuditScope>> CURRENT = new ThreadLocal<>();
   private static final ThreadLocal<Recording> RECORDING = new ThreadLocal<>();
 
   private final String actor;
@@ -73,6 +74,14 @@ public final class AuditScope {
 
   /** Makes {@code scope} the one of every write this thread submits, until {@link #clear()} (or another enter). */
   public static void enter(AuditScope scope) {
+    CURRENT.set(() -> scope);
+  }
+
+  /**
+   * Makes {@code scope} the source of this thread's scope, asked each time a write is submitted (so the HTTP layer
+   * can enter it before authentication has named the actor); it may answer null (not audited).
+   */
+  public static void enter(Supplier<AuditScope> scope) {
     CURRENT.set(scope);
   }
 
@@ -83,7 +92,8 @@ public final class AuditScope {
 
   /** This thread's scope, or null. */
   public static AuditScope current() {
-    return CURRENT.get();
+    Supplier<AuditScope> scope = CURRENT.get();
+    return scope == null ? null : scope.get();
   }
 
   /** Whether the write task running on this thread is audited (its description will be recorded). */
