@@ -61,11 +61,13 @@ final class AuditCommand implements Runnable {
       if (!v.ok()) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("cairn: audit log verification failed at event " + v.firstBad().sequence() + ": "
-            + v.firstBad().reason() + " (" + v.checked() + " events before it are intact)");
+            + v.firstBad().reason() + " (" + v.checked() + (v.checked() == 1 ? " event" : " events")
+            + " before it verified)");
         err.flush();
         return Main.EXIT_FAILURE;
       }
-      out.println("ok: " + v.checked() + " audit events verified, the chain is intact");
+      out.println("ok: " + v.checked() + (v.checked() == 1 ? " audit event" : " audit events")
+          + " verified, the chain is intact");
       out.flush();
       return 0;
     }

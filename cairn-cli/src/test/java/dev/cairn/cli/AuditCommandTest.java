@@ -48,7 +48,7 @@ class AuditCommandTest {
     assertThat(changed.exitCode()).isEqualTo(1);
     assertThat(changed.errLines()).isEqualTo(1);
     assertThat(changed.err()).startsWith("cairn: audit log verification failed at event 2: ")
-        .contains("changed").contains("(1 events before it are intact)");
+        .contains("changed").contains("(1 event before it verified)");
     assertThat(changed.out()).isEmpty();
   }
 
