@@ -92,7 +92,9 @@ class AuditRoutesTest {
     assertThat(logged.status()).isEqualTo(200);
     assertThat(logged.requestId()).as("an insane id is replaced").matches("[0-9a-f]{32}");
     // answered without a write: a failed create, a search (POST, but reads only), a GET
-    assertThat(post("/api/2.0/mlflow/experiments/create", "{\"name\":\"churn\"}").status()).isEqualTo(400);
+    Answer failed = post("/api/2.0/mlflow/experiments/create", "{\"name\":\"churn\"}", "X-Request-Id", "retry-7");
+    assertThat(failed.status()).isEqualTo(400);
+    assertThat(failed.requestId()).as("errors carry the request id too").isEqualTo("retry-7");
     assertThat(post("/api/2.0/mlflow/runs/search", "{\"experiment_ids\":[\"" + experiment + "\"]}").status())
         .isEqualTo(200);
     assertThat(send("GET", "/api/2.0/mlflow/experiments/get?experiment_id=" + experiment, null).requestId())
