@@ -73,8 +73,9 @@ final class AuditCommand implements Runnable {
     }
 
     /**
-     * A SQLite file of this build's schema opens read-only without Flyway; an older one is refused (a server or a
-     * writing command migrates it). PostgreSQL opens as the server would (its migrations, if any are missing).
+     * Read-only, never migrated: a SQLite file of this build's schema opens without a pool or Flyway (an older one
+     * is refused: a server or a writing command migrates it); other SQLite files and PostgreSQL through read-only
+     * connections.
      */
     private SqlDatabase open() {
       String refused = "cairn audit verify only reads the database";
@@ -88,8 +89,7 @@ final class AuditCommand implements Runnable {
       if (current.isPresent()) {
         return current.get();
       }
-      return sqlite.isPresent() ? MetadataStores.openDatabaseReadOnly(backendStoreUri, refused)
-          : MetadataStores.openDatabase(backendStoreUri, modules);
+      return MetadataStores.openDatabaseReadOnly(backendStoreUri, refused);
     }
   }
 

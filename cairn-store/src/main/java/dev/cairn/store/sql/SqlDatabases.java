@@ -207,6 +207,17 @@ public final class SqlDatabases {
     }
   }
 
+  /**
+   * PostgreSQL for reading only: read-only pooled connections, no migration, every write fails with
+   * {@code writesRefused}. {@code jdbcUrl} starts with jdbc:postgresql:.
+   */
+  public static SqlDatabase postgresReadOnly(String jdbcUrl, String writesRefused) {
+    HikariConfig c = poolConfig(jdbcUrl, new Properties(), "cairn-postgres-read-only", 2);
+    c.setReadOnly(true);
+    HikariDataSource reads = new HikariDataSource(c);
+    return new SqlDatabase(Dialect.POSTGRESQL, Jdbi.create(reads), new RefusingWriter(writesRefused), reads);
+  }
+
   private static HikariDataSource pool(String url, Properties props, String name, int size) {
     return new HikariDataSource(poolConfig(url, props, name, size));
   }

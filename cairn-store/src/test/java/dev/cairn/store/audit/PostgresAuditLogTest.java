@@ -1,6 +1,11 @@
 package dev.cairn.store.audit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.audit.AuditVerification;
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.sql.SqlDatabase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
@@ -10,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The audit contract on a real PostgreSQL: concurrent pooled transactions serialise on the chain head's row. */
 class PostgresAuditLogTest extends AuditLogContract {
@@ -48,6 +54,19 @@ class PostgresAuditLogTest extends AuditLogContract {
     database = "audit_" + DATABASES.incrementAndGet();
     execute("CREATE DATABASE " + database + " TEMPLATE audit_template");
     return uri(database);
+  }
+
+  @Test
+  void verifyRunsOnAReadOnlyOpenThatRefusesWrites() {
+    AuditScope.enter(new AuditScope("ada", null, null, "POST /x"));
+    store.createExperiment("ro", null, List.of());
+    AuditScope.clear();
+    try (SqlDatabase readOnly = MetadataStores.openDatabaseReadOnly(uri(database), "only reading")) {
+      assertThat(new AuditLog(readOnly).verify()).isEqualTo(AuditVerification.passed(1));
+      assertThatThrownBy(() -> readOnly.write(h -> h.execute("DELETE FROM audit_events")))
+          .hasMessageContaining("only reading");
+    }
+    assertThat(log.size()).isEqualTo(1);
   }
 
   @Override
