@@ -18,13 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * bounds what the server can. Each of {@code threads} callers logs to its own run for {@code seconds}, in two
  * shapes: 10 keys x 100 steps per call (a training loop flushing buffered points) and 1,000 distinct keys.
  * Usage: {@code LogBatchBench [seconds] [threads] [keys,...]} (the third argument picks shapes, e.g. {@code 10}).
+ * With {@code -Dbench.audit=true} every call is made inside an audit scope, as the server makes it, so each
+ * appends its audit event.
  */
 public final class LogBatchBench {
+  private static final boolean AUDIT = Boolean.getBoolean("bench.audit");
+
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    System.out.printf(Locale.ROOT, "# LogBatchBench: SQLite store in-process, %d threads, %d s per shape%n", threads,
-        seconds);
+    System.out.printf(Locale.ROOT, "# LogBatchBench: SQLite store in-process, %d threads, %d s per shape%s%n", threads,
+        seconds, AUDIT ? ", audited" : "");
     System.out.println("| keys per 1,000-point call | calls/s | points/s | writer thread CPU per 1,000 points "
         + "| points per writer CPU second | load average |");
     System.out.println("|---|---|---|---|---|---|");
@@ -66,6 +70,10 @@ public final class LogBatchBench {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         futures.add(pool.submit(() -> {
+          if (AUDIT) {
+            dev.cairn.store.audit.AuditScope.enter(new dev.cairn.store.audit.AuditScope("bench", null, "127.0.0.1",
+                "POST /api/2.0/mlflow/runs/log-batch"));
+          }
           String run = store.createRun(exp, "bench", 1, null, List.of()).runId();
           int steps = 1000 / keys;
           for (long call = 0; System.nanoTime() < deadline; call++) {

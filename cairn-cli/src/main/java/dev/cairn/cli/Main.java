@@ -63,7 +63,8 @@ public final class Main implements Runnable {
       RunsCommand.class,
       ArtifactsCommand.class,
       dev.cairn.cli.data.DataCommand.class,
-      ModelsCommand.class);
+      ModelsCommand.class,
+      AuditCommand.class);
 
   /** Clients the command made; closed before the JVM exits, which otherwise waits for their network threads. */
   private static final java.util.List<CairnClient> CLIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();

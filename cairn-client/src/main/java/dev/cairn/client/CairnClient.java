@@ -126,6 +126,11 @@ public final class CairnClient implements AutoCloseable {
     return DEFAULT_TRACKING_URI;
   }
 
+  /** The server's audit log: events by actor, target, action and time; chain verification. */
+  public AuditClient audit() {
+    return new AuditClient(http);
+  }
+
   /** Dataset versions on this server: add, get (hash-checked), link to a run. */
   public DatasetsClient datasets() {
     return new DatasetsClient(http);

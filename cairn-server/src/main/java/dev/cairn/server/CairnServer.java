@@ -5,6 +5,8 @@ import dev.cairn.data.version.DatasetVersionStore;
 import dev.cairn.data.version.DatasetVersioning;
 import dev.cairn.data.version.LibraryTableProfiler;
 import dev.cairn.data.version.StatCache;
+import dev.cairn.server.audit.AuditRequests;
+import dev.cairn.server.audit.AuditRoutes;
 import dev.cairn.server.datasets.DatasetRoutes;
 
 import dev.cairn.core.CairnException;
@@ -28,6 +30,7 @@ import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.audit.AuditLog;
 import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.store.sql.SqlErrors;
 import io.javalin.Javalin;
@@ -182,9 +185,10 @@ public final class CairnServer implements AutoCloseable {
     DatasetVersionStore datasets;
     ModelRegistryStore registry;
     PromotionStore promotions;
+    SqlDatabase database;
     try {
-      SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS));
+      database = MetadataStores.openDatabase(config.backendStoreUri(),
+          List.of(DatasetVersionStore.MIGRATIONS, AuditLog.MIGRATIONS));
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       registry = ModelRegistryStore.on(database);
@@ -202,6 +206,7 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
+    all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     CairnServer server = start(config, metadata, artifacts, all);
     server.owned.add(datasets);
     server.owned.add(registry);
@@ -328,6 +333,7 @@ public final class CairnServer implements AutoCloseable {
         LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
         Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
       });
+      AuditRequests.register(cfg.routes); // mutating requests' writes append audit events
       MlflowRoutes.register(cfg.routes, metadata, artifacts);
       ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
       OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);

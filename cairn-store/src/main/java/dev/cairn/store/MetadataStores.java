@@ -59,13 +59,22 @@ public final class MetadataStores {
   }
 
   /**
-   * Opens the SQLite database a URI names for reading only, without migrating it: for a process that reads a
-   * data folder while a server owns it. Writes fail with {@code writesRefused}.
+   * Opens the database a URI names for reading only, without migrating it: for a process that reads a data
+   * folder while a server owns it, or a check that must change nothing ({@code cairn audit verify}). Writes fail
+   * with {@code writesRefused}.
    */
   public static SqlDatabase openDatabaseReadOnly(String uri, String writesRefused) {
-    Path file = sqlitePath(uri).orElseThrow(() -> CairnException.invalid("backend store URI '" + redact(uri)
-        + "' is not SQLite; only a SQLite database is opened read-only beside its server"));
-    return SqlDatabases.sqliteReadOnly(file, writesRefused);
+    Optional<Path> file = sqlitePath(uri);
+    if (file.isPresent()) {
+      return SqlDatabases.sqliteReadOnly(file.get(), writesRefused);
+    }
+    if (uri != null && uri.startsWith("jdbc:postgresql:")) {
+      return SqlDatabases.postgresReadOnly(uri, writesRefused);
+    }
+    if (uri != null && (uri.startsWith("postgresql:") || uri.startsWith("postgres:"))) {
+      return SqlDatabases.postgresReadOnly(postgresJdbcUrl(uri), writesRefused);
+    }
+    throw CairnException.invalid("backend store URI '" + redact(uri) + "' has an unknown scheme; " + KNOWN);
   }
 
   /**

@@ -22,14 +22,20 @@ class TrackingDocsTest {
 
   /** Runs a page's console blocks against a new server; returns one report per step that printed otherwise. */
   static List<String> runPage(Path page, Path work) throws Exception {
+    return runPage(page, work, Map.of());
+  }
+
+  /** As {@link #runPage(Path, Path)}, with more environment; the server's data sits in {@code work/server}. */
+  static List<String> runPage(Path page, Path work, Map<String, String> environment) throws Exception {
     List<ConsoleSession.Step> steps = ConsoleSession.steps(page);
     assertThat(steps).as("console steps in %s", page).hasSizeGreaterThan(5);
     Path data = work.resolve("server");
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0,
         "sqlite:" + data.resolve("cairn.db"), "file:" + data.resolve("artifacts")))) {
       Path session = java.nio.file.Files.createDirectories(work.resolve("session"));
-      List<List<String>> outputs = ConsoleSession.run(steps, session,
-          Map.of("CAIRN_TRACKING_URI", server.url()), 600);
+      Map<String, String> env = new java.util.HashMap<>(environment);
+      env.put("CAIRN_TRACKING_URI", server.url());
+      List<List<String>> outputs = ConsoleSession.run(steps, session, env, 600);
       assertThat(outputs).as("one output per step").hasSameSizeAs(steps);
       List<String> reports = new ArrayList<>();
       for (int i = 0; i < steps.size(); i++) {

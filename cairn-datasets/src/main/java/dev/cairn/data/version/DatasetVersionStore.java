@@ -128,6 +128,8 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
         .bind("name", v.name()).bind("now", now).execute();
     Optional<DatasetVersion> latest = latest(h, v.name());
     if (latest.isPresent() && latest.get().manifestSha256().equals(v.manifestSha256())) {
+      dev.cairn.store.audit.AuditScope.describe(
+          dev.cairn.audit.AuditEvent.target("dataset", v.name() + "@" + latest.get().version()), null, null);
       return new Recorded(latest.get(), false);
     }
     int number = latest.map(d -> d.version() + 1).orElse(1);
@@ -150,6 +152,9 @@ public final class DatasetVersionStore implements Component, AutoCloseable {
     if (!v.tags().isEmpty()) {
       batch.execute();
     }
+    dev.cairn.store.audit.AuditScope.describe(dev.cairn.audit.AuditEvent.target("dataset", v.name() + "@" + number),
+        null, dev.cairn.store.audit.AuditScope.summary("manifest_sha256", v.manifestSha256(), "files", v.fileCount(),
+            "bytes", v.totalSize(), "parent_version", latest.map(DatasetVersion::version).orElse(null)));
     return new Recorded(new DatasetVersion(id, v.name(), number, latest.map(DatasetVersion::version).orElse(null),
         v.author(), v.message(), now, v.totalSize(), v.rowCount(), v.fileCount(), v.manifestSha256(),
         v.storageUri(), v.tags(), v.schemaJson(), v.profileJson()), true);

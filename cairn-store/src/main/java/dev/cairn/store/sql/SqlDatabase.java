@@ -32,7 +32,7 @@ public final class SqlDatabase implements Component, AutoCloseable {
   SqlDatabase(Dialect dialect, Jdbi readers, Writer writer, AutoCloseable resources) {
     this.dialect = dialect;
     this.readers = readers;
-    this.writer = writer;
+    this.writer = new AuditingWriter(writer, dialect); // writes inside an AuditScope append their audit event
     this.resources = resources;
   }
 

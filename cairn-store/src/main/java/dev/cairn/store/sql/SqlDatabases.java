@@ -29,9 +29,10 @@ public final class SqlDatabases {
   /**
    * This module's own locations, applied by every open whatever modules the caller names: a tracking-only process
    * would otherwise refuse a database the server migrated (a registry migration numbered above tracking's newest
-   * reads to Flyway as one from a newer Cairn).
+   * reads to Flyway as one from a newer Cairn). The audit log is among them since every writer may append events.
    */
-  static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS, ModelRegistryStore.MIGRATIONS);
+  static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS, ModelRegistryStore.MIGRATIONS,
+      dev.cairn.store.audit.AuditLog.MIGRATIONS);
 
   private SqlDatabases() {}
 
@@ -207,6 +208,17 @@ public final class SqlDatabases {
       pool.close();
       throw e;
     }
+  }
+
+  /**
+   * PostgreSQL for reading only: read-only pooled connections, no migration, every write fails with
+   * {@code writesRefused}. {@code jdbcUrl} starts with jdbc:postgresql:.
+   */
+  public static SqlDatabase postgresReadOnly(String jdbcUrl, String writesRefused) {
+    HikariConfig c = poolConfig(jdbcUrl, new Properties(), "cairn-postgres-read-only", 2);
+    c.setReadOnly(true);
+    HikariDataSource reads = new HikariDataSource(c);
+    return new SqlDatabase(Dialect.POSTGRESQL, Jdbi.create(reads), new RefusingWriter(writesRefused), reads);
   }
 
   private static HikariDataSource pool(String url, Properties props, String name, int size) {

@@ -4,7 +4,9 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Health;
 import dev.cairn.core.Ids;
+import dev.cairn.audit.AuditEvent;
 import dev.cairn.store.Dialect;
+import dev.cairn.store.audit.AuditScope;
 import dev.cairn.tracking.TrackingValidation;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.search.SearchSql;
@@ -129,6 +131,8 @@ public final class SqlMetadataStore implements MetadataStore {
           .bind("id", id).bind("name", name).bind("location", location).bind("now", now)
           .execute();
       upsertExperimentTags(h, id, tagList);
+      AuditScope.describe(AuditEvent.target("experiment", Long.toString(id)), null,
+          AuditScope.summary("name", name, "artifact_location", location));
       return Long.toString(id);
     });
   }
@@ -271,8 +275,13 @@ public final class SqlMetadataStore implements MetadataStore {
       if (holder.isPresent() && holder.get() != e.id()) {
         throw CairnException.exists("Experiment(name=" + newName + ") already exists.");
       }
+      String oldName = !AuditScope.isRecording() ? null
+          : h.createQuery("SELECT name FROM experiments WHERE experiment_id = :id").bind("id", e.id())
+              .mapTo(String.class).one();
       h.createUpdate("UPDATE experiments SET name = :name, last_update_time = :now WHERE experiment_id = :id")
           .bind("name", newName).bind("now", System.currentTimeMillis()).bind("id", e.id()).execute();
+      AuditScope.describe(AuditEvent.target("experiment", Long.toString(e.id())), AuditScope.summary("name", oldName),
+          AuditScope.summary("name", newName));
       return null;
     });
   }
@@ -291,6 +300,8 @@ public final class SqlMetadataStore implements MetadataStore {
           UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = :now
           WHERE experiment_id = :id AND lifecycle_stage = 'active'""")
           .bind("now", now).bind("id", e.id()).execute();
+      AuditScope.describe(AuditEvent.target("experiment", Long.toString(e.id())),
+          AuditScope.summary("lifecycle_stage", "active"), AuditScope.summary("lifecycle_stage", "deleted"));
       return null;
     });
   }
@@ -309,6 +320,8 @@ public final class SqlMetadataStore implements MetadataStore {
           UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL
           WHERE experiment_id = :id AND lifecycle_stage = 'deleted'""")
           .bind("id", e.id()).execute();
+      AuditScope.describe(AuditEvent.target("experiment", Long.toString(e.id())),
+          AuditScope.summary("lifecycle_stage", "deleted"), AuditScope.summary("lifecycle_stage", "active"));
       return null;
     });
   }
@@ -319,6 +332,8 @@ public final class SqlMetadataStore implements MetadataStore {
     writer.write(h -> {
       ExperimentState e = activeExperiment(h, experimentId);
       upsertExperimentTags(h, e.id(), List.of(tag));
+      AuditScope.describe(AuditEvent.target("experiment", Long.toString(e.id())), null,
+          AuditScope.summary("tag", tag.key(), "value", tag.value()));
       return null;
     });
   }
@@ -332,6 +347,7 @@ public final class SqlMetadataStore implements MetadataStore {
       if (n == 0) {
         throw CairnException.notFound("No tag with name: " + key + " in experiment with id " + experimentId);
       }
+      AuditScope.describe(AuditEvent.target("experiment", Long.toString(e.id())), AuditScope.summary("tag", key), null);
       return null;
     });
   }
@@ -369,6 +385,8 @@ public final class SqlMetadataStore implements MetadataStore {
           .bind("start", startTime).bind("artifactUri", artifactUri)
           .execute();
       upsertRunTags(h, runId, tagList);
+      AuditScope.describe(AuditEvent.target("run", runId), null,
+          AuditScope.summary("experiment_id", e.id(), "run_name", name, "user_id", user));
       return new RunInfo(runId, name, Long.toString(e.id()), user, RunStatus.RUNNING, startTime, null, artifactUri,
           LifecycleStage.ACTIVE);
     });
@@ -581,6 +599,9 @@ public final class SqlMetadataStore implements MetadataStore {
       if (runName != null && !runName.isEmpty()) {
         upsertRunTags(h, runId, List.of(new Tag(RUN_NAME_TAG, runName)));
       }
+      AuditScope.describe(AuditEvent.target("run", runId),
+          AuditScope.summary("status", info.status().name(), "end_time", info.endTime(), "run_name", info.runName()),
+          AuditScope.summary("status", newStatus.name(), "end_time", newEnd, "run_name", newName));
       return new RunInfo(runId, newName, info.experimentId(), info.userId(), newStatus, info.startTime(), newEnd,
           info.artifactUri(), info.lifecycleStage());
     });
@@ -592,6 +613,7 @@ public final class SqlMetadataStore implements MetadataStore {
       runInfo(h, runId);
       h.createUpdate("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = :now WHERE run_id = :runId")
           .bind("now", System.currentTimeMillis()).bind("runId", runId).execute();
+      AuditScope.describe(AuditEvent.target("run", runId), null, AuditScope.summary("lifecycle_stage", "deleted"));
       return null;
     });
   }
@@ -602,6 +624,7 @@ public final class SqlMetadataStore implements MetadataStore {
       runInfo(h, runId);
       h.createUpdate("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_id = :runId")
           .bind("runId", runId).execute();
+      AuditScope.describe(AuditEvent.target("run", runId), null, AuditScope.summary("lifecycle_stage", "active"));
       return null;
     });
   }
@@ -623,6 +646,9 @@ public final class SqlMetadataStore implements MetadataStore {
         h.createUpdate("UPDATE runs SET run_name = :name WHERE run_id = :runId")
             .bind("name", runName).bind("runId", runId).execute();
       }
+      // the run and counts only: the values are the run's own record, and the hot path stays one small insert
+      AuditScope.describe(AuditEvent.target("run", runId), null,
+          AuditScope.summary("metrics", ms.size(), "params", ps.size(), "tags", ts.size()));
       return null;
     });
   }
@@ -852,6 +878,7 @@ public final class SqlMetadataStore implements MetadataStore {
       if (n == 0) {
         throw CairnException.notFound("No tag with name: " + key + " in run with id " + runId);
       }
+      AuditScope.describe(AuditEvent.target("run", runId), AuditScope.summary("tag", key), null);
       return null;
     });
   }
@@ -892,6 +919,7 @@ public final class SqlMetadataStore implements MetadataStore {
           batch.execute();
         }
       }
+      AuditScope.describe(AuditEvent.target("run", runId), null, AuditScope.summary("inputs", list.size()));
       return null;
     });
   }
