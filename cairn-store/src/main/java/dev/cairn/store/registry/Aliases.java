@@ -2,8 +2,11 @@ package dev.cairn.store.registry;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.audit.AuditEvent;
 import dev.cairn.registry.AliasChange;
+import dev.cairn.store.audit.AuditScope;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 
@@ -13,8 +16,8 @@ import org.jdbi.v3.core.Handle;
  * ({@link ModelRegistryStore#lockModel}).
  */
 final class Aliases {
-  /** Who moved an alias and why; {@code requestId} names the promotion request that applied it. */
-  record Why(String actor, AliasChange.Kind kind, String requestId, String reason) {}
+  /** Who moved an alias of model {@code name} and why; {@code requestId} names the promotion request that applied it. */
+  record Why(String name, String actor, AliasChange.Kind kind, String requestId, String reason) {}
 
   private Aliases() {}
 
@@ -97,6 +100,9 @@ final class Aliases {
         .bind("to", toVersion).bind("actor", why.actor()).bind("kind", why.kind().name())
         .bind("request", why.requestId()).bind("reason", why.reason()).bind("now", System.currentTimeMillis())
         .execute();
+    AuditScope.describe("registry.alias." + why.kind().name().toLowerCase(Locale.ROOT),
+        AuditEvent.target("model", why.name() + "@" + alias), AuditScope.summary("version", previous.orElse(null)),
+        AuditScope.summary("version", toVersion, "request", why.requestId(), "reason", why.reason()));
     return previous;
   }
 }

@@ -360,7 +360,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
       String key = requireKey(h, name);
       lockModel(h, key);
       Aliases.requireUnprotected(h, key, name, alias, "set");
-      return Aliases.move(h, key, alias, id, version, new Aliases.Why(actor, AliasChange.Kind.SET, null, null));
+      return Aliases.move(h, key, alias, id, version, new Aliases.Why(name, actor, AliasChange.Kind.SET, null, null));
     });
   }
 
@@ -379,7 +379,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
       String key = requireKey(h, name);
       lockModel(h, key);
       Aliases.requireUnprotected(h, key, name, alias, "delete");
-      return Aliases.move(h, key, alias, null, null, new Aliases.Why(actor, AliasChange.Kind.DELETE, null, null));
+      return Aliases.move(h, key, alias, null, null, new Aliases.Why(name, actor, AliasChange.Kind.DELETE, null, null));
     });
   }
 

@@ -2,6 +2,7 @@ package dev.cairn.store.registry;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.audit.AuditEvent;
 import dev.cairn.registry.AliasChange;
 import dev.cairn.registry.PromotionPolicy;
 import dev.cairn.registry.PromotionRequest;
@@ -9,6 +10,7 @@ import dev.cairn.registry.PromotionRequest.Decision;
 import dev.cairn.registry.PromotionRequest.Status;
 import dev.cairn.registry.PromotionRequest.Verdict;
 import dev.cairn.registry.RegistryNames;
+import dev.cairn.store.audit.AuditScope;
 import dev.cairn.store.sql.PageTokens;
 import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.tracking.Page;
@@ -77,6 +79,8 @@ public final class PromotionStore {
       ModelRegistryStore.lockModel(h, key);
       h.createUpdate("DELETE FROM promotion_policies WHERE model_key = :key AND alias = :alias")
           .bind("key", key).bind("alias", alias).execute();
+      AuditScope.describe("registry.policy.set", AuditEvent.target("model", name + "@" + alias), null,
+          AuditScope.summary("required_approvals", requiredApprovals));
       return h.createUpdate("INSERT INTO promotion_policies (model_key, alias, required_approvals, updated_by,"
               + " updated_time) VALUES (:key, :alias, :n, :actor, :now)")
           .bind("key", key).bind("alias", alias).bind("n", requiredApprovals).bind("actor", actor).bind("now", now)
@@ -96,6 +100,7 @@ public final class PromotionStore {
       if (removed == 0) {
         throw CairnException.notFound("alias '" + alias + "' of model '" + name + "' has no promotion policy");
       }
+      AuditScope.describe("registry.policy.deleted", AuditEvent.target("model", name + "@" + alias), null, null);
       h.createUpdate("UPDATE promotion_requests SET status = :cancelled, decided_time = :now"
               + " WHERE model_key = :key AND alias = :alias AND status = :pending")
           .bind("cancelled", Status.CANCELLED.name()).bind("now", System.currentTimeMillis()).bind("key", key)
@@ -144,6 +149,8 @@ public final class PromotionStore {
         throw CairnException.exists("request " + open.get().trim() + " already asks to point '" + r.alias()
             + "' of model '" + r.name() + "' at version " + r.version() + "; approve or reject that one");
       }
+      AuditScope.describe("registry.promotion.requested", AuditEvent.target("promotion", id), null,
+          AuditScope.summary("model", r.name(), "alias", r.alias(), "version", r.version(), "current", holder.orElse(null)));
       return h.createUpdate("INSERT INTO promotion_requests (request_id, model_key, alias, version, current_version,"
               + " requester, reason, evidence, required_approvals, status, created_time) VALUES (:id, :key, :alias,"
               + " :version, :current, :requester, :reason, :evidence, :approvals, :status, :now)")
@@ -235,6 +242,9 @@ public final class PromotionStore {
               + " VALUES (:id, :actor, :verdict, :comment, :now)")
           .bind("id", requestId).bind("actor", actor).bind("verdict", verdict.name()).bind("comment", comment)
           .bind("now", now).execute();
+      AuditScope.describe("registry.promotion." + (verdict == Verdict.APPROVE ? "approved" : "rejected"),
+          AuditEvent.target("promotion", requestId), AuditScope.summary("approvals", r.approvals()),
+          AuditScope.summary("approvals", r.approvals() + (verdict == Verdict.APPROVE ? 1 : 0), "comment", comment));
       if (verdict == Verdict.REJECT) {
         close(h, requestId, Status.REJECTED, null);
         return false;
@@ -251,7 +261,7 @@ public final class PromotionStore {
             + "' no longer exists; request " + requestId + " cannot be applied (reject it)");
       }
       Optional<Integer> previous = Aliases.move(h, key, r.alias(), versionId, r.version(),
-          new Aliases.Why(actor, dev.cairn.registry.AliasChange.Kind.PROMOTION, requestId, r.reason()));
+          new Aliases.Why(r.modelName(), actor, AliasChange.Kind.PROMOTION, requestId, r.reason()));
       close(h, requestId, Status.APPLIED, previous.orElse(null));
       return true;
     });
@@ -304,7 +314,7 @@ public final class PromotionStore {
         throw new CairnException(ErrorCode.INVALID_STATE, "the previous holder of '" + alias + "', version " + target
             + ", was deleted; promote a version instead");
       }
-      Aliases.move(h, key, alias, versionId, target, new Aliases.Why(actor, AliasChange.Kind.ROLLBACK, null, reason));
+      Aliases.move(h, key, alias, versionId, target, new Aliases.Why(name, actor, AliasChange.Kind.ROLLBACK, null, reason));
       return changes(h, name, key, alias, 1).get(0);
     });
   }
