@@ -16,7 +16,14 @@ public enum SearchTarget {
       Set.of(Entity.TAG, Entity.ATTRIBUTE),
       Map.of("name", false, "creation_time", true, "last_update_time", true),
       Set.of("name", "experiment_id", "creation_time", "last_update_time"),
-      Set.of(Entity.ATTRIBUTE));
+      Set.of(Entity.ATTRIBUTE)),
+  LOGGED_MODELS(
+      Set.of(Entity.METRIC, Entity.PARAM, Entity.TAG, Entity.ATTRIBUTE),
+      Map.of("name", false, "model_id", false, "model_type", false, "status", false, "source_run_id", false,
+          "creation_time", true, "creation_timestamp", true, "last_updated_timestamp", true),
+      Set.of("name", "model_id", "model_type", "status", "source_run_id", "creation_time", "creation_timestamp",
+          "last_updated_timestamp"),
+      Set.of(Entity.METRIC, Entity.ATTRIBUTE));
 
   /** Which entities a filter may name. */
   final Set<Entity> filterEntities;
