@@ -11,6 +11,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.server.http.JsonErrorHandler;
+import dev.cairn.server.loggedmodels.LoggedModelRoutes;
 import dev.cairn.server.http.Responses;
 import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.mlflow.ArtifactProxyRoutes;
@@ -21,6 +22,7 @@ import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.loggedmodels.LoggedModelStore;
 import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.store.sql.SqlErrors;
 import io.javalin.Javalin;
@@ -173,11 +175,13 @@ public final class CairnServer implements AutoCloseable {
     // One database for every module's tables: one pool, one writer, one migration run.
     MetadataStore metadata;
     DatasetVersionStore datasets;
+    LoggedModelStore loggedModels;
     try {
       SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS));
+          List.of(DatasetVersionStore.MIGRATIONS, LoggedModelStore.MIGRATIONS));
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
+      loggedModels = LoggedModelStore.on(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
@@ -187,6 +191,7 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
+    all.add(new LoggedModelRoutes.Module(loggedModels));
     CairnServer server = start(config, metadata, artifacts, all);
     server.owned.add(datasets);
     return server;
@@ -312,7 +317,7 @@ public final class CairnServer implements AutoCloseable {
         LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
         Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
       });
-      MlflowRoutes.register(cfg.routes, metadata, artifacts);
+      MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
       ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
       OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
       for (RouteModule module : modules) {
