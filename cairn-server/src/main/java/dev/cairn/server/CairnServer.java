@@ -61,6 +61,13 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
   /** Most requests served at once; each holds at most one store connection or one artifact stream. */
   static final int HTTP_THREADS = 64;
+  /**
+   * The migrations of every module whose tables share the server's database, beside the tracking ones: what the
+   * server migrates, and what a process reading the same database (the CLI) must know so as not to take the
+   * server's schema for a newer Cairn's.
+   */
+  public static final List<String> MODULE_MIGRATIONS =
+      List.of(DatasetVersionStore.MIGRATIONS, LoggedModelStore.MIGRATIONS);
   /** How long close() lets requests already being handled finish before it cuts them. */
   static final long STOP_DRAIN_MILLIS = 10_000;
 
@@ -178,7 +185,7 @@ public final class CairnServer implements AutoCloseable {
     LoggedModelStore loggedModels;
     try {
       SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS, LoggedModelStore.MIGRATIONS));
+          MODULE_MIGRATIONS);
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       loggedModels = LoggedModelStore.on(database);

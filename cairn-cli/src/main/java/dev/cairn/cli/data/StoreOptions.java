@@ -15,6 +15,7 @@ import dev.cairn.data.version.TableProfiler;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
+import dev.cairn.server.CairnServer;
 import dev.cairn.store.MetadataStores;
 import dev.cairn.store.sql.SqlDatabase;
 import java.io.IOException;
@@ -66,7 +67,9 @@ final class StoreOptions {
             "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
                 + " go through it"));
       } else {
-        this.store = DatasetVersionStore.open(backendStoreUri);
+        // every module's migrations, as the server runs them, so a later read-only open finds the schema current
+        this.store = DatasetVersionStore.onOwned(MetadataStores.openDatabase(backendStoreUri,
+            CairnServer.MODULE_MIGRATIONS));
       }
       ArtifactStore opened;
       try {
@@ -163,7 +166,7 @@ final class StoreOptions {
   Opened openForReading() {
     Optional<DataFolderLock.Holder> owner = owningServer();
     Optional<SqlDatabase> current = owner.isPresent() ? Optional.empty() : MetadataStores.openDatabaseIfCurrent(
-        backendStoreUri, List.of(DatasetVersionStore.MIGRATIONS), "this command only reads the data folder");
+        backendStoreUri, CairnServer.MODULE_MIGRATIONS, "this command only reads the data folder");
     if (current.isEmpty()) {
       quietLibraries(); // a pool, and Flyway, start: they log at INFO
     }

@@ -356,9 +356,11 @@ final class TrackingHandlers {
   private ObjectNode runResponse(Run run) {
     ObjectNode out = MlflowJson.object();
     ObjectNode rendered = MlflowJson.run(run);
-    if (loggedModels != null) {
+    // only runs that produced logged models carry outputs: clients older than MLflow 3 know no such field
+    List<RunOutput> produced = loggedModels == null ? List.of() : loggedModels.outputsOf(run.info().runId());
+    if (!produced.isEmpty()) {
       ArrayNode outputs = rendered.putObject("outputs").putArray("model_outputs");
-      for (RunOutput o : loggedModels.outputsOf(run.info().runId())) {
+      for (RunOutput o : produced) {
         outputs.addObject().put("model_id", o.modelId()).put("step", o.step());
       }
     }
