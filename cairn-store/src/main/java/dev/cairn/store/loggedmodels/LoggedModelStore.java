@@ -60,6 +60,11 @@ public final class LoggedModelStore implements Component, AutoCloseable {
         throw CairnException.invalid("logged model name has " + name.length() + " characters; the limit is "
             + MAX_NAME_LENGTH);
       }
+      // runs:/<run_id>/<name> finds a model by its name as one path segment of a URI
+      if (name != null && (name.contains("/") || name.contains(":"))) {
+        throw CairnException.invalid("Invalid model name ('" + name + "'): a logged model name cannot contain '/'"
+            + " or ':', since runs:/<run_id>/<name> URIs name the model by it");
+      }
       modelType = modelType == null || modelType.isEmpty() ? null : modelType;
       sourceRunId = sourceRunId == null || sourceRunId.isEmpty() ? null : sourceRunId;
       tags = checkedTags(tags);

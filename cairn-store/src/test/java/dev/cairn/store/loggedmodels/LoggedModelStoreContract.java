@@ -86,6 +86,8 @@ abstract class LoggedModelStoreContract {
   void createRefusesUnknownAndDeletedExperiments() {
     assertCode(ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> store.create(
         new LoggedModelStore.NewLoggedModel("424242", "x", null, null, null, null)));
+    assertCode(ErrorCode.INVALID_PARAMETER_VALUE, () -> create("a/b", Map.of(), Map.of()));
+    assertCode(ErrorCode.INVALID_PARAMETER_VALUE, () -> create("x".repeat(501), Map.of(), Map.of()));
     tracking.deleteExperiment(experiment);
     assertCode(ErrorCode.INVALID_PARAMETER_VALUE, () -> create("x", Map.of(), Map.of()));
   }
