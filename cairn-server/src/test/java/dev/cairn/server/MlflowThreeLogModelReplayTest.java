@@ -31,12 +31,17 @@ class MlflowThreeLogModelReplayTest {
   TestServer server;
 
   @BeforeEach
-  void start() {
-    server = TestServer.start(dir);
+  void start() throws Exception {
+    server = startServer(dir);
+  }
+
+  /** The server the calls go to: SQLite and file artifacts here; PostgreSQL in the subclass. */
+  TestServer startServer(Path dir) throws Exception {
+    return TestServer.start(dir);
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     server.close();
   }
 
