@@ -160,4 +160,51 @@ class LoggedModelRoutesTest {
     TestServer.Reply file = server.get(AJAX + "logged-models/" + id + "/artifacts/files?artifact_file_path=data/weights.bin");
     assertThat(file.body()).containsExactly(1, 2, 3);
   }
+
+  @Test
+  void concurrentLogModelCallsOnOneRunEachKeepTheirModel() throws Exception {
+    String run = server.createRun(experiment);
+    int calls = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(calls);
+    try {
+      List<java.util.concurrent.Future<TestServer.Reply>> replies = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        String modelJson = "{\"run_id\": \"" + run + "\", \"artifact_path\": \"m" + i + "\", \"utc_time_created\": "
+            + "\"2026-12-01 10:00:00.000000\", \"flavors\": {\"python_function\": {}}}";
+        String body = "{\"run_id\":\"" + run + "\",\"model_json\":"
+            + com.fasterxml.jackson.databind.node.TextNode.valueOf(modelJson) + "}";
+        replies.add(pool.submit(() -> server.post(API + "runs/log-model", body)));
+      }
+      for (var r : replies) {
+        ok(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    String history = null;
+    for (JsonNode t : ok(server.get(API + "runs/get?run_id=" + run)).at("/run/data/tags")) {
+      if (t.get("key").asText().equals("mlflow.log-model.history")) {
+        history = t.get("value").asText();
+      }
+    }
+    JsonNode list = dev.cairn.core.Json.MAPPER.readTree(history);
+    List<String> paths = new ArrayList<>();
+    list.forEach(m -> paths.add(m.get("artifact_path").asText()));
+    assertThat(paths).hasSize(calls).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void logMetricWithAModelIdLinksThePointToTheModelAndAnUnknownModelIs404() {
+    String id = create(API, "m");
+    String run = server.createRun(experiment);
+    ok(server.post(API + "runs/log-metric", "{\"run_id\":\"" + run + "\",\"key\":\"rmse\",\"value\":\"NaN\","
+        + "\"timestamp\":5,\"step\":2,\"model_id\":\"" + id + "\",\"dataset_name\":\"eval\",\"dataset_digest\":\"abc\"}"));
+    JsonNode metric = ok(server.get(API + "logged-models/" + id)).at("/model/data/metrics/0");
+    assertThat(metric.get("key").asText()).isEqualTo("rmse");
+    assertThat(metric.get("value").asText()).isEqualTo("NaN");
+    assertThat(metric.get("step").asLong()).isEqualTo(2);
+    assertThat(metric.get("dataset_digest").asText()).isEqualTo("abc");
+    assertError(server.post(API + "runs/log-metric", "{\"run_id\":\"" + run + "\",\"key\":\"rmse\",\"value\":1,"
+        + "\"timestamp\":5,\"model_id\":\"m-" + "9".repeat(32) + "\"}"), 404, "RESOURCE_DOES_NOT_EXIST");
+  }
 }

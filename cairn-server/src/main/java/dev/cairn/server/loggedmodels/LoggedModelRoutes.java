@@ -44,6 +44,14 @@ public final class LoggedModelRoutes {
   /** The run tag MLflow keeps a run's logged-model history in, as a JSON list of MLmodel dictionaries. */
   static final String LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
   static final Set<String> MODEL_JSON_REQUIRED = Set.of("artifact_path", "flavors", "utc_time_created", "run_id");
+  /** Striped locks for the history tag's read-append-write: a fixed number, whatever the number of runs. */
+  private static final Object[] HISTORY_LOCKS = new Object[64];
+
+  static {
+    for (int i = 0; i < HISTORY_LOCKS.length; i++) {
+      HISTORY_LOCKS[i] = new Object();
+    }
+  }
 
   enum Method { GET, POST, PATCH, DELETE }
 
@@ -294,6 +302,14 @@ public final class LoggedModelRoutes {
     if (!flavors.isObject() || flavors.isEmpty()) {
       throw CairnException.invalid("Model must have at least one flavor; 'flavors' is " + flavors);
     }
+    // read, append, write: one run's appends are serialised so concurrent calls each keep their model
+    synchronized (HISTORY_LOCKS[Math.floorMod(runId.hashCode(), HISTORY_LOCKS.length)]) {
+      appendToHistory(runId, model);
+    }
+    return LoggedModelJson.object();
+  }
+
+  private void appendToHistory(String runId, JsonNode model) {
     Run run = metadata.getRun(runId);
     ArrayNode history = Json.MAPPER.createArrayNode();
     for (Tag t : run.tags()) {
@@ -310,7 +326,6 @@ public final class LoggedModelRoutes {
     }
     history.add(model);
     metadata.logBatch(runId, List.of(), List.of(), List.of(new Tag(LOG_MODEL_HISTORY_TAG, history.toString())));
-    return LoggedModelJson.object();
   }
 
   // ---------------------------------------------------------------- helpers
