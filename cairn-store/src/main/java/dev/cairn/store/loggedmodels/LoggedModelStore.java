@@ -36,6 +36,7 @@ public final class LoggedModelStore implements Component, AutoCloseable {
   public static final int MAX_TAGS_OR_PARAMS_PER_REQUEST = 100;
   static final int MAX_NAME_LENGTH = 500;
   private static final Pattern MODELS_URI = Pattern.compile("models:/(m-[0-9a-f]{32})/?(.*)");
+  private static final Pattern RUNS_URI = Pattern.compile("runs:/([0-9a-f]{32})/([^/]+)(?:/+(.*?))?/*");
 
   private final SqlDatabase db;
 
@@ -148,6 +149,31 @@ public final class LoggedModelStore implements Component, AutoCloseable {
       path = path.substring(1);
     }
     return Optional.of(path.isEmpty() ? location : location + "/" + path);
+  }
+
+  /**
+   * Where {@code runs:/<run_id>/<name>[/path]} points when the run logged an MLflow 3 model named {@code name}
+   * (MLflow 3 keeps such a model's files under the model, not the run): the newest such model's artifact
+   * location, with {@code /path} appended. Empty when the URI is not a runs URI or the run logged no model of
+   * that name; the caller then looks in the run's own artifacts, as MLflow's RunsArtifactRepository does.
+   */
+  public Optional<String> resolveRunsUri(String uri) {
+    if (uri == null) {
+      return Optional.empty();
+    }
+    var m = RUNS_URI.matcher(uri);
+    if (!m.matches()) {
+      return Optional.empty();
+    }
+    String runId = m.group(1);
+    String name = m.group(2);
+    String rest = m.group(3) == null ? "" : m.group(3);
+    Optional<String> location = db.read(h -> h.createQuery("SELECT artifact_location FROM logged_models"
+            + " WHERE source_run_id = :run AND name = :name AND lifecycle_stage = :active"
+            + " ORDER BY creation_timestamp_ms DESC, model_id LIMIT 1")
+        .bind("run", runId).bind("name", name).bind("active", LifecycleStage.ACTIVE.wire())
+        .mapTo(String.class).findFirst());
+    return location.map(l -> rest.isEmpty() ? l : l + "/" + rest);
   }
 
   /** Sets the model's status (READY or FAILED once its upload ended) and returns it. */

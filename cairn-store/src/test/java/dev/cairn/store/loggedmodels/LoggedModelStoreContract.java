@@ -246,4 +246,17 @@ abstract class LoggedModelStoreContract {
     assertThat(store.resolveUri("runs:/abc/model")).isEmpty();
     assertCode(ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> store.resolveUri("models:/m-" + "3".repeat(32)));
   }
+
+  @Test
+  void runsUrisNamingAModelTheRunLoggedResolveToTheModel() {
+    String runId = tracking.createRun(experiment, "ada", 1, "r", List.of()).runId();
+    LoggedModel m = store.create(new LoggedModelStore.NewLoggedModel(experiment, "model", null, runId, null, null));
+    assertThat(store.resolveRunsUri("runs:/" + runId + "/model")).contains(m.artifactLocation());
+    assertThat(store.resolveRunsUri("runs:/" + runId + "/model/MLmodel")).contains(m.artifactLocation() + "/MLmodel");
+    assertThat(store.resolveRunsUri("runs:/" + runId + "/other")).isEmpty();
+    assertThat(store.resolveRunsUri("runs:/" + "a".repeat(32) + "/model")).isEmpty();
+    assertThat(store.resolveRunsUri("models:/" + m.modelId())).isEmpty();
+    store.delete(m.modelId());
+    assertThat(store.resolveRunsUri("runs:/" + runId + "/model")).isEmpty();
+  }
 }
