@@ -169,7 +169,12 @@ final class ArtifactTransfer {
    * {@code 1/<run>/artifacts}; other schemes fall back to the server's layout {@code <exp>/<run>/artifacts}.
    */
   static String root(RunInfo info) {
-    String uri = info.artifactUri();
+    String root = proxyRoot(info.artifactUri());
+    return root != null ? root : info.experimentId() + "/" + info.runId() + "/artifacts";
+  }
+
+  /** The proxy path an artifact URI names ({@code mlflow-artifacts:/x} or a proxy URL), or null for any other URI. */
+  static String proxyRoot(String uri) {
     if (uri != null) {
       if (uri.startsWith("mlflow-artifacts:")) {
         String rest = uri.substring("mlflow-artifacts:".length());
@@ -184,7 +189,7 @@ final class ArtifactTransfer {
         return normalise(uri.substring(proxy + ARTIFACTS_API.length() + 1));
       }
     }
-    return info.experimentId() + "/" + info.runId() + "/artifacts";
+    return null;
   }
 
   private URI proxyUri(String path) {

@@ -151,6 +151,11 @@ public final class CairnClient implements AutoCloseable {
     return new PromotionsClient(http);
   }
 
+  /** MLflow 3 logged models on this server: create, upload a folder as a model's artifacts, finalize, search. */
+  public LoggedModelsClient loggedModels() {
+    return new LoggedModelsClient(http, artifacts);
+  }
+
   /** The server's base URL, without a trailing slash. */
   public String trackingUri() {
     return http.baseUrl();

@@ -112,6 +112,20 @@ final class Http {
         .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)));
   }
 
+  /** A JSON call with another method than GET or POST (MLflow 3's PATCH and DELETE routes); body may be null. */
+  JsonNode send(String method, String apiPath, ObjectNode body) {
+    byte[] bytes;
+    try {
+      bytes = body == null ? new byte[0] : Http.READER.writeValueAsBytes(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialise request body", e);
+    }
+    return sendJson(HttpRequest.newBuilder(uri(apiPath, Map.of()))
+        .timeout(JSON_TIMEOUT)
+        .header("Content-Type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes)));
+  }
+
   URI uri(String apiPath, Map<String, String> query) {
     StringJoiner q = new StringJoiner("&", "?", "");
     q.setEmptyValue("");

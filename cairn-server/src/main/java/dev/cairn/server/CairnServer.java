@@ -14,6 +14,7 @@ import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.server.http.JsonErrorHandler;
 import dev.cairn.server.http.Responses;
+import dev.cairn.server.loggedmodels.LoggedModelRoutes;
 import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.mlflow.ArtifactProxyRoutes;
 import dev.cairn.server.mlflow.MlflowRoutes;
@@ -31,6 +32,7 @@ import dev.cairn.store.DataFolderLock;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
 import dev.cairn.store.audit.AuditLog;
+import dev.cairn.store.loggedmodels.LoggedModelStore;
 import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.store.sql.SqlErrors;
 import io.javalin.Javalin;
@@ -69,6 +71,13 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
   /** Most requests served at once; each holds at most one store connection or one artifact stream. */
   static final int HTTP_THREADS = 64;
+  /**
+   * The migrations of every module whose tables share the server's database, beside the tracking ones: what the
+   * server migrates, and what a process reading the same database (the CLI) must know so as not to take the
+   * server's schema for a newer Cairn's.
+   */
+  public static final List<String> MODULE_MIGRATIONS =
+      List.of(DatasetVersionStore.MIGRATIONS, LoggedModelStore.MIGRATIONS);
   /** How long close() lets requests already being handled finish before it cuts them. */
   static final long STOP_DRAIN_MILLIS = 10_000;
 
@@ -185,14 +194,15 @@ public final class CairnServer implements AutoCloseable {
     DatasetVersionStore datasets;
     ModelRegistryStore registry;
     PromotionStore promotions;
+    LoggedModelStore loggedModels;
     SqlDatabase database;
     try {
-      database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS, AuditLog.MIGRATIONS));
+      database = MetadataStores.openDatabase(config.backendStoreUri(), MODULE_MIGRATIONS);
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       registry = ModelRegistryStore.on(database);
       promotions = PromotionStore.on(database);
+      loggedModels = LoggedModelStore.on(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
@@ -202,11 +212,12 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
-    all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, modelId -> java.util.Optional.empty()));
+    all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation));
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
+    all.add(new LoggedModelRoutes.Module(loggedModels));
     CairnServer server = start(config, metadata, artifacts, all);
     server.owned.add(datasets);
     server.owned.add(registry);
@@ -334,7 +345,7 @@ public final class CairnServer implements AutoCloseable {
         Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
       });
       AuditRequests.register(cfg.routes); // mutating requests' writes append audit events
-      MlflowRoutes.register(cfg.routes, metadata, artifacts);
+      MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
       ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
       OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
       for (RouteModule module : modules) {

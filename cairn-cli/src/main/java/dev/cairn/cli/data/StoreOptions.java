@@ -12,6 +12,7 @@ import dev.cairn.data.version.DatasetVersionStore;
 import dev.cairn.data.version.DatasetVersioning;
 import dev.cairn.data.version.StatCache;
 import dev.cairn.data.version.TableProfiler;
+import dev.cairn.server.CairnServer;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -66,7 +66,9 @@ final class StoreOptions {
             "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
                 + " go through it"));
       } else {
-        this.store = DatasetVersionStore.open(backendStoreUri);
+        // every module's migrations, as the server runs them, so a later read-only open finds the schema current
+        this.store = DatasetVersionStore.onOwned(MetadataStores.openDatabase(backendStoreUri,
+            CairnServer.MODULE_MIGRATIONS));
       }
       ArtifactStore opened;
       try {
@@ -163,7 +165,7 @@ final class StoreOptions {
   Opened openForReading() {
     Optional<DataFolderLock.Holder> owner = owningServer();
     Optional<SqlDatabase> current = owner.isPresent() ? Optional.empty() : MetadataStores.openDatabaseIfCurrent(
-        backendStoreUri, List.of(DatasetVersionStore.MIGRATIONS), "this command only reads the data folder");
+        backendStoreUri, CairnServer.MODULE_MIGRATIONS, "this command only reads the data folder");
     if (current.isEmpty()) {
       quietLibraries(); // a pool, and Flyway, start: they log at INFO
     }

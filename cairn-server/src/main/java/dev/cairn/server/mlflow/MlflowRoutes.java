@@ -6,6 +6,7 @@ import dev.cairn.server.http.Responses;
 import dev.cairn.server.http.StreamedJson;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.MetadataStore;
+import dev.cairn.store.loggedmodels.LoggedModelStore;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
@@ -56,7 +57,17 @@ public final class MlflowRoutes {
   }
 
   public static void register(RoutesConfig config, MetadataStore store, ArtifactStore artifacts) {
-    TrackingHandlers handlers = new TrackingHandlers(store, artifacts);
+    register(config, store, artifacts, null);
+  }
+
+  /**
+   * As {@link #register(RoutesConfig, MetadataStore, ArtifactStore)}, with MLflow 3's links between runs and logged
+   * models: runs/get lists the models a run produced, and metrics logged with a model_id are linked to that model.
+   * A null {@code loggedModels} serves runs without them.
+   */
+  public static void register(RoutesConfig config, MetadataStore store, ArtifactStore artifacts,
+      LoggedModelStore loggedModels) {
+    TrackingHandlers handlers = new TrackingHandlers(store, artifacts, loggedModels);
     for (Route route : routes(handlers)) {
       for (String prefix : PREFIXES) {
         String path = prefix + route.path();

@@ -9,6 +9,9 @@ import dev.cairn.server.http.StreamedJson;
 import dev.cairn.store.ArtifactPaths;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.MetadataStore;
+import dev.cairn.store.loggedmodels.LoggedModelStore;
+import dev.cairn.store.loggedmodels.ModelMetric;
+import dev.cairn.store.loggedmodels.RunOutput;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.Metric;
@@ -47,10 +50,17 @@ final class TrackingHandlers {
 
   private final MetadataStore store;
   private final ArtifactStore artifacts;
+  /** MLflow 3's logged models: a run's model outputs and metrics linked to models; null when not served. */
+  private final LoggedModelStore loggedModels;
 
   TrackingHandlers(MetadataStore store, ArtifactStore artifacts) {
+    this(store, artifacts, null);
+  }
+
+  TrackingHandlers(MetadataStore store, ArtifactStore artifacts, LoggedModelStore loggedModels) {
     this.store = store;
     this.artifacts = artifacts;
+    this.loggedModels = loggedModels;
   }
 
   // ---- experiments
@@ -165,6 +175,7 @@ final class TrackingHandlers {
   JsonNode logMetric(RequestFields f) {
     String runId = runId(f);
     store.logBatch(runId, List.of(metric(f)), List.of(), List.of());
+    linkModelMetrics(runId, List.of(f));
     return MlflowJson.object();
   }
 
@@ -214,6 +225,7 @@ final class TrackingHandlers {
     List<Tag> tags = new ArrayList<>(tagFields.size());
     tagFields.forEach(t -> tags.add(tag(t)));
     store.logBatch(runId, metrics, params, tags);
+    linkModelMetrics(runId, metricFields);
     return MlflowJson.object();
   }
 
@@ -341,10 +353,40 @@ final class TrackingHandlers {
 
   // ---- parsing helpers
 
-  private static ObjectNode runResponse(Run run) {
+  private ObjectNode runResponse(Run run) {
     ObjectNode out = MlflowJson.object();
-    out.set("run", MlflowJson.run(run));
+    ObjectNode rendered = MlflowJson.run(run);
+    // only runs that produced logged models carry outputs: clients older than MLflow 3 know no such field
+    List<RunOutput> produced = loggedModels == null ? List.of() : loggedModels.outputsOf(run.info().runId());
+    if (!produced.isEmpty()) {
+      ArrayNode outputs = rendered.putObject("outputs").putArray("model_outputs");
+      for (RunOutput o : produced) {
+        outputs.addObject().put("model_id", o.modelId()).put("step", o.step());
+      }
+    }
+    out.set("run", rendered);
     return out;
+  }
+
+  /**
+   * MLflow 3 clients log a run's metrics again with a {@code model_id} to link them to a logged model (and
+   * {@code dataset_name}/{@code dataset_digest} for the data they were measured on); those points are also
+   * recorded on the model, after the run's own write.
+   */
+  private void linkModelMetrics(String runId, List<RequestFields> metricFields) {
+    if (loggedModels == null) {
+      return;
+    }
+    List<ModelMetric> linked = new ArrayList<>();
+    for (RequestFields m : metricFields) {
+      String modelId = m.string("model_id");
+      if (modelId != null && !modelId.isEmpty()) {
+        Metric metric = metric(m);
+        linked.add(new ModelMetric(modelId, metric.key(), metric.value(), metric.timestamp(), metric.step(), runId,
+            m.string("dataset_name"), m.string("dataset_digest")));
+      }
+    }
+    loggedModels.logMetrics(linked);
   }
 
   private static String runId(RequestFields f) {

@@ -7,9 +7,9 @@ import java.util.List;
  * A LIKE pattern as users write it ({@code %} any run, {@code _} one character, a backslash makes the next
  * character literal, as in PostgreSQL), re-rendered for each database's matching syntax.
  */
-record LikePattern(List<Part> parts) {
+public record LikePattern(List<Part> parts) {
   /** A wildcard (any run, or exactly one character) or a literal character given as a code point. */
-  record Part(boolean anyRun, boolean oneChar, int codePoint) {
+  public record Part(boolean anyRun, boolean oneChar, int codePoint) {
     static final Part ANY_RUN = new Part(true, false, 0);
     static final Part ONE_CHAR = new Part(false, true, 0);
 
@@ -18,11 +18,11 @@ record LikePattern(List<Part> parts) {
     }
   }
 
-  LikePattern {
+  public LikePattern {
     parts = List.copyOf(parts);
   }
 
-  static LikePattern parse(String pattern) {
+  public static LikePattern parse(String pattern) {
     List<Part> parts = new ArrayList<>();
     int i = 0;
     while (i < pattern.length()) {
@@ -44,12 +44,12 @@ record LikePattern(List<Part> parts) {
   }
 
   /** PostgreSQL LIKE / ILIKE with its default backslash escape. */
-  String toBackslashLike() {
+  public String toBackslashLike() {
     return render("%", "_", "\\%_", '\\');
   }
 
   /** SQLite LIKE with {@code ESCAPE '!'}. */
-  String toBangLike() {
+  public String toBangLike() {
     return render("%", "_", "!%_", '!');
   }
 
@@ -71,7 +71,7 @@ record LikePattern(List<Part> parts) {
   }
 
   /** SQLite GLOB, which is case-sensitive and has no escape character: its metacharacters go in brackets. */
-  String toGlob() {
+  public String toGlob() {
     StringBuilder out = new StringBuilder();
     for (Part p : parts) {
       if (p.anyRun()) {

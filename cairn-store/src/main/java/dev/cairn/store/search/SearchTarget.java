@@ -36,7 +36,15 @@ public enum SearchTarget {
           "source_path", "model_versions.source", "version_number", "model_versions.version",
           "creation_timestamp", "model_versions.creation_time", "timestamp", "model_versions.creation_time",
           "last_updated_timestamp", "model_versions.last_updated_time"),
-      Set.of("run_id"));
+      Set.of("run_id")),
+  /** MLflow 3 logged models; their SQL is rendered by the logged-models store itself. */
+  LOGGED_MODELS(
+      Set.of(Entity.METRIC, Entity.PARAM, Entity.TAG, Entity.ATTRIBUTE),
+      Map.of("name", false, "model_id", false, "model_type", false, "status", false, "source_run_id", false,
+          "creation_time", true, "creation_timestamp", true, "last_updated_timestamp", true),
+      Set.of("name", "model_id", "model_type", "status", "source_run_id", "creation_time", "creation_timestamp",
+          "last_updated_timestamp"),
+      Set.of(Entity.METRIC, Entity.ATTRIBUTE));
 
   /** Which entities a filter may name. */
   final Set<Entity> filterEntities;

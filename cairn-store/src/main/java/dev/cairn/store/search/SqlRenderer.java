@@ -108,6 +108,7 @@ final class SqlRenderer {
             keyValue("registered_model_tags", "t", "model_key", "registered_models.model_key", name, op, c.value());
         case MODEL_VERSIONS ->
             keyValue("model_version_tags", "t", "version_id", "model_versions.version_id", name, op, c.value());
+        case LOGGED_MODELS -> throw new IllegalStateException("logged-model filters are rendered by their store");
       };
       case ATTRIBUTE -> attribute(name, op, c.value());
       case DATASET -> dataset(name, op, c.value());

@@ -3,7 +3,7 @@ package dev.cairn.store.sql;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Random run names in MLflow's "adjective-noun-NNN" shape for runs created without one. */
-final class RunNames {
+public final class RunNames {
   private static final String[] ADJECTIVES = {
     "amber", "bold", "brave", "bright", "calm", "clever", "crisp", "dapper", "eager", "fearless", "gentle",
     "glowing", "golden", "honest", "humble", "jolly", "keen", "lively", "lucky", "merry", "nimble", "quiet",
@@ -18,7 +18,7 @@ final class RunNames {
 
   private RunNames() {}
 
-  static String random() {
+  public static String random() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     return ADJECTIVES[r.nextInt(ADJECTIVES.length)] + "-" + NOUNS[r.nextInt(NOUNS.length)] + "-" + r.nextInt(1000);
   }

@@ -31,7 +31,8 @@ public final class SqlDatabases {
    * would otherwise refuse a database the server migrated (a registry migration numbered above tracking's newest
    * reads to Flyway as one from a newer Cairn). The audit log is among them since every writer may append events.
    */
-  static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS, ModelRegistryStore.MIGRATIONS,
+  static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS,
+      dev.cairn.store.loggedmodels.LoggedModelStore.MIGRATIONS, ModelRegistryStore.MIGRATIONS,
       dev.cairn.store.audit.AuditLog.MIGRATIONS);
 
   private SqlDatabases() {}
