@@ -64,6 +64,7 @@ public final class Main implements Runnable {
       ArtifactsCommand.class,
       dev.cairn.cli.data.DataCommand.class,
       ModelsCommand.class,
+      LineageCommand.class,
       AuditCommand.class);
 
   /** Clients the command made; closed before the JVM exits, which otherwise waits for their network threads. */
