@@ -16,6 +16,7 @@ import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.mlflow.ArtifactProxyRoutes;
 import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
+import dev.cairn.server.webhooks.WebhookRoutes;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
@@ -23,6 +24,8 @@ import dev.cairn.store.MetadataStore;
 import dev.cairn.store.MetadataStores;
 import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.store.sql.SqlErrors;
+import dev.cairn.store.webhooks.WebhookDispatcher;
+import dev.cairn.store.webhooks.WebhookStore;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
@@ -57,6 +60,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CairnServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
+  /** Every module's migrations beside the tracking ones; whoever opens the server's database uses them all. */
+  public static final List<String> MODULE_MIGRATIONS =
+      List.of(DatasetVersionStore.MIGRATIONS, WebhookStore.MIGRATIONS);
   /** Most requests served at once; each holds at most one store connection or one artifact stream. */
   static final int HTTP_THREADS = 64;
   /** How long close() lets requests already being handled finish before it cuts them. */
@@ -125,6 +131,8 @@ public final class CairnServer implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   /** The data folder's lock when the backend is SQLite; released last, after every store is closed. */
   private DataFolderLock folderLock;
+  /** Publishes registry events to webhooks; null when the server was given its stores already open. */
+  private WebhookDispatcher webhookDispatcher;
 
   private CairnServer(Javalin app, MetadataStore metadata, ArtifactStore artifacts, String host) {
     this.app = app;
@@ -173,11 +181,12 @@ public final class CairnServer implements AutoCloseable {
     // One database for every module's tables: one pool, one writer, one migration run.
     MetadataStore metadata;
     DatasetVersionStore datasets;
+    WebhookStore webhooks;
     try {
-      SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS));
+      SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(), MODULE_MIGRATIONS);
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
+      webhooks = new WebhookStore(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
@@ -187,8 +196,18 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
-    CairnServer server = start(config, metadata, artifacts, all);
+    WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, WebhookDispatcher.Options.DEFAULTS);
+    all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
+    CairnServer server;
+    try {
+      server = start(config, metadata, artifacts, all);
+    } catch (RuntimeException e) {
+      dispatcher.close();
+      throw e;
+    }
+    server.owned.add(dispatcher); // closed before the database it writes to
     server.owned.add(datasets);
+    server.webhookDispatcher = dispatcher;
     return server;
   }
 
@@ -338,6 +357,11 @@ public final class CairnServer implements AutoCloseable {
 
   public ArtifactStore artifactStore() {
     return artifacts;
+  }
+
+  /** Where registry events are published to webhooks; null when the server was started on open stores. */
+  public WebhookDispatcher webhooks() {
+    return webhookDispatcher;
   }
 
   @Override

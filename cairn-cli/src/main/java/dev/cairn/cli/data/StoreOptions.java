@@ -66,7 +66,9 @@ final class StoreOptions {
             "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
                 + " go through it"));
       } else {
-        this.store = DatasetVersionStore.open(backendStoreUri);
+        // every module's migrations, as the server runs them: a subset would see the others' as "future"
+        this.store = DatasetVersionStore.onOwned(
+            MetadataStores.openDatabase(backendStoreUri, dev.cairn.server.CairnServer.MODULE_MIGRATIONS));
       }
       ArtifactStore opened;
       try {
@@ -163,7 +165,7 @@ final class StoreOptions {
   Opened openForReading() {
     Optional<DataFolderLock.Holder> owner = owningServer();
     Optional<SqlDatabase> current = owner.isPresent() ? Optional.empty() : MetadataStores.openDatabaseIfCurrent(
-        backendStoreUri, List.of(DatasetVersionStore.MIGRATIONS), "this command only reads the data folder");
+        backendStoreUri, dev.cairn.server.CairnServer.MODULE_MIGRATIONS, "this command only reads the data folder");
     if (current.isEmpty()) {
       quietLibraries(); // a pool, and Flyway, start: they log at INFO
     }
