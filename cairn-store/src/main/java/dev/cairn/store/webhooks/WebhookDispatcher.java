@@ -23,6 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,16 +97,34 @@ public final class WebhookDispatcher implements Component, AutoCloseable {
   /**
    * Records a delivery of {@code event} with {@code data} to every active webhook subscribed to it and returns
    * them; sending happens in the background. The body is {@code {"entity", "action", "timestamp", "data"}} as
-   * MLflow sends it. Raises {@code INVALID_PARAMETER_VALUE} for an unknown event.
+   * MLflow sends it. Raises {@code INVALID_PARAMETER_VALUE} for an unknown event. Call it after the change the
+   * event reports has committed, or use {@link #record} inside the change's own write.
    */
   public List<WebhookDelivery> publish(String event, JsonNode data) {
     WebhookEvents.requireKnown(event);
     long now = System.currentTimeMillis();
     List<WebhookDelivery> deliveries = store.enqueue(event, body(event, data, now), now);
     if (!deliveries.isEmpty()) {
-      wakeups.offer(Boolean.TRUE);
+      wake();
     }
     return deliveries;
+  }
+
+  /**
+   * Records the deliveries of {@code event} inside the caller's write ({@code SqlDatabase.write(h -> ...)}), so
+   * they exist if and only if the change commits (a write must not call write again, so this is how a store
+   * publishes from within its own transaction). Call {@link #wake} after the write returns to send them at
+   * once; otherwise they go out within the poll interval.
+   */
+  public List<WebhookDelivery> record(Handle h, String event, JsonNode data) {
+    WebhookEvents.requireKnown(event);
+    long now = System.currentTimeMillis();
+    return store.enqueue(h, event, body(event, data, now), now);
+  }
+
+  /** Tells the scheduler to look for due deliveries now. */
+  public void wake() {
+    wakeups.offer(Boolean.TRUE);
   }
 
   private static String body(String event, JsonNode data, long now) {

@@ -143,23 +143,30 @@ public final class WebhookStore {
    */
   public List<WebhookDelivery> enqueue(String event, String body, long now) {
     WebhookEvents.requireKnown(event);
-    return db.write(h -> {
-      List<String> webhookIds = h.createQuery("SELECT w.webhook_id FROM webhooks w JOIN webhook_events e"
-              + " ON e.webhook_id = w.webhook_id WHERE e.event = :event AND w.status = 'ACTIVE'"
-              + " ORDER BY w.webhook_id")
-          .bind("event", event).mapTo(String.class).list();
-      List<WebhookDelivery> created = new ArrayList<>();
-      for (String webhookId : webhookIds) {
-        String id = newId();
-        h.createUpdate("INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, payload, status, attempts,"
-                + " next_attempt_time, creation_time, last_update_time) VALUES (:id, :webhook, :event, :payload,"
-                + " 'PENDING', 0, :now, :now, :now)")
-            .bind("id", id).bind("webhook", webhookId).bind("event", event).bind("payload", body)
-            .bind("now", now).execute();
-        created.add(new WebhookDelivery(id, webhookId, event, body, Status.PENDING, 0, null, null, now, now, now));
-      }
-      return created;
-    });
+    return db.write(h -> enqueue(h, event, body, now));
+  }
+
+  /**
+   * As {@link #enqueue(String, String, long)}, inside a write the caller is already making (its {@code Handle}),
+   * so the deliveries are recorded if and only if the caller's change commits.
+   */
+  public List<WebhookDelivery> enqueue(Handle h, String event, String body, long now) {
+    WebhookEvents.requireKnown(event);
+    List<String> webhookIds = h.createQuery("SELECT w.webhook_id FROM webhooks w JOIN webhook_events e"
+            + " ON e.webhook_id = w.webhook_id WHERE e.event = :event AND w.status = 'ACTIVE'"
+            + " ORDER BY w.webhook_id")
+        .bind("event", event).mapTo(String.class).list();
+    List<WebhookDelivery> created = new ArrayList<>();
+    for (String webhookId : webhookIds) {
+      String id = newId();
+      h.createUpdate("INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, payload, status, attempts,"
+              + " next_attempt_time, creation_time, last_update_time) VALUES (:id, :webhook, :event, :payload,"
+              + " 'PENDING', 0, :now, :now, :now)")
+          .bind("id", id).bind("webhook", webhookId).bind("event", event).bind("payload", body)
+          .bind("now", now).execute();
+      created.add(new WebhookDelivery(id, webhookId, event, body, Status.PENDING, 0, null, null, now, now, now));
+    }
+    return created;
   }
 
   /** The delivery, or {@code RESOURCE_DOES_NOT_EXIST}. */

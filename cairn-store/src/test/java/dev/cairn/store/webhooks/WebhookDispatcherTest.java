@@ -210,6 +210,25 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void deliveriesRecordedInsideAWriteExistOnlyIfItCommits() throws Exception {
+    receiver = new Receiver(200);
+    Webhook webhook = subscribe(receiver.url(), null, WebhookEvents.ALIAS_ROLLED_BACK);
+    dispatcher = new WebhookDispatcher(store, FAST);
+    assertThatThrownBy(() -> db.write(h -> {
+      dispatcher.record(h, WebhookEvents.ALIAS_ROLLED_BACK, null);
+      throw new dev.cairn.core.CairnException(dev.cairn.core.ErrorCode.CONFLICT, "the change failed");
+    })).hasMessageContaining("the change failed");
+    assertThat(store.deliveries(webhook.id(), 10, null).items()).isEmpty();
+
+    List<WebhookDelivery> recorded = db.write(h -> dispatcher.record(h, WebhookEvents.ALIAS_ROLLED_BACK,
+        Json.MAPPER.readTree("{\"name\":\"m\",\"alias\":\"production\",\"version\":\"1\"}")));
+    dispatcher.wake();
+    await("delivered", () -> store.delivery(recorded.get(0).id()).status() == Status.DELIVERED);
+    assertThat(receiver.requests).singleElement()
+        .satisfies(r -> assertThat(r.body()).contains("\"action\":\"rolled_back\"").contains("production"));
+  }
+
+  @Test
   void onlySubscribedActiveWebhooksReceiveAnEvent() throws Exception {
     receiver = new Receiver(200);
     subscribe(receiver.url(), null, WebhookEvents.PROMOTION_APPROVED);
