@@ -218,12 +218,19 @@ public final class WebhookDispatcher implements Component, AutoCloseable {
     }
   }
 
-  private void attempt(WebhookDelivery delivery) {
+  private void attempt(WebhookDelivery listed) {
     if (!running) {
-      inFlight.remove(delivery.id());
+      inFlight.remove(listed.id());
       return;
     }
     try {
+      // The scheduler's list may be older than an attempt that just finished: only a row still PENDING and due
+      // is sent (attempts record their outcome before leaving inFlight, so this read sees it).
+      WebhookDelivery delivery = store.delivery(listed.id());
+      if (delivery.status() != Status.PENDING || delivery.nextAttemptTime() == null
+          || delivery.nextAttemptTime() > System.currentTimeMillis()) {
+        return;
+      }
       WebhookStore.Target target = store.target(delivery.webhookId());
       if (!"ACTIVE".equals(target.status())) {
         store.recordAttempt(delivery.id(), Status.FAILED, null,
@@ -250,10 +257,10 @@ public final class WebhookDispatcher implements Component, AutoCloseable {
       Thread.currentThread().interrupt(); // closing: the row stays PENDING and is sent after a restart
     } catch (RuntimeException e) {
       if (running) {
-        LOG.warn("webhook delivery {}: {}", delivery.id(), e.getMessage());
+        LOG.warn("webhook delivery {}: {}", listed.id(), e.getMessage());
       }
     } finally {
-      inFlight.remove(delivery.id());
+      inFlight.remove(listed.id());
     }
   }
 
@@ -313,7 +320,10 @@ public final class WebhookDispatcher implements Component, AutoCloseable {
     try {
       scheduler.join(options.requestTimeout().toMillis() + 1000);
       if (!senders.awaitTermination(options.requestTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        senders.shutdownNow();
+        senders.shutdownNow(); // interrupts the attempts still waiting for an answer; their rows stay PENDING
+        if (!senders.awaitTermination(5, TimeUnit.SECONDS)) {
+          LOG.warn("webhook senders did not stop within 5 s of being interrupted");
+        }
       }
     } catch (InterruptedException e) {
       senders.shutdownNow();

@@ -254,6 +254,60 @@ class WebhookDispatcherTest {
   }
 
   @Test
+  void aFullQueueLeavesDeliveriesInTheDatabaseUntilASenderIsFree() throws Exception {
+    receiver = new Receiver(200);
+    Webhook webhook = subscribe(receiver.url(), null, WebhookEvents.MODEL_VERSION_CREATED);
+    dispatcher = new WebhookDispatcher(store, new WebhookDispatcher.Options(3, Duration.ofMillis(20),
+        Duration.ofMillis(200), Duration.ofSeconds(5), 1, 1, Duration.ofMillis(50)));
+    for (int i = 0; i < 20; i++) {
+      dispatcher.publish(WebhookEvents.MODEL_VERSION_CREATED, Json.MAPPER.readTree("{\"n\":" + i + "}"));
+    }
+    await("all delivered", () -> store.deliveries(webhook.id(), 100, null).items().stream()
+        .allMatch(d -> d.status() == Status.DELIVERED));
+    assertThat(receiver.calls.get()).isEqualTo(20);
+    assertThat(store.deliveries(webhook.id(), 100, null).items()).allSatisfy(d -> assertThat(d.attempts()).isEqualTo(1));
+  }
+
+  @Test
+  void closingDuringAnAttemptLeavesTheDeliveryPendingForTheNextStart() throws Exception {
+    java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    HttpServer hanging = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    hanging.createContext("/hook", exchange -> {
+      arrived.countDown();
+      try {
+        release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    hanging.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    hanging.start();
+    try {
+      subscribe("http://127.0.0.1:" + hanging.getAddress().getPort() + "/hook", null, WebhookEvents.MODEL_VERSION_CREATED);
+      WebhookDispatcher first = new WebhookDispatcher(store, new WebhookDispatcher.Options(3, Duration.ofMillis(20),
+          Duration.ofMillis(200), Duration.ofSeconds(1), 1, 10, Duration.ofMillis(50)));
+      String id = first.publish(WebhookEvents.MODEL_VERSION_CREATED, null).get(0).id();
+      assertThat(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      first.close(); // waits at most the request timeout (1 s) plus a second, then cuts the attempt
+      WebhookDelivery afterClose = store.delivery(id);
+      assertThat(afterClose.status()).isEqualTo(Status.PENDING);
+      assertThat(threadNames()).noneMatch(n -> n.startsWith("cairn-webhook-sender"));
+      release.countDown();
+
+      receiver = new Receiver(200);
+      db.write(h -> h.createUpdate("UPDATE webhooks SET url = :url").bind("url", receiver.url()).execute());
+      dispatcher = new WebhookDispatcher(store, FAST);
+      await("delivered after the restart", () -> store.delivery(id).status() == Status.DELIVERED);
+    } finally {
+      release.countDown();
+      hanging.stop(0);
+    }
+  }
+
+  @Test
   void backoffDoublesUpToTheCap() {
     dispatcher = new WebhookDispatcher(store, new WebhookDispatcher.Options(10, Duration.ofSeconds(1),
         Duration.ofSeconds(10), Duration.ofSeconds(1), 1, 1, Duration.ofSeconds(1)));
