@@ -24,6 +24,7 @@ import dev.cairn.server.lineage.LineageService;
 import dev.cairn.server.registry.PromotionRoutes;
 import dev.cairn.server.registry.RegistryLineage;
 import dev.cairn.server.registry.RegistryRoutes;
+import dev.cairn.server.webhooks.WebhookRoutes;
 import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.ArtifactStore;
@@ -35,6 +36,8 @@ import dev.cairn.store.audit.AuditLog;
 import dev.cairn.store.loggedmodels.LoggedModelStore;
 import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.store.sql.SqlErrors;
+import dev.cairn.store.webhooks.WebhookDispatcher;
+import dev.cairn.store.webhooks.WebhookStore;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.HttpResponseException;
@@ -74,10 +77,10 @@ public final class CairnServer implements AutoCloseable {
   /**
    * The migrations of every module whose tables share the server's database, beside the tracking ones: what the
    * server migrates, and what a process reading the same database (the CLI) must know so as not to take the
-   * server's schema for a newer Cairn's.
+   * server's schema for a newer Cairn's. cairn-store's own (tracking, logged models, registry, identity, audit,
+   * webhooks) are applied by every open anyway.
    */
-  public static final List<String> MODULE_MIGRATIONS =
-      List.of(DatasetVersionStore.MIGRATIONS, LoggedModelStore.MIGRATIONS);
+  public static final List<String> MODULE_MIGRATIONS = List.of(DatasetVersionStore.MIGRATIONS);
   /** How long close() lets requests already being handled finish before it cuts them. */
   static final long STOP_DRAIN_MILLIS = 10_000;
 
@@ -144,6 +147,8 @@ public final class CairnServer implements AutoCloseable {
   private final List<AutoCloseable> owned = new ArrayList<>();
   /** The data folder's lock when the backend is SQLite; released last, after every store is closed. */
   private DataFolderLock folderLock;
+  /** Publishes registry events to webhooks; null when the server was given its stores already open. */
+  private WebhookDispatcher webhookDispatcher;
 
   private CairnServer(Javalin app, MetadataStore metadata, ArtifactStore artifacts, String host) {
     this.app = app;
@@ -195,6 +200,7 @@ public final class CairnServer implements AutoCloseable {
     ModelRegistryStore registry;
     PromotionStore promotions;
     LoggedModelStore loggedModels;
+    WebhookStore webhooks;
     SqlDatabase database;
     try {
       database = MetadataStores.openDatabase(config.backendStoreUri(), MODULE_MIGRATIONS);
@@ -203,6 +209,7 @@ public final class CairnServer implements AutoCloseable {
       registry = ModelRegistryStore.on(database);
       promotions = PromotionStore.on(database);
       loggedModels = LoggedModelStore.on(database);
+      webhooks = new WebhookStore(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
@@ -218,9 +225,19 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     all.add(new LoggedModelRoutes.Module(loggedModels));
-    CairnServer server = start(config, metadata, artifacts, all);
+    WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, WebhookDispatcher.Options.DEFAULTS);
+    all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
+    CairnServer server;
+    try {
+      server = start(config, metadata, artifacts, all);
+    } catch (RuntimeException e) {
+      dispatcher.close();
+      throw e;
+    }
+    server.owned.add(dispatcher); // closed before the database it writes to
     server.owned.add(datasets);
     server.owned.add(registry);
+    server.webhookDispatcher = dispatcher;
     return server;
   }
 
@@ -371,6 +388,11 @@ public final class CairnServer implements AutoCloseable {
 
   public ArtifactStore artifactStore() {
     return artifacts;
+  }
+
+  /** Where registry events are published to webhooks; null when the server was started on open stores. */
+  public WebhookDispatcher webhooks() {
+    return webhookDispatcher;
   }
 
   @Override

@@ -68,12 +68,18 @@ final class ConsoleSession {
    */
   static List<List<String>> run(List<Step> steps, Path workDir, Map<String, String> environment, long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(steps, workDir, environment, timeoutSeconds, "dev.cairn.cli.Main");
+  }
+
+  /** As above, with {@code cairn} running {@code mainClass} (a test launcher adding groups not merged yet). */
+  static List<List<String>> run(List<Step> steps, Path workDir, Map<String, String> environment, long timeoutSeconds,
+      String mainClass) throws IOException, InterruptedException {
     Path bin = Files.createDirectories(workDir.resolve(".doc-bin"));
     Path args = bin.resolve("java.args");
     Files.writeString(args, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
     Path cairn = bin.resolve("cairn");
     Files.writeString(cairn, "#!/bin/sh\nexec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC @" + args
-        + " dev.cairn.cli.Main \"$@\"\n");
+        + " " + mainClass + " \"$@\"\n");
     cairn.toFile().setExecutable(true);
 
     StringBuilder script = new StringBuilder("exec 2>&1\n");

@@ -64,6 +64,23 @@ public abstract class ArtifactStoreContract {
   }
 
   @Test
+  public void aDirectorysManifestNamesEveryBlobBelowItWithTheSizeAndSha256Written() {
+    byte[] model = "weights".getBytes(StandardCharsets.UTF_8);
+    byte[] conf = "flavors: {}".getBytes(StandardCharsets.UTF_8);
+    store.put("1/r/artifacts/model/MLmodel", new ByteArrayInputStream(conf));
+    store.put("1/r/artifacts/model/data/w.bin", new ByteArrayInputStream(model));
+    store.put("1/r/artifacts/other.txt", new ByteArrayInputStream(model));
+
+    dev.cairn.registry.integrity.ArtifactManifest manifest =
+        ArtifactManifests.of(store, "1/r/artifacts/model", "models:/m/1");
+
+    assertThat(manifest).isEqualTo(dev.cairn.registry.integrity.ArtifactManifest.of("models:/m/1", List.of(
+        new dev.cairn.registry.integrity.ManifestEntry("MLmodel", conf.length, Hashing.sha256Hex(conf)),
+        new dev.cairn.registry.integrity.ManifestEntry("data/w.bin", model.length, Hashing.sha256Hex(model)))));
+    assertCode(ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> ArtifactManifests.of(store, "1/r/artifacts/nothing", null));
+  }
+
+  @Test
   public void putOfAnEmptyStreamStoresAnEmptyBlob() throws IOException {
     StoredBlob written = store.put("empty.bin", InputStream.nullInputStream());
 
