@@ -26,6 +26,7 @@ import dev.cairn.server.registry.RegistryLineage;
 import dev.cairn.server.registry.RegistryRoutes;
 import dev.cairn.server.webhooks.WebhookRoutes;
 import dev.cairn.store.registry.PromotionStore;
+import dev.cairn.store.registry.RegistryEvents;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
@@ -206,14 +207,16 @@ public final class CairnServer implements AutoCloseable {
       database = MetadataStores.openDatabase(config.backendStoreUri(), MODULE_MIGRATIONS);
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
-      registry = ModelRegistryStore.on(database);
-      promotions = PromotionStore.on(database);
       loggedModels = LoggedModelStore.on(database);
       webhooks = new WebhookStore(database);
     } catch (RuntimeException e) {
       artifacts.close();
       throw e;
     }
+    // registry changes become webhook deliveries in the same write
+    WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, WebhookDispatcher.Options.DEFAULTS);
+    registry = ModelRegistryStore.on(database, RegistryEvents.webhooks(dispatcher));
+    promotions = PromotionStore.on(database, registry);
     DatasetVersioning versioning =
         new DatasetVersioning(datasets, artifacts, StatCache.inMemory(), LibraryTableProfiler.INSTANCE);
     List<RouteModule> all = new ArrayList<>(modules);
@@ -225,7 +228,6 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     all.add(new LoggedModelRoutes.Module(loggedModels));
-    WebhookDispatcher dispatcher = new WebhookDispatcher(webhooks, WebhookDispatcher.Options.DEFAULTS);
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
     CairnServer server;
     try {

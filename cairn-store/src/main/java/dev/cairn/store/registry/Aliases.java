@@ -5,6 +5,7 @@ import dev.cairn.core.ErrorCode;
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.registry.AliasChange;
 import dev.cairn.store.audit.AuditScope;
+import dev.cairn.store.webhooks.WebhookEvents;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -79,7 +80,8 @@ final class Aliases {
    * Points the alias at {@code versionId} (null: removes it), appends the move to its history unless nothing
    * changes, and returns the previous holder.
    */
-  static Optional<Integer> move(Handle h, String key, String alias, String versionId, Integer toVersion, Why why) {
+  static Optional<Integer> move(Handle h, String key, String alias, String versionId, Integer toVersion, Why why,
+      RegistryEvents events) {
     Optional<Integer> previous = holder(h, key, alias);
     if (previous.equals(Optional.ofNullable(toVersion))) {
       return previous;
@@ -103,6 +105,18 @@ final class Aliases {
     AuditScope.describe("registry.alias." + why.kind().name().toLowerCase(Locale.ROOT),
         AuditEvent.target("model", why.name() + "@" + alias), AuditScope.summary("version", previous.orElse(null)),
         AuditScope.summary("version", toVersion, "request", why.requestId(), "reason", why.reason()));
+    var data = RegistryEvents.data().put("name", why.name()).put("alias", alias);
+    if (toVersion != null) {
+      data.put("version", Integer.toString(toVersion));
+    }
+    events.record(h, toVersion == null ? WebhookEvents.MODEL_VERSION_ALIAS_DELETED : WebhookEvents.MODEL_VERSION_ALIAS_CREATED,
+        data);
+    if (why.kind() == AliasChange.Kind.ROLLBACK) {
+      var rollback = RegistryEvents.data().put("name", why.name()).put("alias", alias)
+          .put("from_version", previous.map(String::valueOf).orElse(null)).put("to_version", String.valueOf(toVersion))
+          .put("actor", why.actor()).put("reason", why.reason());
+      events.record(h, WebhookEvents.ALIAS_ROLLED_BACK, rollback);
+    }
     return previous;
   }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.store.registry;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
@@ -16,6 +17,7 @@ import dev.cairn.store.search.SearchSql;
 import dev.cairn.store.search.SqlQuery;
 import dev.cairn.store.sql.PageTokens;
 import dev.cairn.store.sql.SqlDatabase;
+import dev.cairn.store.webhooks.WebhookEvents;
 import dev.cairn.tracking.Page;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,20 +52,33 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
 
   private final SqlDatabase db;
   private final boolean ownsDatabase;
+  private final RegistryEvents events;
 
-  private ModelRegistryStore(SqlDatabase db, boolean ownsDatabase) {
+  private ModelRegistryStore(SqlDatabase db, boolean ownsDatabase, RegistryEvents events) {
     this.db = db;
     this.ownsDatabase = ownsDatabase;
+    this.events = events;
   }
 
   /** Opens the database a backend store URI names, migrated with this module's migrations (tracking, registry). */
   public static ModelRegistryStore open(String backendStoreUri) {
-    return new ModelRegistryStore(MetadataStores.openDatabase(backendStoreUri, List.of(MIGRATIONS)), true);
+    return new ModelRegistryStore(MetadataStores.openDatabase(backendStoreUri, List.of(MIGRATIONS)), true,
+        RegistryEvents.NONE);
   }
 
   /** The store on a database already open and migrated with {@link #MIGRATIONS}; closing it leaves the database open. */
   public static ModelRegistryStore on(SqlDatabase database) {
-    return new ModelRegistryStore(database, false);
+    return on(database, RegistryEvents.NONE);
+  }
+
+  /** As {@link #on(SqlDatabase)}, reporting changes to {@code events} (the server's webhooks). */
+  public static ModelRegistryStore on(SqlDatabase database, RegistryEvents events) {
+    return new ModelRegistryStore(database, false, events);
+  }
+
+  /** Where this store reports its changes; the promotion store on the same registry reports to the same place. */
+  RegistryEvents events() {
+    return events;
   }
 
   /** What a new version is made from; the store assigns the number, times, stage (None) and status (READY). */
@@ -89,7 +104,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
     checkDescription(description);
     Map<String, String> checkedTags = tags == null ? Map.of() : Map.copyOf(tags);
     checkedTags.forEach((k, v) -> RegistryNames.requireTag("Registered model", k, v));
-    return uniqueName(name, () -> db.write(h -> {
+    return committed(uniqueName(name, () -> db.write(h -> {
       if (findKey(h, name).isPresent()) {
         throw alreadyExists(name);
       }
@@ -103,8 +118,13 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
       if (!checkedTags.isEmpty()) {
         batch.execute();
       }
-      return loadModels(h, List.of(key)).get(0);
-    }));
+      RegisteredModel created = loadModels(h, List.of(key)).get(0);
+      ObjectNode data = RegistryEvents.data().put("name", name);
+      putIfPresent(data, "description", description);
+      data.set("tags", tagObject(checkedTags));
+      events.record(h, WebhookEvents.REGISTERED_MODEL_CREATED, data);
+      return created;
+    })), events);
   }
 
   public RegisteredModel getRegisteredModel(String name) {
@@ -208,7 +228,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
 
   /** Registers a new version, numbered one above the model's newest (deleted ones count). */
   public ModelVersion createModelVersion(NewModelVersion v) {
-    return db.write(h -> {
+    return committed(db.write(h -> {
       long now = System.currentTimeMillis();
       // Bumping the counter takes the model row's lock on PostgreSQL: concurrent creators queue here.
       int updated = h.createUpdate("UPDATE registered_models SET last_version = last_version + 1,"
@@ -236,8 +256,15 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
       if (!v.tags().isEmpty()) {
         batch.execute();
       }
-      return loadVersions(h, List.of(id)).get(0);
-    });
+      ModelVersion created = loadVersions(h, List.of(id)).get(0);
+      ObjectNode data = RegistryEvents.data().put("name", v.name()).put("version", Integer.toString(number))
+          .put("source", v.source());
+      putIfPresent(data, "run_id", emptyToNull(v.runId()));
+      putIfPresent(data, "description", v.description());
+      data.set("tags", tagObject(v.tags()));
+      events.record(h, WebhookEvents.MODEL_VERSION_CREATED, data);
+      return created;
+    }), events);
   }
 
   public ModelVersion getModelVersion(String name, int version) {
@@ -300,16 +327,25 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
           .bind("id", id).bind("key", key).execute();
       h.createUpdate("INSERT INTO model_version_tags (version_id, key, value) VALUES (:id, :key, :value)")
           .bind("id", id).bind("key", key).bind("value", value == null ? "" : value).execute();
+      events.record(h, WebhookEvents.MODEL_VERSION_TAG_SET, RegistryEvents.data().put("name", name)
+          .put("version", Integer.toString(version)).put("key", key).put("value", value == null ? "" : value));
       return null;
     });
+    events.committed();
   }
 
   /** Removes a tag; a tag that is not there is no error (the version must exist). */
   public void deleteModelVersionTag(String name, int version, String key) {
     RegistryNames.requireModelName(name);
     RegistryNames.requireTag("Model version", key, null);
-    db.write(h -> h.createUpdate("DELETE FROM model_version_tags WHERE version_id = :id AND key = :key")
-        .bind("id", requireVersionId(h, name, version)).bind("key", key).execute());
+    db.write(h -> {
+      h.createUpdate("DELETE FROM model_version_tags WHERE version_id = :id AND key = :key")
+          .bind("id", requireVersionId(h, name, version)).bind("key", key).execute();
+      events.record(h, WebhookEvents.MODEL_VERSION_TAG_DELETED, RegistryEvents.data().put("name", name)
+          .put("version", Integer.toString(version)).put("key", key));
+      return null;
+    });
+    events.committed();
   }
 
   /**
@@ -355,13 +391,14 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
   public Optional<Integer> setAlias(String name, String alias, int version, String actor) {
     RegistryNames.requireModelName(name);
     RegistryNames.requireAlias(alias);
-    return db.write(h -> {
+    return committed(db.write(h -> {
       String id = requireVersionId(h, name, version);
       String key = requireKey(h, name);
       lockModel(h, key);
       Aliases.requireUnprotected(h, key, name, alias, "set");
-      return Aliases.move(h, key, alias, id, version, new Aliases.Why(name, actor, AliasChange.Kind.SET, null, null));
-    });
+      return Aliases.move(h, key, alias, id, version, new Aliases.Why(name, actor, AliasChange.Kind.SET, null, null),
+          events);
+    }), events);
   }
 
   /** Removes an alias and returns the version it pointed at; an alias that is not set is no error. */
@@ -375,12 +412,13 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
     if (alias == null || alias.isEmpty()) {
       throw CairnException.invalid("Registered model alias name cannot be empty.");
     }
-    return db.write(h -> {
+    return committed(db.write(h -> {
       String key = requireKey(h, name);
       lockModel(h, key);
       Aliases.requireUnprotected(h, key, name, alias, "delete");
-      return Aliases.move(h, key, alias, null, null, new Aliases.Why(name, actor, AliasChange.Kind.DELETE, null, null));
-    });
+      return Aliases.move(h, key, alias, null, null, new Aliases.Why(name, actor, AliasChange.Kind.DELETE, null, null),
+          events);
+    }), events);
   }
 
   /** The version an alias points at; RESOURCE_DOES_NOT_EXIST names the model or the alias missing. */
@@ -605,6 +643,24 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** Passes a write's result through once it committed, letting the events it recorded go out. */
+  static <T> T committed(T result, RegistryEvents events) {
+    events.committed();
+    return result;
+  }
+
+  private static ObjectNode tagObject(Map<String, String> tags) {
+    ObjectNode n = RegistryEvents.data();
+    tags.forEach((k, v) -> n.put(k, v == null ? "" : v));
+    return n;
+  }
+
+  private static void putIfPresent(ObjectNode n, String field, String value) {
+    if (value != null) {
+      n.put(field, value);
+    }
   }
 
   private static String newKey() {

@@ -13,6 +13,7 @@ import dev.cairn.registry.RegistryNames;
 import dev.cairn.store.audit.AuditScope;
 import dev.cairn.store.sql.PageTokens;
 import dev.cairn.store.sql.SqlDatabase;
+import dev.cairn.store.webhooks.WebhookEvents;
 import dev.cairn.tracking.Page;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -39,14 +40,21 @@ public final class PromotionStore {
   public static final int MAX_PAGE = 1000;
 
   private final SqlDatabase db;
+  private final RegistryEvents events;
 
-  private PromotionStore(SqlDatabase db) {
+  private PromotionStore(SqlDatabase db, RegistryEvents events) {
     this.db = db;
+    this.events = events;
   }
 
-  /** The store on a database migrated with the registry's migrations. */
+  /** The store on a database migrated with the registry's migrations, reporting nothing. */
   public static PromotionStore on(SqlDatabase database) {
-    return new PromotionStore(database);
+    return new PromotionStore(database, RegistryEvents.NONE);
+  }
+
+  /** The store beside {@code registry}, on its database, reporting to the same place (the server's webhooks). */
+  public static PromotionStore on(SqlDatabase database, ModelRegistryStore registry) {
+    return new PromotionStore(database, registry.events());
   }
 
   /** What the requester asks for; {@code evidenceJson} is shown to approvers as it is. */
@@ -151,6 +159,9 @@ public final class PromotionStore {
       }
       AuditScope.describe("registry.promotion.requested", AuditEvent.target("promotion", id), null,
           AuditScope.summary("model", r.name(), "alias", r.alias(), "version", r.version(), "current", holder.orElse(null)));
+      events.record(h, WebhookEvents.PROMOTION_REQUESTED, RegistryEvents.data().put("request_id", id)
+          .put("name", r.name()).put("alias", r.alias()).put("version", Integer.toString(r.version()))
+          .put("requester", r.requester()).put("reason", r.reason()));
       return h.createUpdate("INSERT INTO promotion_requests (request_id, model_key, alias, version, current_version,"
               + " requester, reason, evidence, required_approvals, status, created_time) VALUES (:id, :key, :alias,"
               + " :version, :current, :requester, :reason, :evidence, :approvals, :status, :now)")
@@ -159,6 +170,7 @@ public final class PromotionStore {
           .bind("evidence", r.evidenceJson()).bind("approvals", approvals).bind("status", Status.PENDING.name())
           .bind("now", System.currentTimeMillis()).execute();
     });
+    events.committed();
     return get(id);
   }
 
@@ -245,10 +257,17 @@ public final class PromotionStore {
       AuditScope.describe("registry.promotion." + (verdict == Verdict.APPROVE ? "approved" : "rejected"),
           AuditEvent.target("promotion", requestId), AuditScope.summary("approvals", r.approvals()),
           AuditScope.summary("approvals", r.approvals() + (verdict == Verdict.APPROVE ? 1 : 0), "comment", comment));
+      var decision = RegistryEvents.data().put("request_id", requestId).put("name", r.modelName())
+          .put("alias", r.alias()).put("version", Integer.toString(r.version())).put("actor", actor)
+          .put("approvals", r.approvals() + (verdict == Verdict.APPROVE ? 1 : 0))
+          .put("required_approvals", r.requiredApprovals()).put("comment", comment);
       if (verdict == Verdict.REJECT) {
+        events.record(h, WebhookEvents.PROMOTION_REJECTED, decision);
         close(h, requestId, Status.REJECTED, null);
         return false;
       }
+      events.record(h, WebhookEvents.PROMOTION_APPROVED, decision.put("applied",
+          r.approvals() + 1 >= r.requiredApprovals()));
       if (r.approvals() + 1 < r.requiredApprovals()) {
         return false;
       }
@@ -261,10 +280,11 @@ public final class PromotionStore {
             + "' no longer exists; request " + requestId + " cannot be applied (reject it)");
       }
       Optional<Integer> previous = Aliases.move(h, key, r.alias(), versionId, r.version(),
-          new Aliases.Why(r.modelName(), actor, AliasChange.Kind.PROMOTION, requestId, r.reason()));
+          new Aliases.Why(r.modelName(), actor, AliasChange.Kind.PROMOTION, requestId, r.reason()), events);
       close(h, requestId, Status.APPLIED, previous.orElse(null));
       return true;
     });
+    events.committed();
     return new Outcome(get(requestId), applied);
   }
 
@@ -297,7 +317,7 @@ public final class PromotionStore {
   public AliasChange rollback(String name, String alias, String actor, String reason) {
     RegistryNames.requireModelName(name);
     requireText("reason", reason, MAX_REASON_LENGTH, false);
-    return db.write(h -> {
+    return ModelRegistryStore.committed(db.write(h -> {
       String key = ModelRegistryStore.requireKey(h, name);
       ModelRegistryStore.lockModel(h, key);
       AliasChange last = changes(h, name, key, alias, 1).stream().findFirst().orElseThrow(() -> CairnException.notFound(
@@ -314,9 +334,10 @@ public final class PromotionStore {
         throw new CairnException(ErrorCode.INVALID_STATE, "the previous holder of '" + alias + "', version " + target
             + ", was deleted; promote a version instead");
       }
-      Aliases.move(h, key, alias, versionId, target, new Aliases.Why(name, actor, AliasChange.Kind.ROLLBACK, null, reason));
+      Aliases.move(h, key, alias, versionId, target, new Aliases.Why(name, actor, AliasChange.Kind.ROLLBACK, null, reason),
+          events);
       return changes(h, name, key, alias, 1).get(0);
-    });
+    }), events);
   }
 
   /** The alias's moves, newest first. */
