@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,55 +51,80 @@ public final class RegistrySearchBench {
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, backend,
         "file:" + dir.resolve("artifacts")))) {
       String some = String.format(Locale.ROOT, "model-%05d", models / 2);
-      Map<String, String> queries = new LinkedHashMap<>();
-      String m = "/api/2.0/mlflow/registered-models/search?max_results=100";
-      String v = "/api/2.0/mlflow/model-versions/search?max_results=100";
-      queries.put("models: no filter (first 100 by name)", m);
-      queries.put("models: name LIKE 'model-012%'", m + "&filter=" + q("name LIKE 'model-012%'"));
-      queries.put("models: name ILIKE '%99%'", m + "&filter=" + q("name ILIKE '%99%'"));
-      queries.put("models: tags.team = 'red'", m + "&filter=" + q("tags.team = 'red'"));
-      queries.put("models: order by last_updated_timestamp DESC", m + "&order_by=" + q("last_updated_timestamp DESC"));
-      queries.put("versions: name = '" + some + "'", v + "&filter=" + q("name = '" + some + "'"));
       HttpClient http = HttpClient.newHttpClient();
       String run = dev.cairn.core.Json.MAPPER.readTree(http.send(HttpRequest.newBuilder(URI.create(server.url()
           + "/api/2.0/mlflow/model-versions/get?name=" + some + "&version=1")).GET().build(),
           HttpResponse.BodyHandlers.ofString()).body()).at("/model_version/run_id").asText();
-      queries.put("versions: run_id = (one model's run)", v + "&filter=" + q("run_id = '" + run + "'"));
-      queries.put("versions: tags.quality = 'gold'", v + "&filter=" + q("tags.quality = 'gold'"));
-      queries.put("versions: no filter", v);
-      queries.put("versions: name LIKE 'model-01%' AND version_number > 8",
-          v + "&filter=" + q("name LIKE 'model-01%' AND version_number > 8"));
-      queries.put("alias: registered-models/alias (get by alias)",
-          "/api/2.0/mlflow/registered-models/alias?name=" + some + "&alias=champion");
-      queries.put("alias: /api/cairn/v1/models/resolve models:/NAME@champion",
-          "/api/cairn/v1/models/resolve?uri=" + q("models:/" + some + "@champion"));
-      System.out.printf(Locale.ROOT, "# RegistrySearchBench: %d models x %d versions, %d calls per query, load %s%n",
-          models, VERSIONS, calls, HttpCeilingBench.loadAverage());
-      System.out.println("| query | p50 | p90 | max | items returned |");
-      System.out.println("|---|---|---|---|---|");
-      for (Map.Entry<String, String> query : queries.entrySet()) {
-        double[] ms = new double[calls];
-        int returned = 0;
-        for (int i = -3; i < calls; i++) {
-          long t0 = System.nanoTime();
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + query.getValue())).GET()
-              .build(), HttpResponse.BodyHandlers.ofString());
-          double elapsed = (System.nanoTime() - t0) / 1e6;
-          if (r.statusCode() != 200) {
-            throw new IllegalStateException(query.getKey() + " -> " + r.statusCode() + " " + r.body());
+      // a second store on the same file, for the in-process CPU column (SQLite readers do not block each other)
+      try (ModelRegistryStore store = ModelRegistryStore.open(backend)) {
+        List<Query> queries = List.of(
+            models("models: no filter (first 100 by name)", null, null, store),
+            models("models: name LIKE 'model-012%'", "name LIKE 'model-012%'", null, store),
+            models("models: name ILIKE '%99%'", "name ILIKE '%99%'", null, store),
+            models("models: tags.team = 'red'", "tags.team = 'red'", null, store),
+            models("models: order by last_updated_timestamp DESC", null, "last_updated_timestamp DESC", store),
+            versions("versions: name = '" + some + "'", "name = '" + some + "'", store),
+            versions("versions: run_id = (one model's run)", "run_id = '" + run + "'", store),
+            versions("versions: tags.quality = 'gold'", "tags.quality = 'gold'", store),
+            versions("versions: no filter", null, store),
+            versions("versions: name LIKE 'model-01%' AND version_number > 8",
+                "name LIKE 'model-01%' AND version_number > 8", store),
+            new Query("alias: registered-models/alias (get by alias)",
+                "/api/2.0/mlflow/registered-models/alias?name=" + some + "&alias=champion",
+                () -> store.getModelVersionByAlias(some, "champion")),
+            new Query("alias: /api/cairn/v1/models/resolve models:/NAME@champion",
+                "/api/cairn/v1/models/resolve?uri=" + q("models:/" + some + "@champion"),
+                () -> store.resolve(dev.cairn.registry.ModelUri.parse("models:/" + some + "@champion"))));
+        System.out.printf(Locale.ROOT, "# RegistrySearchBench: %d models x %d versions, %d calls per query, load %s%n",
+            models, VERSIONS, calls, HttpCeilingBench.loadAverage());
+        System.out.println("| query | p50 | p90 | max | items returned | store CPU p50 |");
+        System.out.println("|---|---|---|---|---|---|");
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (Query query : queries) {
+          double[] ms = new double[calls];
+          double[] cpu = new double[calls];
+          int returned = 0;
+          for (int i = -3; i < calls; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + query.path())).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+            double elapsed = (System.nanoTime() - t0) / 1e6;
+            if (r.statusCode() != 200) {
+              throw new IllegalStateException(query.label() + " -> " + r.statusCode() + " " + r.body());
+            }
+            long c0 = threads.getCurrentThreadCpuTime();
+            query.storeCall().run();
+            double cpuMs = (threads.getCurrentThreadCpuTime() - c0) / 1e6;
+            if (i >= 0) {
+              ms[i] = elapsed;
+              cpu[i] = cpuMs;
+              var body = dev.cairn.core.Json.MAPPER.readTree(r.body());
+              returned = body.has("registered_models") ? body.get("registered_models").size()
+                  : body.has("model_versions") ? body.get("model_versions").size() : 1;
+            }
           }
-          if (i >= 0) {
-            ms[i] = elapsed;
-            var body = dev.cairn.core.Json.MAPPER.readTree(r.body());
-            returned = body.has("registered_models") ? body.get("registered_models").size()
-                : body.has("model_versions") ? body.get("model_versions").size() : 1;
-          }
+          Arrays.sort(ms);
+          Arrays.sort(cpu);
+          System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %d | %.1f ms |%n", query.label(),
+              ms[calls / 2], ms[(int) (calls * 0.9)], ms[calls - 1], returned, cpu[calls / 2]);
         }
-        Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %d |%n", query.getKey(), ms[calls / 2],
-            ms[(int) (calls * 0.9)], ms[calls - 1], returned);
       }
     }
+  }
+
+  /** One timed query: its label, its REST path, and the same search on the store in-process. */
+  record Query(String label, String path, Runnable storeCall) {}
+
+  private static Query models(String label, String filter, String orderBy, ModelRegistryStore store) {
+    List<String> order = orderBy == null ? List.of() : List.of(orderBy);
+    String path = "/api/2.0/mlflow/registered-models/search?max_results=100"
+        + (filter == null ? "" : "&filter=" + q(filter)) + (orderBy == null ? "" : "&order_by=" + q(orderBy));
+    return new Query(label, path, () -> store.searchRegisteredModels(filter, order, 100, null));
+  }
+
+  private static Query versions(String label, String filter, ModelRegistryStore store) {
+    String path = "/api/2.0/mlflow/model-versions/search?max_results=100" + (filter == null ? "" : "&filter=" + q(filter));
+    return new Query(label, path, () -> store.searchModelVersions(filter, List.of(), 100, null));
   }
 
   private static String q(String s) {

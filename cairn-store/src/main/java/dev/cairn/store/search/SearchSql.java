@@ -239,13 +239,12 @@ public final class SearchSql {
     checkPaging(limit, offset);
     Filter parsed = FilterParser.parse(filter, target);
     List<OrderKey> order = FilterParser.parseOrderBy(orderBy, target);
-    // Versions in name order: walk the models' name index and each model's versions newest first, testing the
-    // filter per version met, instead of sorting every matching version (100,000 of them unfiltered). CROSS JOIN
-    // keeps SQLite from turning the loops round. Not for run_id tests, which its index answers outright.
-    boolean walk = target == SearchTarget.MODEL_VERSIONS
-        && (order.isEmpty() || order.get(0).key().name().equals("name"))
-        && (parsed == null || !mentions(parsed, "run_id"));
-    if (walk) {
+    // In name order: walk the models' name index (and each model's versions newest first), testing the filter per
+    // row met, instead of sorting every match (100,000 versions unfiltered, 5,000 models of a common tag). CROSS
+    // JOIN keeps SQLite from turning the loops round. Not for run_id tests, which its index answers outright.
+    boolean nameFirst = order.isEmpty() || order.get(0).key().name().equals("name");
+    boolean walk = nameFirst && (parsed == null || !mentions(parsed, "run_id"));
+    if (walk && target == SearchTarget.MODEL_VERSIONS) {
       from = "registered_models CROSS JOIN model_versions";
       baseCondition = "model_versions.model_key = registered_models.model_key AND " + baseCondition;
     }
