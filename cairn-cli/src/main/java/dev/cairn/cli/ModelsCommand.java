@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -176,24 +175,6 @@ final class ModelsCommand implements Runnable {
     }
   }
 
-  /** Where a registered version's files are: a run's artifact folder, or any source URI. */
-  static final class Origin {
-    @ArgGroup(exclusive = false)
-    FromRun run;
-
-    @Option(names = "--source", paramLabel = "URI", description = "The files' location, e.g. runs:/RUN_ID/model.")
-    String source;
-  }
-
-  static final class FromRun {
-    @Option(names = "--run", paramLabel = "RUN_ID", required = true, description = "The run that made the model.")
-    String runId;
-
-    @Option(names = "--path", paramLabel = "PATH", defaultValue = "model",
-        description = "The model's folder in the run's artifacts (default: ${DEFAULT-VALUE}).")
-    String path;
-  }
-
   @Command(name = "register", description = {"Register a new version of a model; prints NAME and its version.",
       "From a run's artifacts (--run RUN_ID --path model) or any source (--source runs:/RUN_ID/model)."})
   static final class Register implements Callable<Integer> {
@@ -202,19 +183,35 @@ final class ModelsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME", description = "The registered model (it must exist).")
     String name;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Origin origin;
+    // plain options, not an ArgGroup: the environment-variable help rewrites options, which picocli refuses
+    // for an ArgGroup's
+    @Option(names = "--run", paramLabel = "RUN_ID", description = "The run that made the model.")
+    String runId;
+
+    @Option(names = "--path", paramLabel = "PATH",
+        description = "The model's folder in the run's artifacts, with --run (default: model).")
+    String path;
+
+    @Option(names = "--source", paramLabel = "URI",
+        description = "Instead of --run: the files' location, e.g. runs:/RUN_ID/model or s3://bucket/model.")
+    String source;
 
     @Option(names = "--create", description = "Create the registered model first if it does not exist.")
     boolean create;
 
     @Override
     public Integer call() {
+      if ((runId == null) == (source == null)) {
+        throw new ParameterException(spec.commandLine(), "give either --run RUN_ID (with --path) or --source URI");
+      }
+      if (path != null && runId == null) {
+        throw new ParameterException(spec.commandLine(), "--path goes with --run");
+      }
       ModelRegistryClient models = models(spec);
-      String runId = origin.run == null ? null : origin.run.runId;
-      String source = origin.source;
+      String runId = this.runId;
+      String source = this.source;
       if (source == null) {
-        source = "runs:/" + runId + "/" + origin.run.path.replaceAll("^/+|/+$", "");
+        source = "runs:/" + runId + "/" + (path == null ? "model" : path).replaceAll("^/+|/+$", "");
       } else if (source.startsWith("runs:/")) {
         try {
           runId = ModelUri.parse(source).runId();

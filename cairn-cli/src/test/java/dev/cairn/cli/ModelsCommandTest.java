@@ -106,6 +106,19 @@ class ModelsCommandTest {
   }
 
   @Test
+  void everySubcommandHasHelp() {
+    for (String[] command : new String[][] {{"models"}, {"models", "list"}, {"models", "show"}, {"models", "create"},
+        {"models", "register"}, {"models", "versions"}, {"models", "alias"}, {"models", "alias", "set"},
+        {"models", "alias", "delete"}, {"models", "resolve"}, {"models", "download"}}) {
+      String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+      args[command.length] = "--help";
+      Result r = Cli.cairn(args);
+      assertThat(r.exitCode()).as(String.join(" ", args) + ": " + r.err()).isZero();
+      assertThat(r.out()).as(String.join(" ", args)).contains("Usage: cairn " + String.join(" ", command));
+    }
+  }
+
+  @Test
   void theTrackingUriComesFromTheEnvironment() {
     Result r = Cli.cairnWith(Map.of("CAIRN_TRACKING_URI", server.url()), "models", "create", "from-env");
     assertThat(r.exitCode()).as(r.err()).isZero();

@@ -63,8 +63,12 @@ public record ModelUri(Kind kind, String name, Integer version, String alias, Mo
     if (name.contains("/")) {
       throw malformed(uri, "a model name in a URI cannot contain '/'");
     }
-    if (suffix.chars().allMatch(Character::isDigit)) {
-      return new ModelUri(Kind.VERSION, name, RegistryNames.parseVersion(suffix), null, null, null, null);
+    if (suffix.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      try {
+        return new ModelUri(Kind.VERSION, name, RegistryNames.parseVersion(suffix), null, null, null, null);
+      } catch (CairnException e) {
+        throw malformed(uri, "versions count from 1 and fit in 32 bits");
+      }
     }
     if (suffix.equalsIgnoreCase("latest")) {
       return new ModelUri(Kind.LATEST, name, null, null, null, null, null);

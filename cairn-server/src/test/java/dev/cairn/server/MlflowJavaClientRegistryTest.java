@@ -27,9 +27,14 @@ class MlflowJavaClientRegistryTest {
   TestServer server;
   MlflowClient client;
 
+  /** Subclasses run the same tests on other backends. */
+  TestServer startServer() throws Exception {
+    return TestServer.start(Files.createTempDirectory("cairn-registry-compat"));
+  }
+
   @BeforeAll
   void start() throws Exception {
-    server = TestServer.start(Files.createTempDirectory("cairn-registry-compat"));
+    server = startServer();
     client = new MlflowClient(server.server.url());
   }
 

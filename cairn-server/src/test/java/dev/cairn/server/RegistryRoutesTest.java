@@ -134,6 +134,24 @@ class RegistryRoutesTest {
   }
 
   @Test
+  void everyListedEndpointIsServedAndNoneIsMissing() {
+    List<RegistryRoutes.Endpoint> endpoints = RegistryRoutes.endpoints();
+    assertThat(endpoints).hasSize(22 * 2 + 1);
+    for (RegistryRoutes.Endpoint e : endpoints) {
+      TestServer.Reply r = server.send(HttpRequest.newBuilder(URI.create(server.url(e.path())))
+          .method(e.method(), e.method().equals("GET") ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString("{}")));
+      // served: a search answers, anything else misses a field (the handler's 400), never ENDPOINT_NOT_FOUND
+      if (e.path().endsWith("/search")) {
+        assertThat(r.status()).as(e + " " + r).isEqualTo(200);
+      } else {
+        assertThat(r.status()).as(e + " " + r).isEqualTo(400);
+        assertThat(r.errorCode()).as(e + " " + r).isEqualTo("INVALID_PARAMETER_VALUE");
+      }
+    }
+  }
+
+  @Test
   void deleteReadsTheQueryStringWhenTheBodyIsEmpty() {
     ok(server.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"q\"}"));
     ok(server.delete("/api/2.0/mlflow/registered-models/delete?name=q"));

@@ -28,7 +28,29 @@ public final class RegistryRoutes {
   /** One endpoint: method, path (below the MLflow prefixes unless absolute), handler. */
   record Route(Method method, String path, Function<RegistryHandlers.Call, JsonNode> action) {}
 
+  /** One served endpoint, e.g. {@code DELETE /api/2.0/mlflow/registered-models/alias}. */
+  public record Endpoint(String method, String path) {}
+
   private RegistryRoutes() {}
+
+  /**
+   * Every endpoint these routes serve, both prefixes included: the surface an authorisation rule table must cover.
+   * All but the resolver name their registered model in the request field {@code name}; the resolver in {@code uri}.
+   */
+  public static List<Endpoint> endpoints() {
+    List<Endpoint> out = new java.util.ArrayList<>();
+    for (Route route : routes(new RegistryHandlers(null, null, id -> Optional.empty()))) {
+      for (String path : paths(route)) {
+        out.add(new Endpoint(route.method().name(), path));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> paths(Route route) {
+    return route.path().startsWith("/") ? List.of(route.path())
+        : MlflowRoutes.PREFIXES.stream().map(p -> p + route.path()).toList();
+  }
 
   static List<Route> routes(RegistryHandlers h) {
     return List.of(
@@ -65,9 +87,7 @@ public final class RegistryRoutes {
       Function<String, Optional<String>> loggedModelLocations) {
     RegistryHandlers handlers = new RegistryHandlers(store, tracking, loggedModelLocations);
     for (Route route : routes(handlers)) {
-      List<String> paths = route.path().startsWith("/") ? List.of(route.path())
-          : MlflowRoutes.PREFIXES.stream().map(p -> p + route.path()).toList();
-      for (String path : paths) {
+      for (String path : paths(route)) {
         switch (route.method()) {
           case GET -> config.get(path, ctx -> respond(ctx, route, RequestFields.ofQuery(ctx.queryParamMap())));
           case POST -> config.post(path, ctx -> respond(ctx, route, RequestFields.ofJsonBody(ctx.req().getInputStream())));

@@ -239,7 +239,16 @@ public final class SearchSql {
     checkPaging(limit, offset);
     Filter parsed = FilterParser.parse(filter, target);
     List<OrderKey> order = FilterParser.parseOrderBy(orderBy, target);
-    SqlRenderer r = new SqlRenderer(dialect, target, parsed);
+    // In name order: walk the models' name index (and each model's versions newest first), testing the filter per
+    // row met, instead of sorting every match (100,000 versions unfiltered, 5,000 models of a common tag). CROSS
+    // JOIN keeps SQLite from turning the loops round. Not for run_id tests, which its index answers outright.
+    boolean nameFirst = order.isEmpty() || order.get(0).key().name().equals("name");
+    boolean walk = nameFirst && (parsed == null || !mentions(parsed, "run_id"));
+    if (walk && target == SearchTarget.MODEL_VERSIONS) {
+      from = "registered_models CROSS JOIN model_versions";
+      baseCondition = "model_versions.model_key = registered_models.model_key AND " + baseCondition;
+    }
+    SqlRenderer r = new SqlRenderer(dialect, target, parsed, walk);
     StringBuilder orderSql = new StringBuilder();
     boolean nameOrdered = false;
     boolean versionOrdered = false;
@@ -267,6 +276,21 @@ public final class SearchSql {
     String sql = "SELECT " + idColumn + " FROM " + from + " WHERE " + where + " ORDER BY " + orderSql
         + " LIMIT :limit OFFSET :offset";
     return new SqlQuery(sql, r.params());
+  }
+
+  /** Whether a filter tests the attribute {@code name} anywhere. */
+  private static boolean mentions(Filter f, String name) {
+    if (f instanceof Filter.And a) {
+      return mentions(a.left(), name) || mentions(a.right(), name);
+    }
+    if (f instanceof Filter.Or o) {
+      return mentions(o.left(), name) || mentions(o.right(), name);
+    }
+    if (f instanceof Filter.Not n) {
+      return mentions(n.inner(), name);
+    }
+    Filter.Key key = ((Filter.Comparison) f).key();
+    return key.entity() == Entity.ATTRIBUTE && key.name().equals(name);
   }
 
   /** Sorts rows lacking the value after all others whichever the direction, as MLflow does. */

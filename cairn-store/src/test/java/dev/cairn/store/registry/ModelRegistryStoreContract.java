@@ -319,6 +319,58 @@ abstract class ModelRegistryStoreContract {
         null))).containsExactly("'; DROP TABLE registered_models; --");
   }
 
+  /** One version of the differential fixture, as the in-memory evaluator sees it. */
+  private record Row(String name, int version, String runId, String source, Map<String, String> tags) {}
+
+  @Test
+  void versionSearchAgreesWithAnIndependentEvaluatorAcrossPages() {
+    java.util.Random random = new java.util.Random(42);
+    List<Row> rows = new ArrayList<>();
+    String[] names = {"alpha", "Alpha", "beta", "b%ta", "gam_ma", "delta's", "eps"};
+    for (String name : names) {
+      store.createRegisteredModel(name, null, Map.of());
+      int versions = 1 + random.nextInt(5);
+      for (int v = 1; v <= versions; v++) {
+        String run = "run" + random.nextInt(4);
+        String source = random.nextBoolean() ? "runs:/" + run + "/model" : "s3://bucket/" + name + "/" + v;
+        Map<String, String> tags = random.nextBoolean() ? Map.of("q", random.nextBoolean() ? "good" : "bad") : Map.of();
+        store.createModelVersion(new NewModelVersion(name, source, run, null, null, tags, null, null));
+        rows.add(new Row(name, v, run, source, tags));
+      }
+    }
+    Map<String, java.util.function.Predicate<Row>> cases = new java.util.LinkedHashMap<>();
+    cases.put(null, r -> true);
+    cases.put("name = 'alpha'", r -> r.name().equals("alpha"));
+    cases.put("name != 'alpha'", r -> !r.name().equals("alpha"));
+    cases.put("name LIKE 'a%'", r -> r.name().startsWith("a"));
+    cases.put("name ILIKE 'a%'", r -> r.name().toLowerCase(java.util.Locale.ROOT).startsWith("a"));
+    cases.put("name LIKE 'b\\%ta'", r -> r.name().equals("b%ta"));
+    cases.put("name LIKE 'gam_ma'", r -> r.name().equals("gam_ma"));
+    cases.put("name = \"delta's\"", r -> r.name().equals("delta's"));
+    cases.put("run_id = 'run1'", r -> r.runId().equals("run1"));
+    cases.put("run_id IN ('run0', 'run2')", r -> r.runId().equals("run0") || r.runId().equals("run2"));
+    cases.put("source_path LIKE 'runs:/%'", r -> r.source().startsWith("runs:/"));
+    cases.put("version_number >= 3", r -> r.version() >= 3);
+    cases.put("version_number = 1 OR tags.q = 'good'", r -> r.version() == 1 || "good".equals(r.tags().get("q")));
+    cases.put("tags.q = 'bad' AND name != 'eps'", r -> "bad".equals(r.tags().get("q")) && !r.name().equals("eps"));
+    cases.put("tags.q IS NULL", r -> !r.tags().containsKey("q"));
+    cases.put("NOT (run_id = 'run3') AND version_number < 4", r -> !r.runId().equals("run3") && r.version() < 4);
+    java.util.Comparator<Row> order = java.util.Comparator.comparing(Row::name)
+        .thenComparing(java.util.Comparator.comparingInt(Row::version).reversed());
+    for (Map.Entry<String, java.util.function.Predicate<Row>> c : cases.entrySet()) {
+      List<String> expected = rows.stream().filter(c.getValue()).sorted(order).map(r -> r.name() + "/" + r.version())
+          .toList();
+      List<String> actual = new ArrayList<>();
+      String token = null;
+      do { // pages of 3 must add up to the whole answer
+        Page<ModelVersion> page = store.searchModelVersions(c.getKey(), List.of(), 3, token);
+        actual.addAll(keys(page));
+        token = page.nextPageToken();
+      } while (token != null);
+      assertThat(actual).as(String.valueOf(c.getKey())).containsExactlyElementsOf(expected);
+    }
+  }
+
   private static List<String> names(Page<RegisteredModel> page) {
     return page.items().stream().map(RegisteredModel::name).toList();
   }
