@@ -14,6 +14,8 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -216,7 +218,7 @@ public final class Access {
         body = Json.MAPPER.missingNode();
         String type = ctx.contentType();
         if (!ctx.method().name().equals("GET") && (type == null || type.contains("json"))
-            && ctx.req() instanceof PeekableRequest peekable) {
+            && peekable(ctx.req()) instanceof PeekableRequest peekable) {
           try {
             byte[] bytes = peekable.peek(RequestFields.MAX_JSON_BYTES + 1);
             if (bytes.length > 0 && bytes.length <= RequestFields.MAX_JSON_BYTES) {
@@ -229,6 +231,15 @@ public final class Access {
         }
       }
       return body;
+    }
+
+    /** Javalin wraps the request it is given: the peekable one is somewhere inside. */
+    private static ServletRequest peekable(ServletRequest request) {
+      ServletRequest r = request;
+      while (!(r instanceof PeekableRequest) && r instanceof ServletRequestWrapper wrapper) {
+        r = wrapper.getRequest();
+      }
+      return r;
     }
   }
 }

@@ -21,16 +21,27 @@ final class AuthServer implements AutoCloseable {
   final CairnServer server;
   final Path dir;
   final String adminToken;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final Client client;
 
-  private AuthServer(CairnServer server, Path dir) {
+  private AuthServer(CairnServer server, Path dir, boolean readToken) {
     this.server = server;
     this.dir = dir;
+    this.client = new Client(server.url());
     try {
-      this.adminToken = Files.readString(dir.resolve("admin-token")).strip();
+      this.adminToken = readToken ? Files.readString(dir.resolve("admin-token")).strip() : null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A server on a data folder whose admin already exists (no token file is written). */
+  static AuthServer startWithoutToken(Path dir) {
+    return new AuthServer(CairnServer.start(config(dir)), dir, false);
+  }
+
+  private static CairnServer.ServerConfig config(Path dir) {
+    return new CairnServer.ServerConfig("127.0.0.1", 0, "sqlite:" + dir.resolve("cairn.db"),
+        "file:" + dir.resolve("artifacts"), Map.of(), true, dir.resolve("admin-token").toString());
   }
 
   static AuthServer start(Path dir) {
@@ -38,10 +49,7 @@ final class AuthServer implements AutoCloseable {
   }
 
   static AuthServer start(Path dir, List<CairnServer.RouteModule> modules) {
-    CairnServer.ServerConfig config = new CairnServer.ServerConfig("127.0.0.1", 0,
-        "sqlite:" + dir.resolve("cairn.db"), "file:" + dir.resolve("artifacts"), Map.of(), true,
-        dir.resolve("admin-token").toString());
-    return new AuthServer(CairnServer.start(config, modules), dir);
+    return new AuthServer(CairnServer.start(config(dir), modules), dir, true);
   }
 
   static String bearer(String token) {
@@ -53,7 +61,24 @@ final class AuthServer implements AutoCloseable {
   }
 
   Reply send(String method, String path, String body, String authorization) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path));
+    return client.send(method, path, body, authorization);
+  }
+
+  /** An HTTP client for any server. */
+  static final class Client {
+    private final String url;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    Client(String url) {
+      this.url = url;
+    }
+
+    Reply get(String path, String authorization) {
+      return send("GET", path, null, authorization);
+    }
+
+  Reply send(String method, String path, String body, String authorization) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
     if (authorization != null) {
       b.header("Authorization", authorization);
     }
@@ -70,6 +95,7 @@ final class AuthServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
   }
 
   Reply get(String path, String authorization) {
