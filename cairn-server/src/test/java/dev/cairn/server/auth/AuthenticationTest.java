@@ -210,4 +210,21 @@ class AuthenticationTest {
     }
     server = AuthServer.start(dir.resolve("again"));
   }
+
+  @Test
+  void bindingBeyondLoopbackTurnsAuthenticationOnWithoutBeingAsked() {
+    server.close();
+    CairnServer.ServerConfig config = new CairnServer.ServerConfig("0.0.0.0", 0,
+        "sqlite:" + dir.resolve("wide/cairn.db"), "file:" + dir.resolve("wide/artifacts"), Map.of());
+    assertThat(config.auth()).isFalse();
+    assertThat(config.requiresAuth()).isTrue();
+    try (CairnServer wide = CairnServer.start(config)) {
+      assertThat(wide.requiresAuth()).isTrue();
+      assertThat(wide.adminTokenFile()).contains(dir.resolve("wide/admin-token"));
+      AuthServer.Client client = new AuthServer.Client("http://127.0.0.1:" + wide.port());
+      assertThat(client.get("/api/2.0/mlflow/experiments/search", null).status()).isEqualTo(401);
+      assertThat(client.get("/health", null).status()).isEqualTo(200);
+    }
+    server = AuthServer.start(dir.resolve("again"));
+  }
 }
