@@ -133,6 +133,11 @@ public final class CairnClient implements AutoCloseable {
     return DEFAULT_TRACKING_URI;
   }
 
+  /** Users, role grants and API tokens on this server. */
+  public IdentityClient identity() {
+    return new IdentityClient(http);
+  }
+
   /** Dataset versions on this server: add, get (hash-checked), link to a run. */
   public DatasetsClient datasets() {
     return new DatasetsClient(http);
