@@ -209,7 +209,7 @@ public final class IdentityStore {
 
   private static List<RoleGrant> grants(Handle h, String user) {
     return h.createQuery("SELECT user_name, scope_kind, scope_target, role FROM identity_grants WHERE user_name = :user"
-            + " ORDER BY scope_kind DESC, scope_target")
+            + " ORDER BY CASE scope_kind WHEN 'GLOBAL' THEN 0 ELSE 1 END, scope_kind, scope_target")
         .bind("user", user)
         .map((rs, ctx) -> new RoleGrant(rs.getString("user_name"), Role.valueOf(rs.getString("role")),
             new Scope(Scope.Kind.valueOf(rs.getString("scope_kind")), rs.getString("scope_target"))))
