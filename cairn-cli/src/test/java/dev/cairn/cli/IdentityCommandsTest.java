@@ -126,4 +126,17 @@ class IdentityCommandsTest {
     }
     assertThat(exit[0]).isZero();
   }
+
+  @Test
+  void authIsReadFromTheEnvironmentLikeEveryOption() {
+    CommandLine cl = Main.commandLine(Map.of("CAIRN_SERVER_AUTH", "true",
+        "CAIRN_SERVER_ADMIN_TOKEN_FILE", "/tmp/x-token"));
+    CommandLine.ParseResult parsed = cl.parseArgs("server");
+    ServerCommand server = (ServerCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(server.auth).isTrue();
+    assertThat(server.adminTokenFile).isEqualTo("/tmp/x-token");
+    ServerCommand plain = (ServerCommand) Main.commandLine(Map.of()).parseArgs("server").subcommand().commandSpec()
+        .userObject();
+    assertThat(plain.auth).isFalse();
+  }
 }
