@@ -86,10 +86,7 @@ final class TokensCommand implements Runnable {
     @Override
     public Integer call() {
       ApiToken t = UsersCommand.identity(spec).revokeToken(id);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("revoked token " + t.id() + " of " + t.user());
-      out.flush();
-      return 0;
+      return UsersCommand.say(spec, "revoked token " + t.id() + " of " + t.user());
     }
   }
 }

@@ -57,10 +57,8 @@ final class UsersCommand implements Runnable {
     public Integer call() throws IOException {
       String password = passwordStdin ? firstLine() : null;
       User u = identity(spec).createUser(name, password, role == null ? null : Role.parse(role));
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("created user " + u.name() + (role == null ? "" : " with role " + Role.parse(role).wire()));
-      out.flush();
-      return 0;
+      return say(spec, "created user " + u.name()
+          + (role == null ? "" : " with role " + Role.parse(role).wire()));
     }
   }
 
@@ -100,10 +98,7 @@ final class UsersCommand implements Runnable {
     @Override
     public Integer call() {
       RoleGrant g = identity(spec).grant(name, Role.parse(role), Scope.parse(scope));
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("granted " + g.role().wire() + " on " + g.scope() + " to " + g.user());
-      out.flush();
-      return 0;
+      return say(spec, "granted " + g.role().wire() + " on " + g.scope() + " to " + g.user());
     }
   }
 
@@ -122,10 +117,7 @@ final class UsersCommand implements Runnable {
     public Integer call() {
       Scope s = Scope.parse(scope);
       boolean removed = identity(spec).revoke(name, s);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(removed ? "revoked " + name + "'s role on " + s : name + " had no role on " + s);
-      out.flush();
-      return 0;
+      return say(spec, removed ? "revoked " + name + "'s role on " + s : name + " had no role on " + s);
     }
   }
 
@@ -142,11 +134,16 @@ final class UsersCommand implements Runnable {
     @Override
     public Integer call() {
       User u = identity(spec).setDisabled(name, !enable);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println((u.disabled() ? "disabled " : "enabled ") + u.name());
-      out.flush();
-      return 0;
+      return say(spec, (u.disabled() ? "disabled " : "enabled ") + u.name());
     }
+  }
+
+  /** Prints one line of a command's result and answers the success exit code. */
+  static int say(CommandSpec spec, String line) {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(line);
+    out.flush();
+    return 0;
   }
 
   static String firstLine() throws IOException {

@@ -93,7 +93,8 @@ public final class Access {
     if (rule != null && rule.isOpen()) {
       return;
     }
-    Principal p = authenticator.authenticate(ctx.header("Authorization"), ctx.ip(), ctx::header);
+    // the peer's address, not ctx.ip(): that trusts X-Forwarded-For, which a client may vary to dodge the limit
+    Principal p = authenticator.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr(), ctx::header);
     ctx.attribute(ACTOR, p.user());
     ctx.attribute(PRINCIPAL, p);
     if (rule == null) {

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -39,6 +41,7 @@ final class Authenticator {
   private final FailedLogins failures = new FailedLogins();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   private final Map<String, Long> touched = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Optional<Accepted>>> inFlight = new ConcurrentHashMap<>();
 
   Authenticator(IdentityStore store) {
     this.store = store;
@@ -66,7 +69,7 @@ final class Authenticator {
     if (hit != null && hit.changes() == changes && now < hit.expiresMillis()) {
       return hit.principal();
     }
-    Optional<Accepted> accepted = check(header, now);
+    Optional<Accepted> accepted = checkOnce(key, header, now);
     if (accepted.isEmpty()) {
       failures.recordFailure("address:" + address, now);
       if (user != null) {
@@ -81,6 +84,32 @@ final class Authenticator {
     cache.put(key, new Cached(accepted.get().principal(), changes,
         Math.min(now + CACHE_MILLIS, accepted.get().validUntilMillis())));
     return accepted.get().principal();
+  }
+
+  /**
+   * Checks a credential, once for all requests carrying the same header at the same moment: when the cache
+   * entry of a busy client expires, its concurrent requests wait for one bcrypt instead of each running one.
+   */
+  private Optional<Accepted> checkOnce(String key, String header, long now) {
+    CompletableFuture<Optional<Accepted>> mine = new CompletableFuture<>();
+    CompletableFuture<Optional<Accepted>> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      Optional<Accepted> accepted = check(header, now);
+      mine.complete(accepted);
+      return accepted;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.remove(key, mine);
+    }
   }
 
   private void requireNotBlocked(String what, String who, long now, BiConsumer<String, String> responseHeaders) {
