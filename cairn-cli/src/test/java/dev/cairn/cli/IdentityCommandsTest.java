@@ -139,4 +139,26 @@ class IdentityCommandsTest {
         .userObject();
     assertThat(plain.auth).isFalse();
   }
+
+  @Test
+  void dataCommandsReadAFolderTheServerMadeWithItsIdentityTables(@TempDir Path tmp) throws Exception {
+    Path data = Files.createDirectories(tmp.resolve("files"));
+    Files.writeString(data.resolve("a.csv"), "id\n1\n");
+    String[] stores = {"--backend-store-uri", "sqlite:" + tmp.resolve("db/cairn.db"), "--artifacts-uri",
+        "file:" + tmp.resolve("artifacts"), "--stat-cache", tmp.resolve("cache").toString()};
+    // a folder made by a data command first, then migrated by a server with authentication on
+    Cli.Result added = Cli.cairn(concat(new String[] {"data", "add", data.toString(), "--name", "churn"}, stores));
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    CairnServer.start(new CairnServer.ServerConfig("127.0.0.1", 0, "sqlite:" + tmp.resolve("db/cairn.db"),
+        "file:" + tmp.resolve("artifacts"), Map.of(), true, null)).close();
+    Cli.Result log = Cli.cairn(concat(new String[] {"data", "log", "churn"}, stores));
+    assertThat(log.exitCode()).as(log.err()).isZero();
+    assertThat(log.out()).contains("@1");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }

@@ -65,6 +65,12 @@ public final class CairnServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CairnServer.class);
   /** Most requests served at once; each holds at most one store connection or one artifact stream. */
   static final int HTTP_THREADS = 64;
+  /**
+   * Every module's migrations beside the tracking ones, in the one database the server opens; a command that
+   * opens the server's database on its own (the CLI's data commands) uses the same list, or it would take the
+   * server's newer tables for a newer Cairn's.
+   */
+  public static final List<String> MIGRATIONS = List.of(DatasetVersionStore.MIGRATIONS, IdentityStore.MIGRATIONS);
   /** How long close() lets requests already being handled finish before it cuts them. */
   static final long STOP_DRAIN_MILLIS = 10_000;
 
@@ -209,8 +215,7 @@ public final class CairnServer implements AutoCloseable {
     IdentityStore identity;
     Optional<Path> adminTokenFile;
     try {
-      SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(),
-          List.of(DatasetVersionStore.MIGRATIONS, IdentityStore.MIGRATIONS));
+      SqlDatabase database = MetadataStores.openDatabase(config.backendStoreUri(), MIGRATIONS);
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       identity = IdentityStore.on(database);

@@ -9,6 +9,7 @@ import dev.cairn.data.version.AddProgress;
 import dev.cairn.data.version.AddResult;
 import dev.cairn.data.version.DatasetVersion;
 import dev.cairn.data.version.DatasetVersionStore;
+import dev.cairn.server.CairnServer;
 import dev.cairn.data.version.DatasetVersioning;
 import dev.cairn.data.version.StatCache;
 import dev.cairn.data.version.TableProfiler;
@@ -66,7 +67,8 @@ final class StoreOptions {
             "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
                 + " go through it"));
       } else {
-        this.store = DatasetVersionStore.open(backendStoreUri);
+        // the server's whole schema, so that a folder made here and one made by the server read alike
+        this.store = DatasetVersionStore.onOwned(MetadataStores.openDatabase(backendStoreUri, CairnServer.MIGRATIONS));
       }
       ArtifactStore opened;
       try {
@@ -163,7 +165,7 @@ final class StoreOptions {
   Opened openForReading() {
     Optional<DataFolderLock.Holder> owner = owningServer();
     Optional<SqlDatabase> current = owner.isPresent() ? Optional.empty() : MetadataStores.openDatabaseIfCurrent(
-        backendStoreUri, List.of(DatasetVersionStore.MIGRATIONS), "this command only reads the data folder");
+        backendStoreUri, CairnServer.MIGRATIONS, "this command only reads the data folder");
     if (current.isEmpty()) {
       quietLibraries(); // a pool, and Flyway, start: they log at INFO
     }
