@@ -26,6 +26,9 @@ import java.util.Map;
  * <p>{@code bench/run AuthBench [seconds per wrk run, default 10] [pairs, default 5] [connections, default 8]}
  */
 public final class AuthBench {
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
   private AuthBench() {}
 
   public static void main(String[] args) throws Exception {
@@ -54,6 +57,8 @@ public final class AuthBench {
       System.out.println("| pair | auth off req/s | Bearer req/s | Basic (password) req/s | Bearer overhead | Basic overhead"
           + " | p99 off / Bearer / Basic | non-2xx |");
       System.out.println("|---|---|---|---|---|---|---|---|");
+      @SuppressWarnings("unchecked")
+      List<Double>[] cpuMicros = new List[] {new ArrayList<Double>(), new ArrayList<Double>(), new ArrayList<Double>()};
       List<Double> bearerOverheads = new ArrayList<>();
       List<Double> basicOverheads = new ArrayList<>();
       for (int pair = 1; pair <= pairs; pair++) {
@@ -61,10 +66,13 @@ public final class AuthBench {
         WrkResult[] r = new WrkResult[3];
         for (int i = 0; i < 3; i++) {
           int which = pair % 2 == 1 ? i : 2 - i;
+          long cpuBefore = OS.getProcessCpuTime();
           r[which] = which == 0
               ? TrackingBench.wrk(off.url(), script, conns, seconds, Map.of("CAIRN_RUN_IDS", offRuns))
               : TrackingBench.wrk(on.url(), script, conns, seconds,
                   Map.of("CAIRN_RUN_IDS", onRuns, "CAIRN_AUTHORIZATION", which == 1 ? bearer : basic));
+          // the server's CPU per request: wrk runs in its own process, so this is the servers' (and the JVM's) work
+          cpuMicros[which].add((OS.getProcessCpuTime() - cpuBefore) / 1000.0 / (r[which].rps() * seconds));
         }
         WrkResult a = r[0];
         WrkResult b = r[1];
@@ -79,6 +87,10 @@ public final class AuthBench {
       }
       System.out.printf(Locale.ROOT, "median overhead: Bearer %.1f%%, Basic %.1f%% (target < 5%%)%n",
           median(bearerOverheads), median(basicOverheads));
+      double off0 = median(cpuMicros[0]);
+      System.out.printf(Locale.ROOT, "median server CPU per request: off %.0f us, Bearer %.0f us (%+.1f%%), Basic %.0f us"
+          + " (%+.1f%%)%n", off0, median(cpuMicros[1]), 100 * (median(cpuMicros[1]) / off0 - 1), median(cpuMicros[2]),
+          100 * (median(cpuMicros[2]) / off0 - 1));
     }
   }
 

@@ -86,7 +86,7 @@ public final class IdentityStore {
     return new User(name, now, false, hash != null);
   }
 
-  /** Creates a user with a global role in one transaction (the first admin). */
+  /** Creates a user with a global role (the first admin; a user created with a role in one call). */
   public User createUserWithRole(String name, String password, Role role) {
     User user = createUser(name, password);
     grant(new RoleGrant(name, role, Scope.GLOBAL));
