@@ -22,11 +22,16 @@ class TrackingDocsTest {
 
   /** Runs a page's console blocks against a new server; returns one report per step that printed otherwise. */
   static List<String> runPage(Path page, Path work) throws Exception {
+    Path data = work.resolve("server");
+    return runPage(page, work, new ServerConfig("127.0.0.1", 0, "sqlite:" + data.resolve("cairn.db"),
+        "file:" + data.resolve("artifacts")));
+  }
+
+  /** As {@link #runPage(Path, Path)} against a server started with {@code config}; the session runs in work/session. */
+  static List<String> runPage(Path page, Path work, ServerConfig config) throws Exception {
     List<ConsoleSession.Step> steps = ConsoleSession.steps(page);
     assertThat(steps).as("console steps in %s", page).hasSizeGreaterThan(5);
-    Path data = work.resolve("server");
-    try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0,
-        "sqlite:" + data.resolve("cairn.db"), "file:" + data.resolve("artifacts")))) {
+    try (CairnServer server = CairnServer.start(config)) {
       Path session = java.nio.file.Files.createDirectories(work.resolve("session"));
       List<List<String>> outputs = ConsoleSession.run(steps, session,
           Map.of("CAIRN_TRACKING_URI", server.url()), 600);
