@@ -4,6 +4,7 @@
 --   CAIRN_BATCH    metric points per call (default 10)
 --   CAIRN_KEYS     distinct metric keys per call (default = CAIRN_BATCH); with fewer keys than points, each
 --                  key gets several consecutive steps, as a training loop that flushes every few steps does
+--   CAIRN_AUTHORIZATION  an Authorization header value for a server with authentication on (optional)
 local run_ids = {}
 for id in string.gmatch(os.getenv("CAIRN_RUN_IDS") or "", "[^,]+") do run_ids[#run_ids + 1] = id end
 local batch = tonumber(os.getenv("CAIRN_BATCH") or "10")
@@ -14,6 +15,8 @@ local counter = 0
 wrk.method = "POST"
 wrk.path = "/api/2.0/mlflow/runs/log-batch"
 wrk.headers["Content-Type"] = "application/json"
+local authorization = os.getenv("CAIRN_AUTHORIZATION")
+if authorization and authorization ~= "" then wrk.headers["Authorization"] = authorization end
 
 request = function()
   counter = counter + 1

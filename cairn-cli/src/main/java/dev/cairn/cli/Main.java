@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.client.CairnClient;
+import dev.cairn.client.Credentials;
 import dev.cairn.core.CairnException;
 import dev.cairn.server.CairnServer;
 import java.io.IOException;
@@ -46,6 +47,9 @@ public final class Main implements Runnable {
 
   @Spec CommandSpec spec;
 
+  /** The environment options and credentials are read from (the process's, or a test's). */
+  private Map<String, String> env = Map.of();
+
   /**
    * Before the command group, as in {@code cairn --tracking-uri URL runs list}; the groups that talk to a
    * server also take it after their name ({@link TrackingServer}).
@@ -65,7 +69,9 @@ public final class Main implements Runnable {
       dev.cairn.cli.data.DataCommand.class,
       ModelsCommand.class,
       LineageCommand.class,
-      AuditCommand.class);
+      AuditCommand.class,
+      UsersCommand.class,
+      TokensCommand.class);
 
   /** Clients the command made; closed before the JVM exits, which otherwise waits for their network threads. */
   private static final java.util.List<CairnClient> CLIENTS = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -97,7 +103,9 @@ public final class Main implements Runnable {
   }
 
   private static CommandLine build(Map<String, String> env, java.util.function.Predicate<String> full) {
-    CommandLine cl = new CommandLine(new Main());
+    Main main = new Main();
+    main.env = env;
+    CommandLine cl = new CommandLine(main);
     for (Class<?> group : GROUPS) {
       Command annotation = group.getAnnotation(Command.class);
       if (full.test(annotation.name())) {
@@ -160,7 +168,8 @@ public final class Main implements Runnable {
       uri = ((Main) command.root().userObject()).trackingUri;
     }
     try {
-      return closedAtExit(CairnClient.connect(uri));
+      Map<String, String> env = ((Main) command.root().userObject()).env;
+      return closedAtExit(CairnClient.connect(uri, Credentials.fromEnvironment(env)));
     } catch (CairnException e) { // a malformed URI is a bad argument, not a server failure
       throw new ParameterException(command.commandLine(), "--tracking-uri: " + e.getMessage());
     }

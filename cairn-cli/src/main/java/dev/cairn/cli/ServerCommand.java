@@ -29,8 +29,16 @@ final class ServerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--host", paramLabel = "HOST", defaultValue = ServerConfig.DEFAULT_HOST,
-      description = "Address to bind; loopback only until authentication exists (default: ${DEFAULT-VALUE}).")
+      description = "Address to bind; beyond loopback, authentication is always on (default: ${DEFAULT-VALUE}).")
   String host;
+
+  @Option(names = "--auth", description = "Require authentication on a loopback address too (always on beyond it).")
+  boolean auth;
+
+  @Option(names = "--admin-token-file", paramLabel = "PATH",
+      description = "Where the first start with authentication writes the admin's token (default: admin-token in"
+          + " the data folder).")
+  String adminTokenFile;
 
   @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerConfig.DEFAULT_PORT,
       description = "Port to listen on, 0 for any free port (default: ${DEFAULT-VALUE}).")
@@ -49,12 +57,13 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    requireLoopback();
+    requireResolvableHost();
     if (port < 0 || port > 65535) {
       throw new ParameterException(spec.commandLine(), "--port " + port + " is out of range; use 0 to 65535");
     }
     requireFreePort();
-    CairnServer server = CairnServer.start(new ServerConfig(host, port, backendStoreUri, artifactsUri));
+    CairnServer server = CairnServer.start(new ServerConfig(host, port, backendStoreUri, artifactsUri)
+        .withAuth(auth).withAdminTokenFile(adminTokenFile));
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {
       if (closed.compareAndSet(false, true)) {
@@ -65,7 +74,9 @@ final class ServerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Cairn serving " + server.url() + " (backend " + redact(backendStoreUri) + ", artifacts "
-        + redact(artifactsUri) + "); Ctrl-C stops it");
+        + redact(artifactsUri) + ", authentication " + (server.requiresAuth() ? "on" : "off") + "); Ctrl-C stops it");
+    server.adminTokenFile().ifPresent(file -> out.println("Created user admin; its token is in "
+        + file.toAbsolutePath() + " (readable only by you)"));
     out.flush();
     boolean interrupted = false;
     try {
@@ -109,17 +120,12 @@ final class ServerCommand implements Callable<Integer> {
     }
   }
 
-  /** Refuses non-loopback binds before any store is opened: without authentication anyone could write. */
-  private void requireLoopback() {
-    boolean loopback;
+  /** A host that does not resolve is a bad argument, reported before any store is opened. */
+  private void requireResolvableHost() {
     try {
-      loopback = InetAddress.getByName(host).isLoopbackAddress();
+      InetAddress.getByName(host);
     } catch (UnknownHostException e) {
       throw new ParameterException(spec.commandLine(), "--host '" + host + "' does not resolve");
-    }
-    if (!loopback) {
-      throw new ParameterException(spec.commandLine(), "--host '" + host
-          + "' is not a loopback address; authentication is not built yet, so the server only binds 127.0.0.1 or ::1");
     }
   }
 }

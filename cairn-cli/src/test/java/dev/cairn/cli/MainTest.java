@@ -131,11 +131,11 @@ class MainTest {
   }
 
   @Test
-  void nonLoopbackHostIsRefusedWithOneLine() {
-    Result r = cairn("server", "--host", "0.0.0.0", "--port", "0");
+  void anUnresolvableHostIsRefusedWithOneLine() {
+    Result r = cairn("server", "--host", "no-such-host.invalid", "--port", "0");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.errLines()).isEqualTo(1);
-    assertThat(r.err()).contains("0.0.0.0", "authentication is not built yet");
+    assertThat(r.err()).contains("no-such-host.invalid", "does not resolve");
   }
 
   @Test

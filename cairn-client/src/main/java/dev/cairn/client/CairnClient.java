@@ -61,8 +61,8 @@ public final class CairnClient implements AutoCloseable {
   private volatile List<Tag> sourceTagsCache;
   private volatile Path sourceTagsDir;
 
-  private CairnClient(String trackingUri) {
-    this.http = new Http(trackingUri);
+  private CairnClient(String trackingUri, Credentials credentials) {
+    this.http = new Http(trackingUri, credentials);
     this.artifacts = new ArtifactTransfer(http);
   }
 
@@ -83,9 +83,16 @@ public final class CairnClient implements AutoCloseable {
   /**
    * Connects to the server at {@code trackingUri}; when it is null or blank, to {@code CAIRN_TRACKING_URI},
    * then {@code MLFLOW_TRACKING_URI}, then {@value #DEFAULT_TRACKING_URI}. No request is made until the
-   * first call.
+   * first call. Credentials come from the environment ({@link Credentials#fromEnvironment()}:
+   * {@code CAIRN_TRACKING_TOKEN}, {@code MLFLOW_TRACKING_TOKEN}, or {@code MLFLOW_TRACKING_USERNAME} and
+   * {@code MLFLOW_TRACKING_PASSWORD}).
    */
   public static CairnClient connect(String trackingUri) {
+    return connect(trackingUri, Credentials.fromEnvironment());
+  }
+
+  /** As {@link #connect(String)}, sending {@code credentials} instead of the environment's. */
+  public static CairnClient connect(String trackingUri, Credentials credentials) {
     String uri = resolveTrackingUri(trackingUri);
     URI parsed;
     try {
@@ -97,7 +104,7 @@ public final class CairnClient implements AutoCloseable {
       throw CairnException.invalid(
           "tracking URI '" + uri + "' must be http://host:port or https://host:port");
     }
-    return new CairnClient(uri);
+    return new CairnClient(uri, credentials == null ? Credentials.NONE : credentials);
   }
 
   /** Connects to the server named by the environment, or {@value #DEFAULT_TRACKING_URI}. */
@@ -129,6 +136,11 @@ public final class CairnClient implements AutoCloseable {
   /** The server's audit log: events by actor, target, action and time; chain verification. */
   public AuditClient audit() {
     return new AuditClient(http);
+  }
+
+  /** Users, role grants and API tokens on this server. */
+  public IdentityClient identity() {
+    return new IdentityClient(http);
   }
 
   /** Dataset versions on this server: add, get (hash-checked), link to a run. */

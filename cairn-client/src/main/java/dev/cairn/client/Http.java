@@ -35,9 +35,16 @@ final class Http {
   private final HttpClient client;
   private volatile boolean closed;
   private final String baseUrl;
+  /** The Authorization header every request carries, or null. */
+  private final String authorization;
 
   Http(String baseUrl) {
+    this(baseUrl, Credentials.NONE);
+  }
+
+  Http(String baseUrl, Credentials credentials) {
     this.baseUrl = stripTrailingSlash(baseUrl);
+    this.authorization = credentials.authorization();
     HttpClient.Builder builder = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(10))
         .followRedirects(HttpClient.Redirect.NORMAL);
@@ -159,6 +166,9 @@ final class Http {
   <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     if (closed) { // a shut-down JDK client would wait forever for an answer
       throw new CairnException(ErrorCode.INVALID_STATE, "this CairnClient is closed; connect a new one");
+    }
+    if (authorization != null && request.headers().firstValue("Authorization").isEmpty()) {
+      request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", authorization).build();
     }
     try {
       return client.send(request, handler);

@@ -8,6 +8,12 @@ import dev.cairn.data.version.StatCache;
 import dev.cairn.server.audit.AuditRequests;
 import dev.cairn.server.audit.AuditRoutes;
 import dev.cairn.server.datasets.DatasetRoutes;
+import dev.cairn.server.auth.Access;
+import dev.cairn.server.auth.AdminBootstrap;
+import dev.cairn.server.auth.IdentityRoutes;
+import dev.cairn.store.identity.IdentityStore;
+import java.nio.file.Path;
+import java.util.Optional;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
@@ -76,26 +82,30 @@ public final class CairnServer implements AutoCloseable {
   /** Most requests served at once; each holds at most one store connection or one artifact stream. */
   static final int HTTP_THREADS = 64;
   /**
-   * The migrations of every module whose tables share the server's database, beside the tracking ones: what the
-   * server migrates, and what a process reading the same database (the CLI) must know so as not to take the
-   * server's schema for a newer Cairn's. cairn-store's own (tracking, logged models, registry, identity, audit,
-   * webhooks) are applied by every open anyway.
+   * The migrations of every module whose tables share the server's database, beside cairn-store's own (tracking,
+   * logged models, registry, identity, audit, webhooks), which every open applies anyway: what the server
+   * migrates, and what a command opening the server's database on its own (the CLI's data commands) must know so
+   * as not to take the server's schema for a newer Cairn's.
    */
-  public static final List<String> MODULE_MIGRATIONS = List.of(DatasetVersionStore.MIGRATIONS);
+  public static final List<String> MIGRATIONS = List.of(DatasetVersionStore.MIGRATIONS);
   /** How long close() lets requests already being handled finish before it cuts them. */
   static final long STOP_DRAIN_MILLIS = 10_000;
 
   /**
    * Where the server listens and which stores it opens.
    *
-   * @param host the address to bind; loopback only until authentication exists
+   * @param host the address to bind; beyond loopback, authentication is always on
    * @param port the port, 0 for any free one
    * @param backendStoreUri the metadata store ({@code sqlite:PATH} or {@code postgresql://...})
    * @param artifactsUri the artifact store ({@code file:PATH} or {@code s3://bucket/prefix})
    * @param artifactOptions backend options for the artifact store (e.g. S3 {@code endpoint}, {@code region})
+   * @param auth whether to require authentication on a loopback address too ({@code --auth})
+   * @param adminTokenFile where the first start writes the admin's token; null for {@code admin-token} in the
+   *     data folder (the SQLite file's folder, else {@code ./cairn-data})
    */
   public record ServerConfig(
-      String host, int port, String backendStoreUri, String artifactsUri, Map<String, String> artifactOptions) {
+      String host, int port, String backendStoreUri, String artifactsUri, Map<String, String> artifactOptions,
+      boolean auth, String adminTokenFile) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final String DEFAULT_BACKEND_STORE_URI = "sqlite:./cairn-data/cairn.db";
@@ -109,6 +119,12 @@ public final class CairnServer implements AutoCloseable {
       backendStoreUri = backendStoreUri == null || backendStoreUri.isBlank() ? DEFAULT_BACKEND_STORE_URI : backendStoreUri;
       artifactsUri = artifactsUri == null || artifactsUri.isBlank() ? DEFAULT_ARTIFACTS_URI : artifactsUri;
       artifactOptions = artifactOptions == null ? Map.of() : Map.copyOf(artifactOptions);
+      adminTokenFile = adminTokenFile == null || adminTokenFile.isBlank() ? null : adminTokenFile;
+    }
+
+    public ServerConfig(String host, int port, String backendStoreUri, String artifactsUri,
+        Map<String, String> artifactOptions) {
+      this(host, port, backendStoreUri, artifactsUri, artifactOptions, false, null);
     }
 
     public ServerConfig(String host, int port, String backendStoreUri, String artifactsUri) {
@@ -120,23 +136,37 @@ public final class CairnServer implements AutoCloseable {
     }
 
     public ServerConfig withHost(String newHost) {
-      return new ServerConfig(newHost, port, backendStoreUri, artifactsUri, artifactOptions);
+      return new ServerConfig(newHost, port, backendStoreUri, artifactsUri, artifactOptions, auth, adminTokenFile);
     }
 
     public ServerConfig withPort(int newPort) {
-      return new ServerConfig(host, newPort, backendStoreUri, artifactsUri, artifactOptions);
+      return new ServerConfig(host, newPort, backendStoreUri, artifactsUri, artifactOptions, auth, adminTokenFile);
     }
 
     public ServerConfig withBackendStoreUri(String uri) {
-      return new ServerConfig(host, port, uri, artifactsUri, artifactOptions);
+      return new ServerConfig(host, port, uri, artifactsUri, artifactOptions, auth, adminTokenFile);
     }
 
     public ServerConfig withArtifactsUri(String uri) {
-      return new ServerConfig(host, port, backendStoreUri, uri, artifactOptions);
+      return new ServerConfig(host, port, backendStoreUri, uri, artifactOptions, auth, adminTokenFile);
     }
 
     public ServerConfig withArtifactOptions(Map<String, String> options) {
-      return new ServerConfig(host, port, backendStoreUri, artifactsUri, options);
+      return new ServerConfig(host, port, backendStoreUri, artifactsUri, options, auth, adminTokenFile);
+    }
+
+    /** Requires authentication even on loopback ({@code true}), or only beyond loopback ({@code false}). */
+    public ServerConfig withAuth(boolean required) {
+      return new ServerConfig(host, port, backendStoreUri, artifactsUri, artifactOptions, required, adminTokenFile);
+    }
+
+    public ServerConfig withAdminTokenFile(String file) {
+      return new ServerConfig(host, port, backendStoreUri, artifactsUri, artifactOptions, auth, file);
+    }
+
+    /** Whether requests must authenticate: always beyond loopback, on loopback only when asked. */
+    public boolean requiresAuth() {
+      return auth || !isLoopback(host);
     }
   }
 
@@ -150,6 +180,9 @@ public final class CairnServer implements AutoCloseable {
   private DataFolderLock folderLock;
   /** Publishes registry events to webhooks; null when the server was given its stores already open. */
   private WebhookDispatcher webhookDispatcher;
+  /** The admin token file this start wrote (first start with authentication on), or null. */
+  private Path adminTokenFile;
+  private boolean authenticating;
 
   private CairnServer(Javalin app, MetadataStore metadata, ArtifactStore artifacts, String host) {
     this.app = app;
@@ -174,7 +207,7 @@ public final class CairnServer implements AutoCloseable {
 
   /** As {@link #start(ServerConfig)}, also serving {@code modules}. */
   public static CairnServer start(ServerConfig config, List<RouteModule> modules) {
-    requireLoopback(config.host());
+    config.requiresAuth(); // an unresolvable host fails here, before anything is opened
     // One process owns a SQLite data folder: a second server is refused here, before it opens anything.
     DataFolderLock lock = DataFolderLock.folderOf(config.backendStoreUri()).map(DataFolderLock::acquire).orElse(null);
     try {
@@ -202,14 +235,25 @@ public final class CairnServer implements AutoCloseable {
     PromotionStore promotions;
     LoggedModelStore loggedModels;
     WebhookStore webhooks;
+    IdentityStore identity;
+    Optional<Path> adminTokenFile;
     SqlDatabase database;
     try {
-      database = MetadataStores.openDatabase(config.backendStoreUri(), MODULE_MIGRATIONS);
+      database = MetadataStores.openDatabase(config.backendStoreUri(), MIGRATIONS);
       metadata = MetadataStores.open(database, ArtifactLocations.PROXY_ROOT); // owns the database from here
       datasets = DatasetVersionStore.on(database);
       loggedModels = LoggedModelStore.on(database);
       webhooks = new WebhookStore(database);
+      identity = IdentityStore.on(database);
     } catch (RuntimeException e) {
+      artifacts.close();
+      throw e;
+    }
+    try {
+      adminTokenFile = config.requiresAuth()
+          ? AdminBootstrap.ensureAdmin(identity, adminTokenFile(config)) : Optional.empty();
+    } catch (RuntimeException e) {
+      metadata.close();
       artifacts.close();
       throw e;
     }
@@ -229,9 +273,10 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     all.add(new LoggedModelRoutes.Module(loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
+    all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     CairnServer server;
     try {
-      server = start(config, metadata, artifacts, all);
+      server = start(config, metadata, artifacts, all, config.requiresAuth() ? identity : null);
     } catch (RuntimeException e) {
       dispatcher.close();
       throw e;
@@ -240,7 +285,17 @@ public final class CairnServer implements AutoCloseable {
     server.owned.add(datasets);
     server.owned.add(registry);
     server.webhookDispatcher = dispatcher;
+    server.adminTokenFile = adminTokenFile.orElse(null);
     return server;
+  }
+
+  /** Where the first start writes the admin's token: the configured file, else the data folder's admin-token. */
+  static Path adminTokenFile(ServerConfig config) {
+    if (config.adminTokenFile() != null) {
+      return Path.of(config.adminTokenFile());
+    }
+    return DataFolderLock.folderOf(config.backendStoreUri()).orElse(Path.of("cairn-data"))
+        .resolve(AdminBootstrap.TOKEN_FILE_NAME);
   }
 
   /**
@@ -271,7 +326,17 @@ public final class CairnServer implements AutoCloseable {
   /** As {@link #start(ServerConfig, MetadataStore, ArtifactStore)}, also serving {@code modules}. */
   public static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
       List<RouteModule> modules) {
-    requireLoopback(config.host());
+    if (config.requiresAuth()) {
+      throw CairnException.invalid("host '" + config.host() + "' is not a loopback address (or --auth is set):"
+          + " authentication needs the server's identity store, which a server given open stores does not have;"
+          + " bind 127.0.0.1 or ::1, or start the server from its config");
+    }
+    return start(config, metadata, artifacts, modules, null);
+  }
+
+  /** Serves the stores; with {@code identity} non-null every route first authenticates and authorises. */
+  private static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
+      List<RouteModule> modules, IdentityStore identity) {
     long startNanos = System.nanoTime();
     String version = version();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -282,7 +347,7 @@ public final class CairnServer implements AutoCloseable {
     Javalin app;
     AtomicReference<String> servedUrl = new AtomicReference<>();
     try {
-      app = create(metadata, artifacts, modules, version, registry, servedUrl::get);
+      app = create(metadata, artifacts, modules, version, registry, servedUrl::get, identity);
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
@@ -298,13 +363,15 @@ public final class CairnServer implements AutoCloseable {
     }
     CairnServer server = new CairnServer(app, metadata, artifacts, config.host());
     servedUrl.set(server.url());
-    LOG.info("Cairn {} serving {} (backend {}, artifacts {}) after {} ms", version, server.url(),
-        redact(config.backendStoreUri()), artifacts.rootUri(), (System.nanoTime() - startNanos) / 1_000_000);
+    server.authenticating = identity != null;
+    LOG.info("Cairn {} serving {} (backend {}, artifacts {}, authentication {}) after {} ms", version, server.url(),
+        redact(config.backendStoreUri()), artifacts.rootUri(), identity != null ? "on" : "off",
+        (System.nanoTime() - startNanos) / 1_000_000);
     return server;
   }
 
   private static Javalin create(MetadataStore metadata, ArtifactStore artifacts, List<RouteModule> modules,
-      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl) {
+      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl, IdentityStore identity) {
     return Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
@@ -363,6 +430,9 @@ public final class CairnServer implements AutoCloseable {
         LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
         Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
       });
+      if (identity != null) {
+        Access.install(cfg, identity, metadata);
+      }
       AuditRequests.register(cfg.routes); // mutating requests' writes append audit events
       MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
       ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
@@ -382,6 +452,24 @@ public final class CairnServer implements AutoCloseable {
   public String url() {
     String h = host.contains(":") ? "[" + host + "]" : host;
     return "http://" + h + ":" + port();
+  }
+
+  /** The admin token file this start wrote: only on the first start with authentication on and no users. */
+  public Optional<Path> adminTokenFile() {
+    return Optional.ofNullable(adminTokenFile);
+  }
+
+  /** Whether every request must authenticate (the server binds beyond loopback, or auth was asked for). */
+  public boolean requiresAuth() {
+    return authenticating;
+  }
+
+  /** Every HTTP route served, as {@code METHOD path} with the path as registered (e.g. {@code /x/{name}}). */
+  public List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> e.endpoint.method.isHttpMethod())
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+        .toList();
   }
 
   public MetadataStore metadataStore() {
@@ -428,17 +516,13 @@ public final class CairnServer implements AutoCloseable {
     return MetadataStores.redact(uri);
   }
 
-  /** Without authentication, only a loopback bind keeps other machines out. */
-  static void requireLoopback(String host) {
-    InetAddress address;
+  /** Whether {@code host} names a loopback address; a host that does not resolve is refused. */
+  static boolean isLoopback(String host) {
     try {
-      address = InetAddress.getByName(host);
+      return InetAddress.getByName(host).isLoopbackAddress();
     } catch (UnknownHostException e) {
-      throw CairnException.invalid("host '" + host + "' does not resolve; bind 127.0.0.1 or ::1");
-    }
-    if (!address.isLoopbackAddress()) {
-      throw CairnException.invalid("host '" + host + "' is not a loopback address: authentication is not built "
-          + "yet, so the server may only bind 127.0.0.1 or ::1");
+      throw CairnException.invalid("host '" + host + "' does not resolve; bind an address of this machine, e.g."
+          + " 127.0.0.1");
     }
   }
 

@@ -57,10 +57,10 @@ class OpsRoutesTest {
   }
 
   @Test
-  void nonLoopbackHostIsRefusedBecauseAuthenticationIsNotBuilt() {
+  void aServerGivenOpenStoresRefusesANonLoopbackHostForItCannotAuthenticate() {
     CairnServer.ServerConfig config = new CairnServer.ServerConfig("0.0.0.0", 0,
         "sqlite:" + dir.resolve("never.db"), "file:" + dir.resolve("never"));
-    assertThatThrownBy(() -> CairnServer.start(config))
+    assertThatThrownBy(() -> CairnServer.start(config, null, null))
         .isInstanceOf(CairnException.class)
         .hasMessageContaining("authentication")
         .hasMessageContaining("127.0.0.1");
@@ -68,9 +68,10 @@ class OpsRoutesTest {
   }
 
   @Test
-  void ipv6LoopbackIsAccepted() {
-    CairnServer.requireLoopback("::1");
-    CairnServer.requireLoopback("localhost");
+  void ipv6LoopbackIsLoopbackAndAnyAddressIsNot() {
+    assertThat(CairnServer.isLoopback("::1")).isTrue();
+    assertThat(CairnServer.isLoopback("localhost")).isTrue();
+    assertThat(CairnServer.isLoopback("0.0.0.0")).isFalse();
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.cairn.data.version.AddProgress;
 import dev.cairn.data.version.AddResult;
 import dev.cairn.data.version.DatasetVersion;
 import dev.cairn.data.version.DatasetVersionStore;
+import dev.cairn.server.CairnServer;
 import dev.cairn.data.version.DatasetVersioning;
 import dev.cairn.data.version.StatCache;
 import dev.cairn.data.version.TableProfiler;
@@ -66,9 +67,8 @@ final class StoreOptions {
             "a Cairn server (pid " + owner.pid() + ", " + owner.url() + ") owns this data folder; data writes"
                 + " go through it"));
       } else {
-        // every module's migrations, as the server runs them, so a later read-only open finds the schema current
-        this.store = DatasetVersionStore.onOwned(MetadataStores.openDatabase(backendStoreUri,
-            CairnServer.MODULE_MIGRATIONS));
+        // the server's whole schema, so that a folder made here and one made by the server read alike
+        this.store = DatasetVersionStore.onOwned(MetadataStores.openDatabase(backendStoreUri, CairnServer.MIGRATIONS));
       }
       ArtifactStore opened;
       try {
@@ -165,7 +165,7 @@ final class StoreOptions {
   Opened openForReading() {
     Optional<DataFolderLock.Holder> owner = owningServer();
     Optional<SqlDatabase> current = owner.isPresent() ? Optional.empty() : MetadataStores.openDatabaseIfCurrent(
-        backendStoreUri, CairnServer.MODULE_MIGRATIONS, "this command only reads the data folder");
+        backendStoreUri, CairnServer.MIGRATIONS, "this command only reads the data folder");
     if (current.isEmpty()) {
       quietLibraries(); // a pool, and Flyway, start: they log at INFO
     }

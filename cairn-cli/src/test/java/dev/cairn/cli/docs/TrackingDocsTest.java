@@ -27,11 +27,21 @@ class TrackingDocsTest {
 
   /** As {@link #runPage(Path, Path)}, with more environment; the server's data sits in {@code work/server}. */
   static List<String> runPage(Path page, Path work, Map<String, String> environment) throws Exception {
+    Path data = work.resolve("server");
+    return runPage(page, work, new ServerConfig("127.0.0.1", 0, "sqlite:" + data.resolve("cairn.db"),
+        "file:" + data.resolve("artifacts")), environment);
+  }
+
+  /** As {@link #runPage(Path, Path)} against a server started with {@code config}; the session runs in work/session. */
+  static List<String> runPage(Path page, Path work, ServerConfig config) throws Exception {
+    return runPage(page, work, config, Map.of());
+  }
+
+  static List<String> runPage(Path page, Path work, ServerConfig config, Map<String, String> environment)
+      throws Exception {
     List<ConsoleSession.Step> steps = ConsoleSession.steps(page);
     assertThat(steps).as("console steps in %s", page).hasSizeGreaterThan(5);
-    Path data = work.resolve("server");
-    try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0,
-        "sqlite:" + data.resolve("cairn.db"), "file:" + data.resolve("artifacts")))) {
+    try (CairnServer server = CairnServer.start(config)) {
       Path session = java.nio.file.Files.createDirectories(work.resolve("session"));
       Map<String, String> env = new java.util.HashMap<>(environment);
       env.put("CAIRN_TRACKING_URI", server.url());

@@ -33,7 +33,8 @@ public final class SqlDatabases {
    */
   static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS,
       dev.cairn.store.loggedmodels.LoggedModelStore.MIGRATIONS, ModelRegistryStore.MIGRATIONS,
-      dev.cairn.store.audit.AuditLog.MIGRATIONS, dev.cairn.store.webhooks.WebhookStore.MIGRATIONS);
+      dev.cairn.store.identity.IdentityStore.MIGRATIONS, dev.cairn.store.audit.AuditLog.MIGRATIONS,
+      dev.cairn.store.webhooks.WebhookStore.MIGRATIONS);
 
   private SqlDatabases() {}
 

@@ -1,0 +1,184 @@
+package dev.cairn.server.auth;
+
+import dev.cairn.identity.Role;
+import dev.cairn.server.mlflow.ArtifactProxyRoutes;
+import dev.cairn.server.mlflow.MlflowRoutes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The one table that says which role each route needs and where its scope comes from. Rules match a route
+ * as Javalin registered it (method and path pattern, e.g. {@code /api/cairn/v1/users/{name}}); the first
+ * matching rule wins, so exact rules come before the wildcard ones of a family. A route no rule matches is
+ * refused to everyone (fail closed); {@code AuthorisationMatrixTest} lists every registered route against
+ * this table so a route added without a rule fails the build.
+ */
+public final class RouteRules {
+  /** Where the scope of a request is read from. */
+  public enum ScopeFrom {
+    /** No credentials needed at all (health, version). */
+    OPEN,
+    /** Only a global grant counts. */
+    GLOBAL,
+    /**
+     * The experiment named by {@code experiment_id} (or every one of {@code experiment_ids}), or the experiment
+     * of {@code run_id}/{@code run_uuid} (every one of {@code run_ids}); a global grant when none is given.
+     */
+    EXPERIMENT,
+    /** The registered model {@code name} (path parameter, query or body); a global grant when none is given. */
+    REGISTERED_MODEL,
+    /**
+     * Any signed-in user, acting on their own account (their tokens); the handler refuses another user's
+     * unless the caller holds a global admin grant ({@link Access#requireSelfOrAdmin}).
+     */
+    SELF
+  }
+
+  /**
+   * One rule.
+   *
+   * @param method an HTTP method, or {@code *} for any (then GET and HEAD need {@code role}'s read
+   *     counterpart: see {@link #readWrite})
+   * @param path the registered path; {@code *} matches any characters
+   * @param role the least role needed; null for {@link ScopeFrom#OPEN} and {@link ScopeFrom#SELF}
+   */
+  public record Rule(String method, String path, Role role, ScopeFrom scope) {
+    boolean isOpen() {
+      return scope == ScopeFrom.OPEN;
+    }
+
+    @Override
+    public String toString() {
+      return method + " " + path + " -> " + (role == null ? scope.name().toLowerCase(Locale.ROOT)
+          : role.wire() + " on " + scope.name().toLowerCase(Locale.ROOT));
+    }
+  }
+
+  private record Compiled(Rule rule, Pattern path) {}
+
+  private static final List<Rule> RULES = build();
+  private static final List<Compiled> COMPILED = RULES.stream()
+      .map(r -> new Compiled(r, glob(r.path()))).toList();
+  /** Registered routes are few and fixed: each one's rule is looked up once. */
+  private static final Map<String, Rule> RESOLVED = new ConcurrentHashMap<>();
+  private static final Rule NONE = new Rule("-", "-", Role.ADMIN, ScopeFrom.GLOBAL);
+
+  private RouteRules() {}
+
+  /** Every rule, in matching order. */
+  public static List<Rule> all() {
+    return RULES;
+  }
+
+  /** The rule for a registered route, or null when none matches (the route is then refused to everyone). */
+  public static Rule find(String method, String registeredPath) {
+    Rule r = RESOLVED.computeIfAbsent(method + ' ' + registeredPath, k -> {
+      for (Compiled c : COMPILED) {
+        if ((c.rule().method().equals("*") || c.rule().method().equalsIgnoreCase(method))
+            && c.path().matcher(registeredPath).matches()) {
+          Rule found = c.rule();
+          return found.method().equals("*") ? readWrite(found, method) : found;
+        }
+      }
+      return NONE;
+    });
+    return r == NONE ? null : r;
+  }
+
+  /** A method-agnostic rule applied: reads (GET, HEAD) need viewer, anything else the rule's role. */
+  private static Rule readWrite(Rule r, String method) {
+    boolean read = method.equalsIgnoreCase("GET") || method.equalsIgnoreCase("HEAD");
+    Role role = read && r.role() != null ? Role.VIEWER : r.role();
+    return new Rule(method.toUpperCase(Locale.ROOT), r.path(), role, r.scope());
+  }
+
+  private static Pattern glob(String path) {
+    List<String> parts = new ArrayList<>();
+    for (String part : path.split("\\*", -1)) {
+      parts.add(part.isEmpty() ? "" : Pattern.quote(part));
+    }
+    return Pattern.compile(String.join(".*", parts));
+  }
+
+  private static List<Rule> build() {
+    List<Rule> rules = new ArrayList<>();
+    Role viewer = Role.VIEWER;
+    Role editor = Role.EDITOR;
+    Role approver = Role.APPROVER;
+    Role admin = Role.ADMIN;
+    ScopeFrom exp = ScopeFrom.EXPERIMENT;
+    ScopeFrom model = ScopeFrom.REGISTERED_MODEL;
+    ScopeFrom global = ScopeFrom.GLOBAL;
+
+    // operations: liveness answers anyone (load balancers probe it); metrics describe the server's use
+    rules.add(new Rule("GET", "/health", null, ScopeFrom.OPEN));
+    rules.add(new Rule("GET", "/version", null, ScopeFrom.OPEN));
+    rules.add(new Rule("GET", "/metrics", viewer, global));
+
+    for (String p : MlflowRoutes.PREFIXES) {
+      // tracking: experiments
+      rules.add(new Rule("POST", p + "experiments/create", editor, global));
+      rules.add(new Rule("GET", p + "experiments/get", viewer, exp));
+      rules.add(new Rule("GET", p + "experiments/get-by-name", viewer, global));
+      rules.add(new Rule("GET", p + "experiments/search", viewer, global));
+      rules.add(new Rule("POST", p + "experiments/search", viewer, global));
+      for (String w : List.of("update", "delete", "restore", "set-experiment-tag", "delete-experiment-tag")) {
+        rules.add(new Rule("POST", p + "experiments/" + w, editor, exp));
+      }
+      // tracking: runs, metrics, artifacts listing
+      rules.add(new Rule("GET", p + "runs/get", viewer, exp));
+      rules.add(new Rule("POST", p + "runs/search", viewer, exp));
+      for (String w : List.of("create", "update", "delete", "restore", "log-metric", "log-parameter", "set-tag",
+          "delete-tag", "log-batch", "log-inputs", "log-outputs", "log-model")) {
+        rules.add(new Rule("POST", p + "runs/" + w, editor, exp));
+      }
+      rules.add(new Rule("GET", p + "metrics/get-history", viewer, exp));
+      rules.add(new Rule("GET", p + "metrics/get-history-bulk-interval", viewer, exp));
+      rules.add(new Rule("GET", p + "artifacts/list", viewer, exp));
+      // MLflow 3 logged models: like runs (search is a POST that only reads)
+      rules.add(new Rule("POST", p + "logged-models/search", viewer, exp));
+      rules.add(new Rule("*", p + "logged-models*", editor, exp));
+      // registry: scoped by the registered model's name; reads that MLflow sends as POST listed first
+      rules.add(new Rule("GET", p + "registered-models/search", viewer, global));
+      rules.add(new Rule("GET", p + "model-versions/search", viewer, global));
+      rules.add(new Rule("POST", p + "registered-models/get-latest-versions", viewer, model));
+      rules.add(new Rule("*", p + "registered-models/*", editor, model));
+      rules.add(new Rule("*", p + "model-versions/*", editor, model));
+      // webhooks carry secrets and reach out to other hosts
+      rules.add(new Rule("GET", p + "webhooks*", admin, global));
+      rules.add(new Rule("*", p + "webhooks*", admin, global));
+    }
+    // MLflow's artifact proxy: paths are store paths, not tied to one experiment, so only global grants count
+    for (String p : ArtifactProxyRoutes.PREFIXES) {
+      rules.add(new Rule("*", p + "*", editor, global));
+    }
+
+    String cairn = "/api/cairn/v1/";
+    // identity: users and grants are the admin's; tokens are each user's own
+    rules.add(new Rule("GET", cairn + "whoami", null, ScopeFrom.SELF));
+    rules.add(new Rule("GET", cairn + "users*", admin, global));
+    rules.add(new Rule("*", cairn + "users*", admin, global));
+    rules.add(new Rule("*", cairn + "tokens*", null, ScopeFrom.SELF));
+    // datasets: a run input is written to a run, so the run's experiment decides
+    rules.add(new Rule("POST", cairn + "datasets/*/run-inputs", editor, exp));
+    rules.add(new Rule("POST", cairn + "datasets/blobs/missing", editor, global));
+    rules.add(new Rule("*", cairn + "datasets*", editor, global));
+    // registry governance: deciding promotions and policy is the approver's
+    rules.add(new Rule("GET", cairn + "registry/*", viewer, model));
+    rules.add(new Rule("*", cairn + "registry/policies*", approver, model));
+    for (String decision : List.of("approve", "reject", "rollback")) {
+      rules.add(new Rule("POST", cairn + "registry/*" + decision + "*", approver, model));
+    }
+    rules.add(new Rule("*", cairn + "registry/*", editor, model));
+    rules.add(new Rule("GET", cairn + "models/resolve", viewer, global));
+    rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
+    // the audit log names everyone's actions
+    rules.add(new Rule("GET", cairn + "audit*", admin, global));
+    rules.add(new Rule("*", cairn + "audit*", admin, global));
+    return List.copyOf(rules);
+  }
+}
