@@ -3,6 +3,8 @@ package dev.cairn.server.auth;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.identity.Role;
+import dev.cairn.identity.RoleGrant;
+import dev.cairn.identity.Scope;
 import dev.cairn.store.identity.IdentityStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The first start with authentication on and no users: creates user {@value #ADMIN} with a global admin grant
+ * The first start with authentication on and no admin: creates user {@value #ADMIN} with a global admin grant
  * and a token, and writes the token to a file only its owner can read (0600 on POSIX file systems). The
- * token never reaches a log or the console; the file's path does.
+ * token never reaches a log or the console; the file's path does. Whoever can read the data folder can edit
+ * the database anyway, so handing them an admin token gives nothing away.
  */
 public final class AdminBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
@@ -29,23 +32,32 @@ public final class AdminBootstrap {
 
   private AdminBootstrap() {}
 
-  /** Creates the first admin if there are no users; returns the token file written, or empty if none was. */
+  /**
+   * Makes sure someone can manage users: when no enabled user holds a global admin grant (a new database, or
+   * users made while authentication was off), user {@value #ADMIN} is created (or enabled) with that grant and a
+   * new token in {@code tokenFile}. Returns the file written, or empty if an admin already existed.
+   */
   public static Optional<Path> ensureAdmin(IdentityStore store, Path tokenFile) {
-    if (store.userCount() > 0) {
+    if (store.hasEnabledAdmin()) {
       return Optional.empty();
     }
-    try {
-      store.createUserWithRole(ADMIN, null, Role.ADMIN);
-    } catch (CairnException e) {
-      if (e.code() == ErrorCode.RESOURCE_ALREADY_EXISTS) {
-        return Optional.empty(); // another server on the same database made it first
+    if (store.user(ADMIN).isPresent()) {
+      store.setDisabled(ADMIN, false);
+      store.grant(new RoleGrant(ADMIN, Role.ADMIN, Scope.GLOBAL));
+    } else {
+      try {
+        store.createUserWithRole(ADMIN, null, Role.ADMIN);
+      } catch (CairnException e) {
+        if (e.code() == ErrorCode.RESOURCE_ALREADY_EXISTS) {
+          return Optional.empty(); // another server on the same database made it first
+        }
+        throw e;
       }
-      throw e;
     }
     IdentityStore.NewToken token = store.createToken(ADMIN, "bootstrap", null);
     writeSecret(tokenFile, token.secret());
-    LOG.info("created user '{}' with role admin; its token is in {} (readable only by its owner)", ADMIN,
-        tokenFile.toAbsolutePath());
+    LOG.info("no enabled user had the admin role: user '{}' has it now; its token is in {} (readable only by its"
+        + " owner)", ADMIN, tokenFile.toAbsolutePath());
     return Optional.of(tokenFile);
   }
 

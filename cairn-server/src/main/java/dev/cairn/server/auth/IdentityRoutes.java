@@ -123,6 +123,10 @@ public final class IdentityRoutes {
   private void createToken(Context ctx) {
     RequestFields f = body(ctx);
     String user = f.string("user");
+    if (user == null && ctx.attribute(Access.ACTOR) == null) {
+      throw CairnException.invalid("Missing value for required parameter 'user': authentication is off, so there"
+          + " is no signed-in user to make the token for");
+    }
     if (user == null) {
       user = Access.actor(ctx);
     }

@@ -227,4 +227,25 @@ class AuthenticationTest {
     }
     server = AuthServer.start(dir.resolve("again"));
   }
+
+  @Test
+  void usersMadeWhileAuthenticationWasOffKeepTheirTokensAndAnAdminIsStillCreated() throws Exception {
+    server.close();
+    Path folder = dir.resolve("prepared");
+    String adaToken;
+    try (CairnServer open = CairnServer.start(new CairnServer.ServerConfig("127.0.0.1", 0,
+        "sqlite:" + folder.resolve("cairn.db"), "file:" + folder.resolve("artifacts"), Map.of()))) {
+      AuthServer.Client client = new AuthServer.Client(open.url());
+      assertThat(client.send("POST", "/api/cairn/v1/users", "{\"name\":\"ada\",\"role\":\"editor\"}", null)
+          .status()).isEqualTo(200);
+      AuthServer.Reply noUser = client.send("POST", "/api/cairn/v1/tokens", "{}", null);
+      assertThat(noUser.status()).isEqualTo(400);
+      assertThat(noUser.json().get("message").asText()).contains("'user'", "authentication is off");
+      adaToken = client.send("POST", "/api/cairn/v1/tokens", "{\"user\":\"ada\"}", null).json().get("secret").asText();
+    }
+    assertThat(folder.resolve("admin-token")).doesNotExist();
+    server = AuthServer.start(folder);
+    assertThat(whoami(AuthServer.bearer(server.adminToken))).isEqualTo("admin");
+    assertThat(whoami(AuthServer.bearer(adaToken))).isEqualTo("ada");
+  }
 }

@@ -29,7 +29,8 @@ class ScopedGrantsTest {
   static void start() {
     // a stand-in for the registry's routes, so model-scoped rules can be exercised before the registry exists
     CairnServer.RouteModule registry = (routes, m, a) -> {
-      routes.get("/api/2.0/mlflow/registered-models/get", ctx -> ctx.result("got " + ctx.queryParam("name")));
+      routes.get("/api/2.0/mlflow/registered-models/get", ctx -> ctx.result("got " + ctx.queryParam("name")
+          + " as " + ctx.attribute(Access.ACTOR)));
       routes.post("/api/2.0/mlflow/registered-models/set-tag", ctx -> ctx.result("tagged "
           + RequestFields.ofJsonBody(ctx.req().getInputStream()).string("name")));
       routes.post("/api/cairn/v1/registry/models/{name}/aliases/{alias}/rollback", ctx -> ctx.result("rolled back"));
@@ -106,7 +107,8 @@ class ScopedGrantsTest {
 
   @Test
   void aModelGrantCoversThatModelByQueryBodyOrPathAndNoOther() {
-    assertThat(server.get("/api/2.0/mlflow/registered-models/get?name=churn", ada).text()).isEqualTo("got churn");
+    // the handler finds the signed-in user where the audit log and the registry look for it
+    assertThat(server.get("/api/2.0/mlflow/registered-models/get?name=churn", ada).text()).isEqualTo("got churn as ada");
     assertThat(server.get("/api/2.0/mlflow/registered-models/get?name=fraud", ada).status()).isEqualTo(403);
     assertThat(server.post("/api/2.0/mlflow/registered-models/set-tag", "{\"name\":\"churn\",\"key\":\"k\"}", ada)
         .text()).isEqualTo("tagged churn");

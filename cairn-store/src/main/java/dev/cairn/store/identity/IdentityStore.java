@@ -110,6 +110,13 @@ public final class IdentityStore {
         .map((rs, ctx) -> user(rs)).list());
   }
 
+  /** Whether some enabled user holds a global admin grant (else no one could manage users). */
+  public boolean hasEnabledAdmin() {
+    return db.read(h -> h.createQuery("SELECT COUNT(*) FROM identity_grants g JOIN identity_users u ON u.name ="
+            + " g.user_name WHERE g.scope_kind = 'GLOBAL' AND g.role = 'ADMIN' AND u.disabled = 0")
+        .mapTo(Long.class).one()) > 0;
+  }
+
   public long userCount() {
     return db.read(h -> h.createQuery("SELECT COUNT(*) FROM identity_users").mapTo(Long.class).one());
   }

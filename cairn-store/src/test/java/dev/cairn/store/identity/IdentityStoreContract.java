@@ -181,4 +181,16 @@ abstract class IdentityStoreContract {
     assertThatThrownBy(() -> store.setPassword("ada", "é".repeat(37))).hasMessageContaining("74 bytes");
   }
 
+
+  @Test
+  void anAdminCountsOnlyWithAGlobalAdminGrantAndWhileEnabled() {
+    assertThat(store.hasEnabledAdmin()).isFalse();
+    store.createUser("ada", null);
+    store.grant(new RoleGrant("ada", Role.ADMIN, Scope.experiment("1")));
+    assertThat(store.hasEnabledAdmin()).isFalse();
+    store.grant(new RoleGrant("ada", Role.ADMIN, Scope.GLOBAL));
+    assertThat(store.hasEnabledAdmin()).isTrue();
+    store.setDisabled("ada", true);
+    assertThat(store.hasEnabledAdmin()).isFalse();
+  }
 }
