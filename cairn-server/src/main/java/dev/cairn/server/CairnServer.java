@@ -276,7 +276,8 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     CairnServer server;
     try {
-      server = start(config, metadata, artifacts, all, config.requiresAuth() ? identity : null);
+      server = start(config, metadata, artifacts, all,
+          config.requiresAuth() ? new Access.Setup(identity, promotions::modelOf) : null);
     } catch (RuntimeException e) {
       dispatcher.close();
       throw e;
@@ -336,7 +337,7 @@ public final class CairnServer implements AutoCloseable {
 
   /** Serves the stores; with {@code identity} non-null every route first authenticates and authorises. */
   private static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
-      List<RouteModule> modules, IdentityStore identity) {
+      List<RouteModule> modules, Access.Setup identity) {
     long startNanos = System.nanoTime();
     String version = version();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -371,7 +372,7 @@ public final class CairnServer implements AutoCloseable {
   }
 
   private static Javalin create(MetadataStore metadata, ArtifactStore artifacts, List<RouteModule> modules,
-      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl, IdentityStore identity) {
+      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl, Access.Setup identity) {
     return Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;

@@ -8,6 +8,7 @@ import dev.cairn.identity.Role;
 import dev.cairn.identity.Scope;
 import dev.cairn.server.http.RequestFields;
 import dev.cairn.store.MetadataStore;
+import dev.cairn.store.audit.AuditScope;
 import dev.cairn.store.identity.IdentityStore;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -21,6 +22,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -46,14 +49,33 @@ public final class Access {
   private final MetadataStore tracking;
   private final Map<String, String> runExperiments = new ConcurrentHashMap<>();
 
+  private final Function<String, Optional<String>> modelOfPromotion;
+
   Access(IdentityStore identity, MetadataStore tracking) {
-    this.authenticator = new Authenticator(identity);
-    this.tracking = tracking;
+    this(new Setup(identity, requestId -> Optional.empty()), tracking);
   }
+
+  Access(Setup setup, MetadataStore tracking) {
+    this.authenticator = new Authenticator(setup.identity());
+    this.tracking = tracking;
+    this.modelOfPromotion = setup.modelOfPromotion();
+  }
+
+  /**
+   * What authorisation reads beside the request: the users and their grants, and the registered model a
+   * promotion request belongs to (approving by request id is scoped by that model, as a run id is by its
+   * experiment).
+   */
+  public record Setup(IdentityStore identity, Function<String, Optional<String>> modelOfPromotion) {}
 
   /** Puts authentication and authorisation in front of every route of the server being configured. */
   public static void install(JavalinConfig cfg, IdentityStore identity, MetadataStore tracking) {
-    Access access = new Access(identity, tracking);
+    install(cfg, new Setup(identity, requestId -> Optional.empty()), tracking);
+  }
+
+  /** As {@link #install(JavalinConfig, IdentityStore, MetadataStore)}, with promotion requests scoped by model. */
+  public static void install(JavalinConfig cfg, Setup setup, MetadataStore tracking) {
+    Access access = new Access(setup, tracking);
     Filter peekable = (request, response, chain) ->
         chain.doFilter(new PeekableRequest((HttpServletRequest) request), response);
     cfg.jetty.modifyServletContextHandler(handler ->
@@ -94,7 +116,9 @@ public final class Access {
       return;
     }
     // the peer's address, not ctx.ip(): that trusts X-Forwarded-For, which a client may vary to dodge the limit
-    Principal p = authenticator.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr(), ctx::header);
+    // signing in may write (a token's last use): not the request's change, and before the actor is known
+    Principal p = AuditScope.unaudited(
+        () -> authenticator.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr(), ctx::header));
     ctx.attribute(ACTOR, p.user());
     ctx.attribute(PRINCIPAL, p);
     if (rule == null) {
@@ -139,6 +163,10 @@ public final class Access {
       String name = ctx.pathParamMap().get("name");
       if (name == null) {
         name = fields.first("name");
+      }
+      if (name == null || name.isEmpty()) {
+        String request = fields.first("request_id");
+        name = request == null ? null : modelOfPromotion.apply(request).orElse(null);
       }
       if (name != null && !name.isEmpty()) {
         scopes.add(Scope.registeredModel(name));

@@ -133,7 +133,7 @@ public final class RouteRules {
       rules.add(new Rule("GET", p + "runs/get", viewer, exp));
       rules.add(new Rule("POST", p + "runs/search", viewer, exp));
       for (String w : List.of("create", "update", "delete", "restore", "log-metric", "log-parameter", "set-tag",
-          "delete-tag", "log-batch", "log-inputs", "log-outputs", "log-model")) {
+          "delete-tag", "log-batch", "log-inputs", "log-outputs", "outputs", "log-model")) {
         rules.add(new Rule("POST", p + "runs/" + w, editor, exp));
       }
       rules.add(new Rule("GET", p + "metrics/get-history", viewer, exp));
@@ -167,15 +167,17 @@ public final class RouteRules {
     rules.add(new Rule("POST", cairn + "datasets/*/run-inputs", editor, exp));
     rules.add(new Rule("POST", cairn + "datasets/blobs/missing", editor, global));
     rules.add(new Rule("*", cairn + "datasets*", editor, global));
-    // registry governance: deciding promotions and policy is the approver's
+    // registry governance: policy is the admin's, deciding promotions and rolling back the approver's
     rules.add(new Rule("GET", cairn + "registry/*", viewer, model));
-    rules.add(new Rule("*", cairn + "registry/policies*", approver, model));
+    rules.add(new Rule("*", cairn + "registry/policies*", admin, model));
     for (String decision : List.of("approve", "reject", "rollback")) {
       rules.add(new Rule("POST", cairn + "registry/*" + decision + "*", approver, model));
     }
     rules.add(new Rule("*", cairn + "registry/*", editor, model));
     rules.add(new Rule("GET", cairn + "models/resolve", viewer, global));
     rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
+    // the webhook delivery log shows payloads and receivers: as the webhooks themselves
+    rules.add(new Rule("GET", cairn + "webhooks*", admin, global));
     // the audit log names everyone's actions
     rules.add(new Rule("GET", cairn + "audit*", admin, global));
     rules.add(new Rule("*", cairn + "audit*", admin, global));

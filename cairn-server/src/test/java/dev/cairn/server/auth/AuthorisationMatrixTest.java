@@ -114,12 +114,14 @@ class AuthorisationMatrixTest {
     expected.put("POST /api/2.0/mlflow/logged-models/search", "viewer");
     expected.put("POST /api/2.0/mlflow/webhooks", "admin");
     expected.put("GET /api/2.0/mlflow/webhooks", "admin");
-    expected.put("PUT /api/cairn/v1/registry/policies/{name}", "approver");
-    expected.put("POST /api/cairn/v1/registry/promotions", "editor");
-    expected.put("POST /api/cairn/v1/registry/promotions/{id}/approve", "approver");
-    expected.put("POST /api/cairn/v1/registry/promotions/{id}/reject", "approver");
-    expected.put("POST /api/cairn/v1/registry/models/{name}/aliases/{alias}/rollback", "approver");
+    expected.put("POST /api/cairn/v1/registry/policies/set", "admin");
+    expected.put("POST /api/cairn/v1/registry/policies/delete", "admin");
+    expected.put("POST /api/cairn/v1/registry/promotions/request", "editor");
+    expected.put("POST /api/cairn/v1/registry/promotions/approve", "approver");
+    expected.put("POST /api/cairn/v1/registry/promotions/reject", "approver");
+    expected.put("POST /api/cairn/v1/registry/aliases/rollback", "approver");
     expected.put("GET /api/cairn/v1/registry/promotions", "viewer");
+    expected.put("GET /api/cairn/v1/webhooks/{webhook_id}/deliveries", "admin");
     expected.put("GET /api/cairn/v1/audit", "admin");
     expected.put("GET /api/cairn/v1/audit/verify", "admin");
     expected.put("GET /api/cairn/v1/lineage", "viewer");
@@ -158,6 +160,6 @@ class AuthorisationMatrixTest {
 
   /** A request path for a registered one: every parameter filled with a value no test user is named. */
   private static String concrete(String registered) {
-    return registered.replaceAll("\\{[^}]+}", "x1").replace("<path>", "matrix/file.txt");
+    return registered.replaceAll("\\{[^}]+}", "x1").replace("<path>", "matrix/file.txt").replaceAll("<[^>]+>", "x1");
   }
 }

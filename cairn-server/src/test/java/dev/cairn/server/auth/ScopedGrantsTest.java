@@ -2,8 +2,6 @@ package dev.cairn.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.server.CairnServer;
-import dev.cairn.server.http.RequestFields;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -27,15 +25,7 @@ class ScopedGrantsTest {
 
   @BeforeAll
   static void start() {
-    // a stand-in for the registry's routes, so model-scoped rules can be exercised before the registry exists
-    CairnServer.RouteModule registry = (routes, m, a) -> {
-      routes.get("/api/2.0/mlflow/registered-models/get", ctx -> ctx.result("got " + ctx.queryParam("name")
-          + " as " + ctx.attribute(Access.ACTOR)));
-      routes.post("/api/2.0/mlflow/registered-models/set-tag", ctx -> ctx.result("tagged "
-          + RequestFields.ofJsonBody(ctx.req().getInputStream()).string("name")));
-      routes.post("/api/cairn/v1/registry/models/{name}/aliases/{alias}/rollback", ctx -> ctx.result("rolled back"));
-    };
-    server = AuthServer.start(dir, List.of(registry));
+    server = AuthServer.start(dir);
     admin = AuthServer.bearer(server.adminToken);
     mine = experiment("mine");
     theirs = experiment("theirs");
@@ -44,6 +34,10 @@ class ScopedGrantsTest {
     ada = AuthServer.bearer(server.userWithToken("ada", null));
     grant("ada", "editor", "experiment:" + mine);
     grant("ada", "approver", "registered_model:churn");
+    for (String model : List.of("churn", "fraud")) {
+      assertThat(server.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"" + model + "\"}", admin)
+          .status()).isEqualTo(200);
+    }
   }
 
   @AfterAll
@@ -106,18 +100,25 @@ class ScopedGrantsTest {
   }
 
   @Test
-  void aModelGrantCoversThatModelByQueryBodyOrPathAndNoOther() {
-    // the handler finds the signed-in user where the audit log and the registry look for it
-    assertThat(server.get("/api/2.0/mlflow/registered-models/get?name=churn", ada).text()).isEqualTo("got churn as ada");
+  void aModelGrantCoversThatModelByQueryOrBodyAndNoOther() {
+    AuthServer.Reply got = server.get("/api/2.0/mlflow/registered-models/get?name=churn", ada);
+    assertThat(got.status()).as(got.toString()).isEqualTo(200);
+    assertThat(got.json().at("/registered_model/name").asText()).isEqualTo("churn");
     assertThat(server.get("/api/2.0/mlflow/registered-models/get?name=fraud", ada).status()).isEqualTo(403);
-    assertThat(server.post("/api/2.0/mlflow/registered-models/set-tag", "{\"name\":\"churn\",\"key\":\"k\"}", ada)
-        .text()).isEqualTo("tagged churn");
-    assertThat(server.post("/api/2.0/mlflow/registered-models/set-tag", "{\"name\":\"fraud\"}", ada).status())
-        .isEqualTo(403);
-    assertThat(server.post("/api/cairn/v1/registry/models/churn/aliases/production/rollback", "{}", ada).text())
-        .isEqualTo("rolled back");
-    assertThat(server.post("/api/cairn/v1/registry/models/fraud/aliases/production/rollback", "{}", ada).status())
-        .isEqualTo(403);
+    AuthServer.Reply tagged = server.post("/api/2.0/mlflow/registered-models/set-tag",
+        "{\"name\":\"churn\",\"key\":\"k\",\"value\":\"v\"}", ada);
+    assertThat(tagged.status()).as(tagged.toString()).isEqualTo(200);
+    assertThat(server.get("/api/2.0/mlflow/registered-models/get?name=churn", admin).json()
+        .at("/registered_model/tags/0/key").asText()).isEqualTo("k");
+    assertThat(server.post("/api/2.0/mlflow/registered-models/set-tag",
+        "{\"name\":\"fraud\",\"key\":\"k\",\"value\":\"v\"}", ada).status()).isEqualTo(403);
+    // an approver's decision on churn passes authorisation (and then finds nothing to roll back); on fraud it is refused
+    AuthServer.Reply rollback = server.post("/api/cairn/v1/registry/aliases/rollback",
+        "{\"name\":\"churn\",\"alias\":\"production\"}", ada);
+    assertThat(rollback.status()).as(rollback.toString()).isEqualTo(404);
+    assertThat(rollback.text()).contains("nothing to roll back");
+    assertThat(server.post("/api/cairn/v1/registry/aliases/rollback", "{\"name\":\"fraud\",\"alias\":\"production\"}",
+        ada).status()).isEqualTo(403);
   }
 
   @Test

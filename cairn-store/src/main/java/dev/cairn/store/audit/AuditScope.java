@@ -90,6 +90,23 @@ public final class AuditScope {
     CURRENT.remove();
   }
 
+  /**
+   * Runs {@code work} with this thread's scope set aside: its writes are bookkeeping of the request itself (a
+   * token's last use while signing in), not the change the request asks for, and must neither be recorded nor fix
+   * the scope's actor before authentication has named it.
+   */
+  public static <T> T unaudited(Supplier<T> work) {
+    Supplier<AuditScope> saved = CURRENT.get();
+    CURRENT.remove();
+    try {
+      return work.get();
+    } finally {
+      if (saved != null) {
+        CURRENT.set(saved);
+      }
+    }
+  }
+
   /** This thread's scope, or null. */
   public static AuditScope current() {
     Supplier<AuditScope> scope = CURRENT.get();

@@ -174,6 +174,16 @@ public final class PromotionStore {
     return get(id);
   }
 
+  /** The registered model a request belongs to; empty for an unknown request (what authorisation scopes it by). */
+  public Optional<String> modelOf(String requestId) {
+    if (requestId == null || requestId.length() != 32) {
+      return Optional.empty();
+    }
+    return db.read(h -> h.createQuery("SELECT m.name FROM promotion_requests r JOIN registered_models m"
+            + " ON m.model_key = r.model_key WHERE r.request_id = :id")
+        .bind("id", requestId).mapTo(String.class).findOne());
+  }
+
   /** One request with its decisions; RESOURCE_DOES_NOT_EXIST when unknown. */
   public PromotionRequest get(String requestId) {
     return db.read(h -> load(h, requestId));
