@@ -72,10 +72,10 @@ class S3LostConnectionTest {
               out.flush();
             }
             in.readNBytes(contentLength(head));
+            answered.incrementAndGet(); // before the answer: the client may check the count as soon as it has it
             out.write(("HTTP/1.1 200 OK\r\nETag: \"e\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            answered.incrementAndGet();
           } catch (Exception e) {
             // the socket was closed by close(), or a client gave up: next connection
           }
