@@ -32,10 +32,15 @@ class MlflowJavaClientRegistryTest {
     return TestServer.start(Files.createTempDirectory("cairn-registry-compat"));
   }
 
+  /** Subclasses connect with credentials. */
+  MlflowClient connect(TestServer server) throws Exception {
+    return new MlflowClient(server.server.url());
+  }
+
   @BeforeAll
   void start() throws Exception {
     server = startServer();
-    client = new MlflowClient(server.server.url());
+    client = connect(server);
   }
 
   @AfterAll
