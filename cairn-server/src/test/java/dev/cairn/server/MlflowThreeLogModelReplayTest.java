@@ -178,6 +178,21 @@ class MlflowThreeLogModelReplayTest {
         + "/artifacts/files?artifact_file_path=model.pkl");
     assertThat(file.status()).isEqualTo(200);
     assertThat(file.body()).isEqualTo(files.get("model.pkl"));
+
+    // mlflow.register_model("models:/<model_id>", "churn"): create the registered model, then a version pointing
+    // at the logged model (source models:/<model_id>, model_id set), as MLflow 3's RestStore sends them
+    ok(server.post(API + "registered-models/create", "{\"name\":\"churn\"}"));
+    JsonNode version = ok(server.post(API + "model-versions/create", "{\"name\":\"churn\",\"source\":\"models:/"
+        + modelId + "\",\"run_id\":\"" + runId + "\",\"model_id\":\"" + modelId + "\"}")).get("model_version");
+    assertThat(version.get("version").asText()).isEqualTo("1");
+    assertThat(version.get("model_id").asText()).isEqualTo(modelId);
+    // mlflow.pyfunc.load_model("models:/churn/1"): the download URI is the logged model's own artifact location,
+    // and every file comes back from there
+    JsonNode download = ok(server.get(API + "model-versions/get-download-uri?name=churn&version=1"));
+    assertThat(download.get("artifact_uri").asText()).isEqualTo(artifactUri);
+    assertDownloadsEveryFile(download.get("artifact_uri").asText().substring("mlflow-artifacts:/".length()), files);
+    JsonNode resolved = ok(server.get("/api/cairn/v1/models/resolve?uri=" + q("models:/churn/1")));
+    assertThat(resolved.get("download_uri").asText()).isEqualTo(artifactUri);
   }
 
   private void assertDownloadsEveryFile(String storePath, Map<String, byte[]> files) {
