@@ -387,8 +387,9 @@ final class ModelsCommand implements Runnable {
       Path written = d.folder();
       if (d.manifest() != null && d.manifest().signed()) {
         ModelsBundle.write(written, d.manifest());
-        spec.commandLine().getErr().println("verified " + d.manifest().manifest().files().size()
-            + " files against manifest sha256 " + d.manifest().sha256() + "; wrote "
+        int files = d.manifest().manifest().files().size();
+        spec.commandLine().getErr().println("verified " + files + (files == 1 ? " file" : " files")
+            + " against the signed manifest (sha256 " + d.manifest().sha256() + "); wrote "
             + ModelsVerifyCommand.BUNDLE_MANIFEST + ", " + ModelsVerifyCommand.BUNDLE_SIGNATURE + " and "
             + ModelsVerifyCommand.BUNDLE_PUBLIC_KEY);
         spec.commandLine().getErr().flush();
