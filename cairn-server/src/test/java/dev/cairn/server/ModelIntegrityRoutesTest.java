@@ -75,6 +75,22 @@ class ModelIntegrityRoutesTest {
   }
 
   @Test
+  void aSourceWhoseLocationCannotBeWorkedOutIsStillRegisteredWithoutAManifest() {
+    TestServer server = TestServer.start(dir);
+    try {
+      ok(server.post(MODELS + "registered-models/create", "{\"name\":\"m\"}"));
+      ok(server.post(MODELS + "model-versions/create", "{\"name\":\"m\",\"source\":\"runs:/nosuchrun/model\"}"));
+      JsonNode none = ok(server.get(MANIFEST + "?name=m&version=1"));
+      assertThat(none.get("status").asText()).isEqualTo("none");
+      assertThat(none.get("reason").asText()).contains("runs:/nosuchrun/model");
+      assertThat(ok(server.get(MODELS + "model-versions/get?name=m&version=1")).at("/model_version/source").asText())
+          .isEqualTo("runs:/nosuchrun/model");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void aOneFileVersionHasAOneEntryManifest() {
     TestServer server = TestServer.start(dir);
     try {

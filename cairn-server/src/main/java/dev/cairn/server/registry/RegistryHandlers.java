@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
-import dev.cairn.core.ErrorCode;
 import dev.cairn.registry.ModelStage;
 import dev.cairn.registry.ModelUri;
 import dev.cairn.registry.ModelVersion;
@@ -132,15 +131,17 @@ final class RegistryHandlers {
       return wrap("model_version", RegistryJson.modelVersion(store.createModelVersion(nv)));
     }
     // the files are listed before the version exists; the manifest is written in the version's own transaction
-    ModelIntegrity.Listing listing;
+    // (an unknown run or a malformed runs:/ source never stopped a registration, and does not now)
+    String location;
     try {
-      listing = integrity.list(downloadUri(nv.source(), nv.modelId()));
+      location = downloadUri(nv.source(), nv.modelId());
     } catch (CairnException e) {
-      if (e.code() != ErrorCode.RESOURCE_DOES_NOT_EXIST) {
-        throw e;
-      }
-      listing = new ModelIntegrity.Listing(null, "its download location is unknown: " + e.getMessage());
+      location = null;
     }
+    ModelIntegrity.Listing listing = location == null
+        ? new ModelIntegrity.Listing(null, "its download location could not be worked out from source "
+            + nv.source() + " when it was registered")
+        : integrity.list(location); // a store failure fails the registration: nothing is created
     ModelVersion v = store.createModelVersion(nv, integrity.record(listing));
     return wrap("model_version", RegistryJson.modelVersion(v));
   }
