@@ -27,7 +27,6 @@ import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
 import dev.cairn.server.lineage.LineageRoutes;
 import dev.cairn.server.lineage.LineageService;
-import dev.cairn.registry.integrity.SigningKeys;
 import dev.cairn.server.registry.ModelIntegrity;
 import dev.cairn.server.registry.PromotionRoutes;
 import dev.cairn.server.registry.RegistryLineage;
@@ -240,7 +239,7 @@ public final class CairnServer implements AutoCloseable {
     WebhookStore webhooks;
     IdentityStore identity;
     Optional<Path> adminTokenFile;
-    SigningKeys signingKeys;
+    ModelIntegrity integrity;
     SqlDatabase database;
     try {
       database = MetadataStores.openDatabase(config.backendStoreUri(), MIGRATIONS);
@@ -256,7 +255,8 @@ public final class CairnServer implements AutoCloseable {
     try {
       adminTokenFile = config.requiresAuth()
           ? AdminBootstrap.ensureAdmin(identity, adminTokenFile(config)) : Optional.empty();
-      signingKeys = SigningKeys.loadOrCreate(ModelIntegrity.keyFolder(DataFolderLock.folderOf(config.backendStoreUri())));
+      integrity = new ModelIntegrity(artifacts, ModelIntegrity.keyFolder(DataFolderLock.folderOf(config.backendStoreUri())),
+          new ModelVersionManifests(database));
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
@@ -271,7 +271,6 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
-    ModelIntegrity integrity = new ModelIntegrity(artifacts, signingKeys, new ModelVersionManifests(database));
     all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation, integrity));
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));

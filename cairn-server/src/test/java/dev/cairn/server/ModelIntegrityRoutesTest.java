@@ -111,7 +111,13 @@ class ModelIntegrityRoutesTest {
     Path keys = dir.resolve("elsewhere-keys");
     System.setProperty(ModelIntegrity.KEY_DIR_PROPERTY, keys.toString());
     try {
-      TestServer.start(dir.resolve("a")).close();
+      TestServer first = TestServer.start(dir.resolve("a"));
+      try {
+        assertThat(keys).doesNotExist(); // made when first needed: a server that never signs leaves no key
+        ok(first.get("/api/cairn/v1/models/public-key"));
+      } finally {
+        first.close();
+      }
       assertThat(keys.resolve(SigningKeys.PRIVATE_KEY_FILE)).exists();
       assertThat(dir.resolve("a").resolve(ModelIntegrity.KEY_FOLDER)).doesNotExist();
       Files.delete(keys.resolve(SigningKeys.PUBLIC_KEY_FILE));

@@ -36,15 +36,23 @@ public final class ModelIntegrity {
   public static final String KEY_FOLDER = "signing";
 
   private final ArtifactStore artifacts;
-  private final SigningKeys keys;
-  private final Ed25519Signer signer;
+  private final Path keyFolder;
   private final ModelVersionManifests manifests;
+  private SigningKeys keys; // guarded by this
 
-  public ModelIntegrity(ArtifactStore artifacts, SigningKeys keys, ModelVersionManifests manifests) {
+  /**
+   * Signs with the key pair in {@code keyFolder}. A pair already there is loaded now, so a damaged or half pair
+   * stops the server at start; a new pair is created when the first manifest is signed (or the public key is
+   * asked for), so a server that never signs leaves no key behind.
+   */
+  public ModelIntegrity(ArtifactStore artifacts, Path keyFolder, ModelVersionManifests manifests) {
     this.artifacts = artifacts;
-    this.keys = keys;
-    this.signer = new Ed25519Signer(keys);
+    this.keyFolder = keyFolder;
     this.manifests = manifests;
+    if (java.nio.file.Files.exists(keyFolder.resolve(SigningKeys.PRIVATE_KEY_FILE))
+        || java.nio.file.Files.exists(keyFolder.resolve(SigningKeys.PUBLIC_KEY_FILE))) {
+      keys();
+    }
   }
 
   /**
@@ -59,8 +67,11 @@ public final class ModelIntegrity {
     return dataFolder.orElse(Path.of("cairn-data")).resolve(KEY_FOLDER);
   }
 
-  /** The server's public key. */
-  public SigningKeys keys() {
+  /** The server's key pair, created in the key folder on first use. */
+  public synchronized SigningKeys keys() {
+    if (keys == null) {
+      keys = SigningKeys.loadOrCreate(keyFolder);
+    }
     return keys;
   }
 
@@ -76,20 +87,28 @@ public final class ModelIntegrity {
       return new Listing(null, "its files are at " + downloadUri + ", outside the server's artifact store ("
           + ArtifactLocations.PROXY_ROOT + "); the server signs only files it stores");
     }
-    String path = ArtifactLocations.storePath(downloadUri, artifacts.rootUri());
+    List<ManifestEntry> files = files(ArtifactLocations.storePath(downloadUri, artifacts.rootUri()));
+    if (files == null) {
+      return new Listing(null, "nothing was stored at " + downloadUri + " when the version was registered");
+    }
+    keys(); // a new pair is made here, outside the version's transaction
+    return new Listing(files, null);
+  }
+
+  /** The files under {@code path} (or the one file at it), or null when nothing is stored there. */
+  private List<ManifestEntry> files(String path) {
     try {
-      return new Listing(ArtifactManifests.of(artifacts, path, null).files(), null);
+      return ArtifactManifests.of(artifacts, path, null).files();
     } catch (CairnException e) {
       if (e.code() != ErrorCode.RESOURCE_DOES_NOT_EXIST) {
         throw e;
       }
     }
     StoredBlob one = path.isEmpty() ? null : artifacts.stat(path); // a version may be one file
-    if (one != null && one.sha256() != null) {
-      String name = path.substring(path.lastIndexOf('/') + 1);
-      return new Listing(List.of(new ManifestEntry(name, one.size(), one.sha256())), null);
+    if (one == null || one.sha256() == null) {
+      return null;
     }
-    return new Listing(null, "nothing was stored at " + downloadUri + " when the version was registered");
+    return List.of(new ManifestEntry(path.substring(path.lastIndexOf('/') + 1), one.size(), one.sha256()));
   }
 
   /** The write that records the listing as the new version's signed manifest (or as the reason it has none). */
@@ -103,7 +122,7 @@ public final class ModelIntegrity {
     }
     ArtifactManifest manifest = ArtifactManifest.of(subject(created.name(), created.version()), listing.files());
     return Record.signed(new String(manifest.canonicalJson(), java.nio.charset.StandardCharsets.UTF_8),
-        manifest.sha256(), signer.sign(manifest), keys.fingerprint());
+        manifest.sha256(), new Ed25519Signer(keys()).sign(manifest), keys().fingerprint());
   }
 
   /** What a version's manifest is bound to. */
