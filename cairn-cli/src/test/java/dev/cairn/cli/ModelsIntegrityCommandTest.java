@@ -110,6 +110,18 @@ class ModelsIntegrityCommandTest {
     assertThat(both.exitCode()).isEqualTo(Main.EXIT_USAGE);
   }
 
+  @Test
+  void theServerOptionNamesTheKeyFolderAndAHalfPairStopsTheStart() throws Exception {
+    Path keys = Files.createDirectories(tmp.resolve("keys"));
+    Files.writeString(keys.resolve("manifest-signing.pub"), "not the pair's half");
+    Result r = Cli.cairn("server", "--port", "0", "--backend-store-uri", "sqlite:" + tmp.resolve("other/cairn.db"),
+        "--artifacts-uri", "file:" + tmp.resolve("other/artifacts"), "--signing-key-dir", keys.toString());
+    assertThat(r.exitCode()).isEqualTo(Main.EXIT_FAILURE);
+    assertThat(r.err().lines().toList()).hasSize(1);
+    assertThat(r.err()).contains(keys.resolve("manifest-signing.key").toString(), "is missing");
+    assertThat(System.getProperty(dev.cairn.server.registry.ModelIntegrity.KEY_DIR_PROPERTY)).isNull();
+  }
+
   private static List<String> listing(Path dir) throws Exception {
     if (!Files.exists(dir)) {
       return List.of();
