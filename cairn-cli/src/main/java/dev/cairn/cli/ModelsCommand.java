@@ -393,6 +393,10 @@ final class ModelsCommand implements Runnable {
             + ModelsVerifyCommand.BUNDLE_MANIFEST + ", " + ModelsVerifyCommand.BUNDLE_SIGNATURE + " and "
             + ModelsVerifyCommand.BUNDLE_PUBLIC_KEY);
         spec.commandLine().getErr().flush();
+      } else if (d.manifest() != null) {
+        spec.commandLine().getErr().println("not verified: " + uri + " has no signed manifest ("
+            + Main.oneLine(d.manifest().reason()) + ")");
+        spec.commandLine().getErr().flush();
       }
       spec.commandLine().getOut().println(written);
       spec.commandLine().getOut().flush();

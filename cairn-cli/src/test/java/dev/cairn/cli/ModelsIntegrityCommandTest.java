@@ -111,6 +111,19 @@ class ModelsIntegrityCommandTest {
   }
 
   @Test
+  void filesUploadedAfterRegistrationDownloadUnverifiedAndSaySo() throws Exception {
+    try (CairnClient client = CairnClient.connect(server.url())) {
+      String runId = client.run(client.createExperiment("late"), "train", run -> {});
+      client.models().registerRunArtifacts("churn", runId, "late"); // version 3, nothing there yet
+      client.uploadArtifacts(runId, tmp.resolve("model"), "late");
+    }
+    Path out = tmp.resolve("late");
+    Result r = ok("models", "download", "models:/churn/3", "--dest", out.toString());
+    assertThat(r.err()).startsWith("not verified: models:/churn/3 has no signed manifest (nothing was stored at");
+    assertThat(listing(out)).containsExactly("MLmodel", "data/weights.bin");
+  }
+
+  @Test
   void theServerOptionNamesTheKeyFolderAndAHalfPairStopsTheStart() throws Exception {
     Path keys = Files.createDirectories(tmp.resolve("keys"));
     Files.writeString(keys.resolve("manifest-signing.pub"), "not the pair's half");
