@@ -91,6 +91,31 @@ class ModelIntegrityRoutesTest {
   }
 
   @Test
+  void onPostgresqlTheKeyFolderIsTheConfiguredOne() throws Exception {
+    Path keys = dir.resolve("pg-keys");
+    System.setProperty(ModelIntegrity.KEY_DIR_PROPERTY, keys.toString());
+    try (io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg =
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().start()) {
+      TestServer server = TestServer.start(dir, "postgresql://localhost:" + pg.getPort() + "/postgres?user=postgres",
+          "file:" + dir.resolve("artifacts"), java.util.Map.of());
+      try {
+        store(server, "models/pg/model.bin", "weights");
+        ok(server.post(MODELS + "registered-models/create", "{\"name\":\"pg\"}"));
+        ok(server.post(MODELS + "model-versions/create", "{\"name\":\"pg\",\"source\":\"mlflow-artifacts:/models/pg\"}"));
+        JsonNode m = ok(server.get(MANIFEST + "?name=pg&version=1"));
+        assertThat(m.get("status").asText()).isEqualTo("signed");
+        ArtifactManifest manifest = ArtifactManifest.parse(m.get("manifest").asText().getBytes(StandardCharsets.UTF_8));
+        Ed25519Signer.verify(SigningKeys.readPublicKey(keys.resolve(SigningKeys.PUBLIC_KEY_FILE)), manifest,
+            m.get("signature").asText());
+      } finally {
+        server.close();
+      }
+    } finally {
+      System.clearProperty(ModelIntegrity.KEY_DIR_PROPERTY);
+    }
+  }
+
+  @Test
   void aOneFileVersionHasAOneEntryManifest() {
     TestServer server = TestServer.start(dir);
     try {
