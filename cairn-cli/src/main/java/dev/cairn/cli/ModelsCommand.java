@@ -368,7 +368,8 @@ final class ModelsCommand implements Runnable {
   }
 
   @Command(name = "download", description = "Download the files of the version a model URI names into a folder; "
-      + "prints the folder.")
+      + "prints the folder. A version with a signed manifest is checked before anything is written, and "
+      + "MANIFEST.json, MANIFEST.sig and signing-key.pub are written beside its files for 'cairn models verify'.")
   static final class Download implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -382,7 +383,21 @@ final class ModelsCommand implements Runnable {
     public Integer call() {
       checkUri(spec, uri);
       CairnClient client = Main.client(spec);
-      Path written = client.models().download(uri, dest);
+      ModelRegistryClient.Download d = client.models().downloadVerified(uri, dest, CairnClient.Progress.NONE);
+      Path written = d.folder();
+      if (d.manifest() != null && d.manifest().signed()) {
+        ModelsBundle.write(written, d.manifest());
+        int files = d.manifest().manifest().files().size();
+        spec.commandLine().getErr().println("verified " + files + (files == 1 ? " file" : " files")
+            + " against the signed manifest (sha256 " + d.manifest().sha256() + "); wrote "
+            + ModelsVerifyCommand.BUNDLE_MANIFEST + ", " + ModelsVerifyCommand.BUNDLE_SIGNATURE + " and "
+            + ModelsVerifyCommand.BUNDLE_PUBLIC_KEY);
+        spec.commandLine().getErr().flush();
+      } else if (d.manifest() != null) {
+        spec.commandLine().getErr().println("not verified: " + uri + " has no signed manifest ("
+            + Main.oneLine(d.manifest().reason()) + ")");
+        spec.commandLine().getErr().flush();
+      }
       spec.commandLine().getOut().println(written);
       spec.commandLine().getOut().flush();
       return 0;

@@ -55,6 +55,30 @@ final class ServerCommand implements Callable<Integer> {
           + ").")
   String artifactsUri;
 
+  @Option(names = "--signing-key-dir", paramLabel = "DIR",
+      description = "Folder of the Ed25519 key pair that signs model version manifests (default: "
+          + "$CAIRN_SERVER_SIGNING_KEY_DIR, else signing/ in the data folder; with PostgreSQL, ./cairn-data/signing).")
+  String signingKeyDir;
+
+  /** The key folder is read once, at start: the property is set only around it (one server per process). */
+  private CairnServer startWithKeyDir(ServerConfig config) {
+    if (signingKeyDir == null || signingKeyDir.isBlank()) {
+      return CairnServer.start(config);
+    }
+    String property = dev.cairn.server.registry.ModelIntegrity.KEY_DIR_PROPERTY;
+    String before = System.getProperty(property);
+    System.setProperty(property, signingKeyDir);
+    try {
+      return CairnServer.start(config);
+    } finally {
+      if (before == null) {
+        System.clearProperty(property);
+      } else {
+        System.setProperty(property, before);
+      }
+    }
+  }
+
   @Override
   public Integer call() {
     requireResolvableHost();
@@ -62,7 +86,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--port " + port + " is out of range; use 0 to 65535");
     }
     requireFreePort();
-    CairnServer server = CairnServer.start(new ServerConfig(host, port, backendStoreUri, artifactsUri)
+    CairnServer server = startWithKeyDir(new ServerConfig(host, port, backendStoreUri, artifactsUri)
         .withAuth(auth).withAdminTokenFile(adminTokenFile));
     AtomicBoolean closed = new AtomicBoolean();
     Runnable stop = () -> {

@@ -10,10 +10,20 @@ import dev.cairn.registry.ModelUri;
 import dev.cairn.registry.ModelVersion;
 import dev.cairn.registry.ModelVersionStatus;
 import dev.cairn.registry.RegisteredModel;
+import dev.cairn.registry.integrity.ArtifactManifest;
+import dev.cairn.registry.integrity.Ed25519Signer;
+import dev.cairn.registry.integrity.ManifestVerifier;
+import dev.cairn.registry.integrity.SigningKeys;
+import dev.cairn.registry.integrity.VerificationReport;
 import dev.cairn.tracking.Page;
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +38,8 @@ import java.util.Map;
  */
 public final class ModelRegistryClient {
   static final String RESOLVE = "/api/cairn/v1/models/resolve";
+  static final String MANIFEST = "/api/cairn/v1/models/manifest";
+  static final String PUBLIC_KEY = "/api/cairn/v1/models/public-key";
 
   private final Http http;
   private final ArtifactTransfer artifacts;
@@ -42,6 +54,15 @@ public final class ModelRegistryClient {
    * its source as registered, and the location its files download from.
    */
   public record Resolved(String name, Integer version, String source, String downloadUri, String runId) {}
+
+  /**
+   * A version's integrity record as the server keeps it. When {@link #signed()}: {@code manifest} (its files with
+   * sizes and SHA-256, subject {@code models:/NAME/VERSION}), {@code manifestJson} (the canonical text, the exact bytes
+   * hashed), {@code sha256}, {@code signature} (base64 Ed25519) and the server's {@code publicKeyPem}; otherwise
+   * only {@code reason} (e.g. the files are outside the server's artifact store).
+   */
+  public record VersionManifest(String name, int version, boolean signed, String reason, ArtifactManifest manifest,
+      String manifestJson, String sha256, String signature, String publicKeyPem) {}
 
   /** Creates a registered model with no versions. */
   public RegisteredModel createModel(String name) {
@@ -144,9 +165,50 @@ public final class ModelRegistryClient {
   }
 
   /**
+   * The integrity record of version {@code version} of {@code name}. A signed one is checked before it is returned:
+   * the manifest text hashes to {@code sha256}, names {@code models:/NAME/VERSION}, and the signature verifies with
+   * the server's public key; a failure raises INVALID_STATE saying which.
+   */
+  public VersionManifest manifest(String name, int version) {
+    JsonNode r = http.get(MANIFEST, Map.of("name", name, "version", Integer.toString(version)));
+    if (!"signed".equals(r.path("status").asText())) {
+      return new VersionManifest(name, version, false, text(r, "reason"), null, null, null, null, null);
+    }
+    String json = r.path("manifest").asText();
+    String sha256 = r.path("sha256").asText();
+    String signature = r.path("signature").asText();
+    String pem = r.path("public_key").asText();
+    ArtifactManifest manifest = ArtifactManifest.parse(json.getBytes(StandardCharsets.UTF_8));
+    String subject = "models:/" + name + "/" + version;
+    if (!manifest.sha256().equals(sha256) || !subject.equals(manifest.subject())) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "the server's manifest of " + subject + " is inconsistent: "
+          + "it hashes to " + manifest.sha256() + " and names " + manifest.subject() + ", but the server says "
+          + sha256 + " for " + subject);
+    }
+    PublicKey key = SigningKeys.parsePublicKey(pem, "the server's public key");
+    try {
+      Ed25519Signer.verify(key, manifest, signature);
+    } catch (CairnException e) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "the manifest of " + subject + " is not signed by the "
+          + "server's key: " + e.getMessage(), e);
+    }
+    return new VersionManifest(name, version, true, null, manifest, json, sha256, signature, pem);
+  }
+
+  /** The server's manifest signing public key, as PEM text. */
+  public String publicKeyPem() {
+    return http.get(PUBLIC_KEY, Map.of()).path("public_key").asText();
+  }
+
+  /**
    * Downloads the files a model URI names into {@code destDir} (the contents of the version's folder, or its one
    * file) and returns {@code destDir}. Only locations the server's artifact proxy serves ({@code mlflow-artifacts:})
    * can be downloaded through it; others fail with INVALID_STATE naming the location.
+   *
+   * <p>When the version has a signed manifest ({@link #manifest}), the files are downloaded into a fresh folder
+   * inside {@code destDir} first and checked against it: only when every file matches (and no other came) are they
+   * moved into {@code destDir}. A mismatch raises INVALID_STATE naming the first bad file, and {@code destDir} is
+   * left as it was (nothing of the user's is deleted or overwritten).
    */
   public Path download(String uri, Path destDir) {
     return download(uri, destDir, CairnClient.Progress.NONE);
@@ -154,7 +216,68 @@ public final class ModelRegistryClient {
 
   /** As {@link #download(String, Path)}, reporting bytes received per file. */
   public Path download(String uri, Path destDir, CairnClient.Progress progress) {
+    return downloadVerified(uri, destDir, progress).folder();
+  }
+
+  /** What {@link #downloadVerified} wrote, and the manifest it checked the files against (null when none). */
+  public record Download(Path folder, VersionManifest manifest) {}
+
+  /** As {@link #download(String, Path, CairnClient.Progress)}, also returning the manifest the files matched. */
+  public Download downloadVerified(String uri, Path destDir, CairnClient.Progress progress) {
     Resolved resolved = resolve(uri);
+    VersionManifest manifest = resolved.name() == null ? null : manifest(resolved.name(), resolved.version());
+    if (manifest == null || !manifest.signed()) {
+      return new Download(fetch(uri, resolved, destDir, progress), manifest);
+    }
+    Path staging;
+    try {
+      Files.createDirectories(destDir);
+      staging = Files.createTempDirectory(destDir, ".cairn-download-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a folder in " + destDir, e);
+    }
+    try {
+      fetch(uri, resolved, staging, progress);
+      VerificationReport report = ManifestVerifier.verify(staging, manifest.manifest());
+      if (!report.isVerified()) {
+        int more = report.problems().size() - 1;
+        throw new CairnException(ErrorCode.INVALID_STATE, uri + " (" + manifest.manifest().subject()
+            + ") does not match its signed manifest: " + report.firstProblem().describe()
+            + (more > 0 ? " (and " + more + " more)" : "") + "; nothing was written to " + destDir);
+      }
+      moveInto(staging, destDir);
+    } finally {
+      deleteTree(staging);
+    }
+    return new Download(destDir, manifest);
+  }
+
+  private static void moveInto(Path from, Path to) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+      for (Path file : walk.filter(Files::isRegularFile).toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        Files.createDirectories(target.getParent());
+        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move downloaded files into " + to, e);
+    }
+  }
+
+  private static void deleteTree(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // the staging folder is ours; leaving it behind is untidy, not wrong
+    }
+  }
+
+  private Path fetch(String uri, Resolved resolved, Path destDir, CairnClient.Progress progress) {
     String location = resolved.downloadUri();
     if (location == null || !location.startsWith("mlflow-artifacts:")) {
       throw new CairnException(ErrorCode.INVALID_STATE, uri + " is stored at " + location

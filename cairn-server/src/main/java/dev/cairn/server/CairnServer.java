@@ -27,6 +27,7 @@ import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
 import dev.cairn.server.lineage.LineageRoutes;
 import dev.cairn.server.lineage.LineageService;
+import dev.cairn.server.registry.ModelIntegrity;
 import dev.cairn.server.registry.PromotionRoutes;
 import dev.cairn.server.registry.RegistryLineage;
 import dev.cairn.server.registry.RegistryRoutes;
@@ -34,6 +35,7 @@ import dev.cairn.server.webhooks.WebhookRoutes;
 import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.store.registry.RegistryEvents;
 import dev.cairn.store.registry.ModelRegistryStore;
+import dev.cairn.store.registry.ModelVersionManifests;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
 import dev.cairn.store.DataFolderLock;
@@ -237,6 +239,7 @@ public final class CairnServer implements AutoCloseable {
     WebhookStore webhooks;
     IdentityStore identity;
     Optional<Path> adminTokenFile;
+    ModelIntegrity integrity;
     SqlDatabase database;
     try {
       database = MetadataStores.openDatabase(config.backendStoreUri(), MIGRATIONS);
@@ -252,6 +255,8 @@ public final class CairnServer implements AutoCloseable {
     try {
       adminTokenFile = config.requiresAuth()
           ? AdminBootstrap.ensureAdmin(identity, adminTokenFile(config)) : Optional.empty();
+      integrity = new ModelIntegrity(artifacts, ModelIntegrity.keyFolder(DataFolderLock.folderOf(config.backendStoreUri())),
+          new ModelVersionManifests(database));
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
@@ -266,7 +271,7 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
-    all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation));
+    all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation, integrity));
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));

@@ -136,13 +136,13 @@ class RegistryRoutesTest {
   @Test
   void everyListedEndpointIsServedAndNoneIsMissing() {
     List<RegistryRoutes.Endpoint> endpoints = RegistryRoutes.endpoints();
-    assertThat(endpoints).hasSize(22 * 2 + 1);
+    assertThat(endpoints).hasSize(22 * 2 + 3);
     for (RegistryRoutes.Endpoint e : endpoints) {
       TestServer.Reply r = server.send(HttpRequest.newBuilder(URI.create(server.url(e.path())))
           .method(e.method(), e.method().equals("GET") ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString("{}")));
-      // served: a search answers, anything else misses a field (the handler's 400), never ENDPOINT_NOT_FOUND
-      if (e.path().endsWith("/search")) {
+      // served: a search and the public key answer, anything else misses a field (the handler's 400), never ENDPOINT_NOT_FOUND
+      if (e.path().endsWith("/search") || e.path().equals(RegistryRoutes.PUBLIC_KEY_PATH)) {
         assertThat(r.status()).as(e + " " + r).isEqualTo(200);
       } else {
         assertThat(r.status()).as(e + " " + r).isEqualTo(400);

@@ -138,12 +138,17 @@ public final class SigningKeys {
 
   /** Reads a PEM public key file ({@code -----BEGIN PUBLIC KEY-----}, Ed25519). */
   public static PublicKey readPublicKey(Path file) {
-    byte[] der = readPem(file, "PUBLIC KEY");
+    return parsePublicKey(readText(file), "public key file " + file);
+  }
+
+  /** Parses PEM text of a public key ({@code -----BEGIN PUBLIC KEY-----}, Ed25519); {@code what} names it in errors. */
+  public static PublicKey parsePublicKey(String pem, String what) {
+    byte[] der = decodePem(pem, "PUBLIC KEY", what);
     try {
       return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new CairnException(ErrorCode.INVALID_PARAMETER_VALUE,
-          "public key file " + file + " does not hold an Ed25519 public key: " + e.getMessage());
+          what + " does not hold an Ed25519 public key: " + e.getMessage());
     }
   }
 
@@ -158,26 +163,32 @@ public final class SigningKeys {
   }
 
   private static byte[] readPem(Path file, String label) {
-    String text;
+    return decodePem(readText(file), label, "key file " + file);
+  }
+
+  private static String readText(Path file) {
     try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
+      return Files.readString(file, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
       throw CairnException.notFound("key file " + file + " does not exist");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read key file " + file, e);
     }
+  }
+
+  private static byte[] decodePem(String text, String label, String what) {
     String begin = "-----BEGIN " + label + "-----";
     String end = "-----END " + label + "-----";
     int from = text.indexOf(begin);
     int to = text.indexOf(end);
     if (from < 0 || to < from) {
-      throw CairnException.invalid("key file " + file + " is not a PEM '" + label + "' file (expected a '"
+      throw CairnException.invalid(what + " is not a PEM '" + label + "' file (expected a '"
           + begin + "' line)");
     }
     try {
       return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
     } catch (IllegalArgumentException e) {
-      throw CairnException.invalid("key file " + file + " has a damaged base64 body: " + e.getMessage());
+      throw CairnException.invalid(what + " has a damaged base64 body: " + e.getMessage());
     }
   }
 

@@ -175,6 +175,9 @@ public final class RouteRules {
     }
     rules.add(new Rule("*", cairn + "registry/*", editor, model));
     rules.add(new Rule("GET", cairn + "models/resolve", viewer, global));
+    rules.add(new Rule("GET", cairn + "models/manifest", viewer, model));
+    // a public key is public: anyone verifying a copied bundle may fetch it
+    rules.add(new Rule("GET", cairn + "models/public-key", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
     // the webhook delivery log shows payloads and receivers: as the webhooks themselves
     rules.add(new Rule("GET", cairn + "webhooks*", admin, global));

@@ -14,6 +14,7 @@ import dev.cairn.server.http.RequestFields;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.ModelRegistryStore.NewModelVersion;
+import dev.cairn.store.registry.ModelVersionManifests;
 import dev.cairn.tracking.Page;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +33,15 @@ final class RegistryHandlers {
   private final ModelRegistryStore store;
   private final MetadataStore tracking;
   private final Function<String, Optional<String>> loggedModelLocations;
+  /** Signs new versions' manifests; null when the server keeps none (then the manifest routes say so). */
+  private final ModelIntegrity integrity;
 
   RegistryHandlers(ModelRegistryStore store, MetadataStore tracking,
-      Function<String, Optional<String>> loggedModelLocations) {
+      Function<String, Optional<String>> loggedModelLocations, ModelIntegrity integrity) {
     this.store = store;
     this.tracking = tracking;
     this.loggedModelLocations = loggedModelLocations;
+    this.integrity = integrity;
   }
 
   /** One request: its fields and the authenticated user, or null when authentication is off. */
@@ -121,8 +125,24 @@ final class RegistryHandlers {
 
   JsonNode createModelVersion(Call c) {
     RequestFields f = c.fields();
-    ModelVersion v = store.createModelVersion(new NewModelVersion(name(c), f.requiredString("source"),
-        f.string("run_id"), f.string("run_link"), f.string("description"), tags(f), c.actor(), f.string("model_id")));
+    NewModelVersion nv = new NewModelVersion(name(c), f.requiredString("source"),
+        f.string("run_id"), f.string("run_link"), f.string("description"), tags(f), c.actor(), f.string("model_id"));
+    if (integrity == null) {
+      return wrap("model_version", RegistryJson.modelVersion(store.createModelVersion(nv)));
+    }
+    // the files are listed before the version exists; the manifest is written in the version's own transaction
+    // (an unknown run or a malformed runs:/ source never stopped a registration, and does not now)
+    String location;
+    try {
+      location = downloadUri(nv.source(), nv.modelId());
+    } catch (CairnException e) {
+      location = null;
+    }
+    ModelIntegrity.Listing listing = location == null
+        ? new ModelIntegrity.Listing(null, "its download location could not be worked out from source "
+            + nv.source() + " when it was registered")
+        : integrity.list(location); // a store failure fails the registration: nothing is created
+    ModelVersion v = store.createModelVersion(nv, integrity.record(listing));
     return wrap("model_version", RegistryJson.modelVersion(v));
   }
 
@@ -175,6 +195,43 @@ final class RegistryHandlers {
     return wrap("model_version", RegistryJson.modelVersion(v));
   }
 
+  // ---- Cairn: integrity
+
+  /**
+   * {@code {name, version, status, ...}}: status {@code signed} with {@code manifest} (canonical JSON text, the
+   * exact bytes signed), {@code sha256}, {@code signature} (base64), {@code public_key} (PEM) and
+   * {@code key_fingerprint}; or status {@code none} with {@code reason}.
+   */
+  JsonNode manifest(Call c) {
+    String name = name(c);
+    int version = version(c);
+    ObjectNode n = NODES.objectNode().put("name", name).put("version", Integer.toString(version));
+    if (integrity == null) {
+      store.getModelVersion(name, version); // an unknown version is still 404
+      return n.put("status", "none").put("reason", "this server keeps no manifests");
+    }
+    Optional<ModelVersionManifests.Record> found = integrity.get(name, version);
+    if (found.isEmpty()) {
+      return n.put("status", "none").put("reason", "the version was registered before manifests were kept");
+    }
+    ModelVersionManifests.Record r = found.get();
+    if (r.status() == ModelVersionManifests.Status.NONE) {
+      return n.put("status", "none").put("reason", r.reason());
+    }
+    return n.put("status", "signed").put("manifest", r.manifest()).put("sha256", r.sha256())
+        .put("signature", r.signature()).put("key_fingerprint", r.keyFingerprint())
+        .put("public_key", integrity.keys().publicKeyPem());
+  }
+
+  /** {@code {public_key (PEM), key_fingerprint}}: the key every manifest signature verifies with. */
+  JsonNode publicKey(Call c) {
+    if (integrity == null) {
+      throw CairnException.notFound("this server keeps no manifest signing key");
+    }
+    return NODES.objectNode().put("public_key", integrity.keys().publicKeyPem())
+        .put("key_fingerprint", integrity.keys().fingerprint());
+  }
+
   // ---- Cairn: URI resolution
 
   /** {@code {name, version, source, download_uri, run_id}} for a models:/ or runs:/ URI. */
@@ -207,17 +264,21 @@ final class RegistryHandlers {
    * artifact location plus the path for a {@code runs:/} source, else the source itself.
    */
   String downloadUri(ModelVersion v) {
-    if (v.modelId() != null) {
-      Optional<String> location = loggedModelLocations.apply(v.modelId());
+    return downloadUri(v.source(), v.modelId());
+  }
+
+  private String downloadUri(String source, String modelId) {
+    if (modelId != null && !modelId.isEmpty()) {
+      Optional<String> location = loggedModelLocations.apply(modelId);
       if (location.isPresent()) {
         return location.get();
       }
     }
-    if (v.source().startsWith("runs:/")) {
-      ModelUri run = ModelUri.parse(v.source());
+    if (source.startsWith("runs:/")) {
+      ModelUri run = ModelUri.parse(source);
       return runArtifacts(run.runId(), run.path());
     }
-    return v.source();
+    return source;
   }
 
   private String runArtifacts(String runId, String path) {

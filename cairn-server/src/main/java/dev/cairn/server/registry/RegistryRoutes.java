@@ -20,6 +20,10 @@ import java.util.function.Function;
 public final class RegistryRoutes {
   /** Cairn's resolver of models:/ and runs:/ URIs: {@code GET ?uri=models:/NAME@ALIAS}. */
   public static final String RESOLVE_PATH = "/api/cairn/v1/models/resolve";
+  /** A version's signed manifest: {@code GET ?name=NAME&version=N}. */
+  public static final String MANIFEST_PATH = "/api/cairn/v1/models/manifest";
+  /** The server's manifest signing public key (PEM). */
+  public static final String PUBLIC_KEY_PATH = "/api/cairn/v1/models/public-key";
   /** The user a request is made by, put there by the authentication layer; absent when it is off. */
   static final String ACTOR_ATTRIBUTE = "cairn.actor";
 
@@ -35,11 +39,12 @@ public final class RegistryRoutes {
 
   /**
    * Every endpoint these routes serve, both prefixes included: the surface an authorisation rule table must cover.
-   * All but the resolver name their registered model in the request field {@code name}; the resolver in {@code uri}.
+   * All but the resolver and the public key name their registered model in the request field {@code name}; the
+   * resolver in {@code uri}; the public key none.
    */
   public static List<Endpoint> endpoints() {
     List<Endpoint> out = new java.util.ArrayList<>();
-    for (Route route : routes(new RegistryHandlers(null, null, id -> Optional.empty()))) {
+    for (Route route : routes(new RegistryHandlers(null, null, id -> Optional.empty(), null))) {
       for (String path : paths(route)) {
         out.add(new Endpoint(route.method().name(), path));
       }
@@ -76,7 +81,9 @@ public final class RegistryRoutes {
         new Route(Method.POST, "model-versions/set-tag", h::setModelVersionTag),
         new Route(Method.DELETE, "model-versions/delete-tag", h::deleteModelVersionTag),
         new Route(Method.POST, "model-versions/transition-stage", h::transitionStage),
-        new Route(Method.GET, RESOLVE_PATH, h::resolve));
+        new Route(Method.GET, RESOLVE_PATH, h::resolve),
+        new Route(Method.GET, MANIFEST_PATH, h::manifest),
+        new Route(Method.GET, PUBLIC_KEY_PATH, h::publicKey));
   }
 
   /**
@@ -85,7 +92,13 @@ public final class RegistryRoutes {
    */
   public static void register(RoutesConfig config, ModelRegistryStore store, MetadataStore tracking,
       Function<String, Optional<String>> loggedModelLocations) {
-    RegistryHandlers handlers = new RegistryHandlers(store, tracking, loggedModelLocations);
+    register(config, store, tracking, loggedModelLocations, null);
+  }
+
+  /** As the four-argument register, signing each new version's manifest with {@code integrity} (null: none). */
+  public static void register(RoutesConfig config, ModelRegistryStore store, MetadataStore tracking,
+      Function<String, Optional<String>> loggedModelLocations, ModelIntegrity integrity) {
+    RegistryHandlers handlers = new RegistryHandlers(store, tracking, loggedModelLocations, integrity);
     for (Route route : routes(handlers)) {
       for (String path : paths(route)) {
         switch (route.method()) {

@@ -126,6 +126,8 @@ class AuthorisationMatrixTest {
     expected.put("GET /api/cairn/v1/audit/verify", "admin");
     expected.put("GET /api/cairn/v1/lineage", "viewer");
     expected.put("GET /api/cairn/v1/models/resolve", "viewer");
+    expected.put("GET /api/cairn/v1/models/manifest", "viewer");
+    expected.put("GET /api/cairn/v1/models/public-key", "open");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);

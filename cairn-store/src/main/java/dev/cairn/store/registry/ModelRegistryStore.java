@@ -228,6 +228,17 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
 
   /** Registers a new version, numbered one above the model's newest (deleted ones count). */
   public ModelVersion createModelVersion(NewModelVersion v) {
+    return createModelVersion(v, (h, id, created) -> { });
+  }
+
+  /** Writes done in the transaction that creates a version, e.g. its manifest: if one throws, nothing is created. */
+  @FunctionalInterface
+  public interface InSameWrite {
+    void write(Handle h, String versionId, ModelVersion created);
+  }
+
+  /** As {@link #createModelVersion(NewModelVersion)}, also running {@code alsoWrite} in the same transaction. */
+  public ModelVersion createModelVersion(NewModelVersion v, InSameWrite alsoWrite) {
     return committed(db.write(h -> {
       long now = System.currentTimeMillis();
       // Bumping the counter takes the model row's lock on PostgreSQL: concurrent creators queue here.
@@ -257,6 +268,7 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
         batch.execute();
       }
       ModelVersion created = loadVersions(h, List.of(id)).get(0);
+      alsoWrite.write(h, id, created);
       ObjectNode data = RegistryEvents.data().put("name", v.name()).put("version", Integer.toString(number))
           .put("source", v.source());
       putIfPresent(data, "run_id", emptyToNull(v.runId()));

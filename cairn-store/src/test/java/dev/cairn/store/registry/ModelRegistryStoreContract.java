@@ -33,6 +33,9 @@ abstract class ModelRegistryStoreContract {
   /** A store on a fresh, migrated, empty database. */
   protected abstract ModelRegistryStore newStore();
 
+  /** The manifest records on the same database as {@link #newStore()}. */
+  protected abstract ModelVersionManifests manifests();
+
   /** Closes whatever {@link #newStore()} opened. */
   protected abstract void closeStore();
 
@@ -373,6 +376,39 @@ abstract class ModelRegistryStoreContract {
 
   private static List<String> names(Page<RegisteredModel> page) {
     return page.items().stream().map(RegisteredModel::name).toList();
+  }
+
+  @Test
+  void aManifestIsWrittenWithItsVersionOrNeither() {
+    store.createRegisteredModel("m", null, Map.of());
+    ModelVersionManifests.Record signed = ModelVersionManifests.Record.signed("{}", "a".repeat(64), "sig", "fp");
+    ModelVersion v1 = store.createModelVersion(version("m", "mlflow-artifacts:/1"),
+        (h, id, created) -> ModelVersionManifests.insert(h, id, signed));
+    assertThat(v1.version()).isEqualTo(1);
+    assertThat(manifests().get("m", 1)).get().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(ModelVersionManifests.Status.SIGNED);
+      assertThat(r.sha256()).isEqualTo("a".repeat(64));
+      assertThat(r.signature()).isEqualTo("sig");
+    });
+    // a failure inside the write leaves no version behind, and its number is not used up
+    assertThatThrownBy(() -> store.createModelVersion(version("m", "mlflow-artifacts:/2"), (h, id, created) -> {
+      throw new IllegalStateException("signing failed");
+    })).hasMessageContaining("signing failed");
+    assertThat(keys(store.searchModelVersions("name = 'm'", List.of(), 100, null))).containsExactly("m/1");
+    // written once: a second record for the same version is refused by the table
+    assertThatThrownBy(() -> store.createModelVersion(version("m", "mlflow-artifacts:/3"), (h, id, created) -> {
+      ModelVersionManifests.insert(h, id, ModelVersionManifests.Record.none("first"));
+      ModelVersionManifests.insert(h, id, ModelVersionManifests.Record.none("second"));
+    })).isNotNull();
+    assertThat(keys(store.searchModelVersions("name = 'm'", List.of(), 100, null))).containsExactly("m/1");
+    assertThat(store.createModelVersion(version("m", "s3://b/m"),
+        (h, id, created) -> ModelVersionManifests.insert(h, id, ModelVersionManifests.Record.none("elsewhere")))
+        .version()).isEqualTo(2);
+    assertThat(manifests().get("m", 2)).get().extracting(ModelVersionManifests.Record::reason).isEqualTo("elsewhere");
+    // a version made without a record (before manifests were kept) has none; an unknown one is not found
+    store.createModelVersion(version("m", "s3://b/m3"));
+    assertThat(manifests().get("m", 3)).isEmpty();
+    refused(ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> manifests().get("m", 9));
   }
 
   private static List<String> keys(Page<ModelVersion> page) {

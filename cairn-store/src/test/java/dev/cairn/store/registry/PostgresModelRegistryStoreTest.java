@@ -53,6 +53,11 @@ class PostgresModelRegistryStoreTest extends PromotionStoreContract {
   }
 
   @Override
+  protected ModelVersionManifests manifests() {
+    return new ModelVersionManifests(db);
+  }
+
+  @Override
   protected PromotionStore promotionStore() {
     return PromotionStore.on(db);
   }

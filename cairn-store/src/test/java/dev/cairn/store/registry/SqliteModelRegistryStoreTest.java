@@ -19,6 +19,11 @@ class SqliteModelRegistryStoreTest extends PromotionStoreContract {
   }
 
   @Override
+  protected ModelVersionManifests manifests() {
+    return new ModelVersionManifests(db);
+  }
+
+  @Override
   protected PromotionStore promotionStore() {
     return PromotionStore.on(db);
   }
