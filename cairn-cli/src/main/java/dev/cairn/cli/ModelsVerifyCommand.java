@@ -128,7 +128,8 @@ public final class ModelsVerifyCommand implements Callable<Integer> {
       err.flush();
       return Main.EXIT_FAILURE;
     }
-    out.println("verified " + report.filesVerified() + " files (" + Output.bytes(report.bytesHashed())
+    int files = report.filesVerified();
+    out.println("verified " + files + (files == 1 ? " file (" : " files (") + Output.bytes(report.bytesHashed())
         + "), manifest sha256 " + expected.sha256()
         + (signedBy == null ? "" : ", signed by key " + signedBy));
     out.flush();
