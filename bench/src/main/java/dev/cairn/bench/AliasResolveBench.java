@@ -19,13 +19,15 @@ import java.util.Map;
  * in-process server on the embedded stores holding {@code models} registered models of 10 versions each, alias
  * {@code champion} on every model's newest version; wrk {@code -t2 -c16} GETs Cairn's resolver
  * ({@code /api/cairn/v1/models/resolve?uri=models:/NAME@champion}) and MLflow's get-by-alias for one model.
- * Usage: {@code AliasResolveBench [models] [seconds per run] [runs]}. The load average is printed with each run.
+ * Usage: {@code AliasResolveBench [models] [seconds per run] [runs] [connections, default 16]}. The load average
+ * is printed with each run.
  */
 public final class AliasResolveBench {
   public static void main(String[] args) throws Exception {
     int models = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int connections = args.length > 3 ? Integer.parseInt(args[3]) : 16;
     Path dir = Files.createTempDirectory("cairn-bench-alias");
     System.out.printf(Locale.ROOT, "# AliasResolveBench: %d models x 10 versions, wrk -t2 -c16, %d s per run, %d cores,"
         + " Java %s%n", models, seconds, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -49,14 +51,14 @@ public final class AliasResolveBench {
       urls.put("mlflow registered-models/alias", server.url() + "/api/2.0/mlflow/registered-models/alias?name="
           + target + "&alias=champion");
       for (String url : urls.values()) { // warm the JIT before anything is measured
-        TrackingBench.wrk(url, null, 16, Math.max(3, seconds / 2), Map.of());
+        TrackingBench.wrk(url, null, connections, Math.max(3, seconds / 2), Map.of());
       }
       System.out.println("| route | run | requests/s | p50 | p99 | non-2xx | socket errors | load average (1 min) |");
       System.out.println("|---|---|---|---|---|---|---|---|");
       for (int run = 1; run <= runs; run++) {
         for (Map.Entry<String, String> e : urls.entrySet()) {
           String load = HttpCeilingBench.loadAverage();
-          TrackingBench.WrkResult r = TrackingBench.wrk(e.getValue(), null, 16, seconds, Map.of());
+          TrackingBench.WrkResult r = TrackingBench.wrk(e.getValue(), null, connections, seconds, Map.of());
           System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %s | %s | %d | %d | %s -> %s |%n", e.getKey(), run, r.rps(),
               r.p50(), r.p99(), r.non2xx(), r.socketErrors(), load, HttpCeilingBench.loadAverage());
         }

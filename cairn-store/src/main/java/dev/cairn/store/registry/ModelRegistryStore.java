@@ -437,14 +437,15 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
   public ModelVersion getModelVersionByAlias(String name, String alias) {
     RegistryNames.requireModelName(name);
     return db.read(h -> {
-      String key = requireKey(h, name);
-      Optional<String> id = h.createQuery("SELECT version_id FROM registered_model_aliases"
-              + " WHERE model_key = :key AND alias = :alias")
-          .bind("key", key).bind("alias", alias).mapTo(String.class).findOne();
+      // the hot path of serving's models:/NAME@ALIAS: one query finds the holder; only a miss asks which part is missing
+      Optional<String> id = h.createQuery("SELECT a.version_id FROM registered_models m JOIN registered_model_aliases a"
+              + " ON a.model_key = m.model_key WHERE m.name = :name AND a.alias = :alias")
+          .bind("name", name).bind("alias", alias).mapTo(String.class).findOne();
       if (id.isEmpty()) {
+        requireKey(h, name);
         throw CairnException.notFound("Registered model alias " + alias + " not found on model '" + name + "'.");
       }
-      return loadVersions(h, List.of(id.get().trim())).get(0);
+      return loadVersion(h, id.get().trim());
     });
   }
 
@@ -562,6 +563,20 @@ public final class ModelRegistryStore implements Component, AutoCloseable {
   }
 
   /** Versions with their tags and aliases, in the order of {@code ids}. */
+  /** One version by id, with plain statements (no IN-list templating): the alias-resolution path. */
+  private static ModelVersion loadVersion(Handle h, String id) {
+    Map<String, String> tags = new HashMap<>();
+    h.createQuery("SELECT key, value FROM model_version_tags WHERE version_id = :id").bind("id", id)
+        .map((rs, ctx) -> tags.put(rs.getString(1), rs.getString(2))).list();
+    List<String> aliases = h.createQuery("SELECT alias FROM registered_model_aliases WHERE version_id = :id")
+        .bind("id", id).mapTo(String.class).list();
+    return h.createQuery("SELECT v.*, m.name FROM model_versions v JOIN registered_models m ON m.model_key = v.model_key"
+            + " WHERE v.version_id = :id")
+        .bind("id", id)
+        .map((rs, ctx) -> version(rs, tags.isEmpty() ? null : tags, aliases.isEmpty() ? null : aliases))
+        .one();
+  }
+
   private static List<ModelVersion> loadVersions(Handle h, List<String> ids) {
     if (ids.isEmpty()) {
       return List.of();
