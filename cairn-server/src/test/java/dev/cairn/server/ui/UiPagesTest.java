@@ -1,0 +1,110 @@
+package dev.cairn.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The UI's pages as plain HTTP: their data is in the HTML itself (no JavaScript needed), escaped. */
+class UiPagesTest {
+  @TempDir static Path dir;
+  static UiFixture fx;
+  final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    fx = new UiFixture(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    fx.close();
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(fx.url(path))).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void rootRedirectsToTheExperimentsPage() throws Exception {
+    HttpResponse<String> r = get("/");
+    assertThat(r.statusCode()).isEqualTo(302);
+    assertThat(r.headers().firstValue("Location")).hasValue("/ui/experiments");
+  }
+
+  @Test
+  void experimentsPageListsAndFiltersByName() throws Exception {
+    assertThat(get("/ui/experiments").body()).contains(">vision</a>", ">speech</a>");
+    String filtered = get("/ui/experiments?q=VIS").body();
+    assertThat(filtered).contains(">vision</a>").doesNotContain(">speech</a>");
+    assertThat(get("/ui/experiments?q=" + enc("it's")).body()).contains("No experiments match");
+  }
+
+  @Test
+  void runsPageRendersRowsInHtmlWithAnOrFilterAndChosenColumns() throws Exception {
+    String filter = "metrics.acc > 0.9 OR (params.opt = 'sgd' AND tags.team = 'c')";
+    HttpResponse<String> r = get("/ui/runs?experiment_id=" + fx.experimentId + "&filter=" + enc(filter)
+        + "&columns_set=1&col=params.opt&sort=metrics.acc&desc=0");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'");
+    String html = r.body();
+    assertThat(html).contains("data-run-id=\"" + fx.alpha + "\"", "data-run-id=\"" + fx.gamma + "\"")
+        .doesNotContain("data-run-id=\"" + fx.beta + "\"");
+    assertThat(html.indexOf(fx.gamma)).isLessThan(html.indexOf(fx.alpha)); // ascending acc
+    assertThat(html).contains(">params.opt</a>", ">metrics.acc ▲</a>").doesNotContain(">params.lr</a>");
+  }
+
+  @Test
+  void aFilterErrorIsShownWithItsPosition() throws Exception {
+    String html = get("/ui/runs?experiment_id=" + fx.experimentId + "&filter=" + enc("params.lr = '0.1' AND")).body();
+    assertThat(html).contains("id=\"filter-error\"").containsPattern("data-position=\"\\d+\"")
+        .contains("at position").contains("<mark>");
+  }
+
+  @Test
+  void userContentIsEscaped() throws Exception {
+    String runs = get("/ui/runs?experiment_id=" + fx.experimentId).body();
+    assertThat(runs).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain(UiFixture.XSS_NAME);
+    String run = get("/ui/run?run_id=" + fx.xss).body();
+    assertThat(run).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain(UiFixture.XSS_NAME);
+  }
+
+  @Test
+  void runPageShowsSourceParamsMetricsAndChartSlots() throws Exception {
+    String html = get("/ui/run?run_id=" + fx.alpha).body();
+    assertThat(html).contains("Git commit", "0123abcd", "Uncommitted changes", "JDK", "17.0.12")
+        .contains("data-key=\"loss\"", "data-key=\"acc\"").contains("<td>lr</td><td>0.1</td>");
+  }
+
+  @Test
+  void compareMarksTheDifferingParam() throws Exception {
+    String html = get("/ui/compare?run_ids=" + fx.alpha + "&run_ids=" + fx.beta).body();
+    assertThat(html).contains("class=\"differs\" data-key=\"lr\"", "class=\"same\" data-key=\"opt\"");
+    assertThat(get("/ui/compare?run_ids=" + fx.alpha).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void staticFilesAreServedFromTheJarWithLongCaching() throws Exception {
+    for (String name : new String[] {"htmx.min.js", "uPlot.iife.min.js", "cairn.css", "cairn-charts.js"}) {
+      HttpResponse<String> r = get(Assets.url(name));
+      assertThat(r.statusCode()).as(name).isEqualTo(200);
+      assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+      assertThat(r.body()).isNotEmpty();
+    }
+    assertThat(get("/static/..%2Fcairn-server.properties").statusCode()).isEqualTo(404);
+  }
+}
