@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,8 +30,7 @@ public final class UiRunsPageBench {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    String keep = System.getProperty("bench.dir");
-    Path dir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("cairn-bench-ui");
+    Path dir = SearchBench.benchDir("cairn-bench-ui");
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, "sqlite:" + dir.resolve("cairn.db"),
         "file:" + dir.resolve("artifacts")))) {
       String exp = SearchBench.fixture(server.metadataStore(), runs);

@@ -24,6 +24,7 @@ import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -65,11 +66,26 @@ public final class UiRoutes {
   public static void register(RoutesConfig routes, MetadataStore store, ArtifactStore artifacts) {
     UiRoutes ui = new UiRoutes(store, artifacts);
     routes.get("/", ctx -> ctx.redirect(EXPERIMENTS));
-    routes.get(EXPERIMENTS, ui::experiments);
-    routes.get(RUNS, ui::runs);
-    routes.get(RUN, ui::run);
-    routes.get(COMPARE, ui::compare);
+    routes.get(EXPERIMENTS, ui.page(ui::experiments));
+    routes.get(RUNS, ui.page(ui::runs));
+    routes.get(RUN, ui.page(ui::run));
+    routes.get(COMPARE, ui.page(ui::compare));
     routes.get(STATIC, UiRoutes::asset);
+  }
+
+  /** A page whose refusals (a missing run, a bad parameter) answer an HTML page with the API's status and message. */
+  private Handler page(Handler handler) {
+    return ctx -> {
+      try {
+        handler.handle(ctx);
+      } catch (CairnException e) {
+        if (e.code() == ErrorCode.INTERNAL_ERROR) {
+          throw e;
+        }
+        ctx.status(e.code().httpStatus());
+        render(ctx, "error.jte", new UiViews.ErrorPage(e.code().httpStatus(), e.getMessage()));
+      }
+    };
   }
 
   private static Map<String, String> sourceTags() {

@@ -165,6 +165,9 @@ public final class UiViews {
     }
   }
 
+  /** A request the page refused: the status and the API's message. */
+  public record ErrorPage(int status, String message) {}
+
   /** A source tag the run page lists, under a readable label. */
   public record SourceTag(String label, String value) {}
 

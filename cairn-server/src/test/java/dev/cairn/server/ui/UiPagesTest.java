@@ -94,7 +94,17 @@ class UiPagesTest {
   void compareMarksTheDifferingParam() throws Exception {
     String html = get("/ui/compare?run_ids=" + fx.alpha + "&run_ids=" + fx.beta).body();
     assertThat(html).contains("class=\"differs\" data-key=\"lr\"", "class=\"same\" data-key=\"opt\"");
-    assertThat(get("/ui/compare?run_ids=" + fx.alpha).statusCode()).isEqualTo(400);
+    HttpResponse<String> one = get("/ui/compare?run_ids=" + fx.alpha);
+    assertThat(one.statusCode()).isEqualTo(400);
+    assertThat(one.body()).contains("id=\"page-error\"", "compare 2 to 20");
+  }
+
+  @Test
+  void aMissingRunAnswersAnHtmlPageWith404() throws Exception {
+    HttpResponse<String> r = get("/ui/run?run_id=" + enc("<b>nope</b>"));
+    assertThat(r.statusCode()).isEqualTo(404);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(r.body()).contains("id=\"page-error\"", "&lt;b&gt;nope&lt;/b&gt;").doesNotContain("<b>nope</b>");
   }
 
   @Test
