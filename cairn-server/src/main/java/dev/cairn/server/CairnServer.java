@@ -272,6 +272,7 @@ public final class CairnServer implements AutoCloseable {
     List<RouteModule> all = new ArrayList<>(modules);
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
+    all.add((routes, m, a) -> dev.cairn.server.ui.DatasetPages.register(routes, versioning));
     all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation, integrity));
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));

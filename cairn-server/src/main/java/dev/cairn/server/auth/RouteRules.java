@@ -189,6 +189,7 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", "/static/*", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", "/ui/experiments", viewer, global));
+    rules.add(new Rule("GET", "/ui/datasets*", viewer, global)); // like the dataset API: global grants
     rules.add(new Rule("GET", "/ui/*", viewer, exp));
     return List.copyOf(rules);
   }

@@ -56,7 +56,7 @@ public final class UiRoutes {
 
   private final MetadataStore store;
   private final ArtifactStore artifacts;
-  private final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+  private static final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
 
   private UiRoutes(MetadataStore store, ArtifactStore artifacts) {
     this.store = store;
@@ -74,7 +74,7 @@ public final class UiRoutes {
   }
 
   /** A page whose refusals (a missing run, a bad parameter) answer an HTML page with the API's status and message. */
-  private Handler page(Handler handler) {
+  static Handler page(Handler handler) {
     return ctx -> {
       try {
         handler.handle(ctx);
@@ -230,7 +230,7 @@ public final class UiRoutes {
     ctx.result(a.bytes());
   }
 
-  private void render(Context ctx, String template, Object page) {
+  static void render(Context ctx, String template, Object page) {
     StringOutput out = new StringOutput();
     templates.render(template, page, out);
     ctx.header("Cache-Control", "no-store");
