@@ -33,6 +33,9 @@ public final class DatasetViews {
   static final int OVERLAY_BINS = 20;
   /** Categories an overlay draws: the most frequent of both versions together. */
   static final int OVERLAY_CATEGORIES = 12;
+  /** Top values a column panel lists (the profile keeps up to 20); fewer for numbers, drawn as a histogram. */
+  static final int TOP_VALUES = 10;
+  static final int TOP_VALUES_BESIDE_HISTOGRAM = 5;
   static final int CHART_WIDTH = 320;
   static final int CHART_HEIGHT = 120;
 
@@ -114,6 +117,12 @@ public final class DatasetViews {
     public String max() {
       return profile.maxTimestamp() != null ? profile.maxTimestamp() : number(profile.max());
     }
+
+    /** The most frequent values worth a row: a few beside a numeric histogram, more for categories. */
+    public List<ColumnProfile.ValueCount> topValues() {
+      int limit = profile.histogram().isEmpty() ? TOP_VALUES : TOP_VALUES_BESIDE_HISTOGRAM;
+      return profile.topValues().subList(0, Math.min(limit, profile.topValues().size()));
+    }
   }
 
   /** A version: its files, and for each table file its schema and column profiles. */
@@ -146,10 +155,19 @@ public final class DatasetViews {
     }
   }
 
-  /** A bar chart as SVG: one or two series over the same bins; {@code labels} name the x range or categories. */
-  public record Chart(int width, int height, int bins, List<Series> series, String lowLabel, String highLabel) {
+  /**
+   * A bar chart as SVG: one or two series over the same bins. Numbers are labelled by the range's ends
+   * ({@code lowLabel}, {@code highLabel}), categories each under its bar ({@code categories}, else empty).
+   */
+  public record Chart(int width, int height, int bins, List<Series> series, String lowLabel, String highLabel,
+      List<String> categories) {
     public boolean isEmpty() {
       return bins == 0;
+    }
+
+    /** The width of one category's label: its bar's slot. */
+    public String slotWidth() {
+      return svg((double) width / Math.max(1, bins));
     }
   }
 
@@ -175,7 +193,7 @@ public final class DatasetViews {
       ColumnProfile.HistogramBin first = c.histogram().get(0);
       ColumnProfile.HistogramBin last = c.histogram().get(c.histogram().size() - 1);
       return chart(List.of(new Series("hist", "count", List.of())), List.of(values), titles,
-          UiViews.number(first.lower()), UiViews.number(last.upper()));
+          UiViews.number(first.lower()), UiViews.number(last.upper()), List.of());
     }
     if (!c.topValues().isEmpty()) {
       List<String> titles = new ArrayList<>();
@@ -184,10 +202,10 @@ public final class DatasetViews {
         titles.add(v.value() + ": " + v.count());
         values.add((double) v.count());
       }
-      return chart(List.of(new Series("hist", "count", List.of())), List.of(values), titles,
-          c.topValues().get(0).value(), c.topValues().get(c.topValues().size() - 1).value());
+      return chart(List.of(new Series("hist", "count", List.of())), List.of(values), titles, "", "",
+          c.topValues().stream().map(ColumnProfile.ValueCount::value).toList());
     }
-    return new Chart(CHART_WIDTH, CHART_HEIGHT, 0, List.of(), "", "");
+    return new Chart(CHART_WIDTH, CHART_HEIGHT, 0, List.of(), "", "", List.of());
   }
 
   /**
@@ -216,7 +234,7 @@ public final class DatasetViews {
         double to = lo + (hi - lo) * (i + 1) / bins;
         titles.add("[" + UiViews.number(from) + ", " + UiViews.number(to) + "]");
       }
-      return chart(series, List.of(boxed(pa), boxed(pb)), titles, UiViews.number(lo), UiViews.number(hi));
+      return chart(series, List.of(boxed(pa), boxed(pb)), titles, UiViews.number(lo), UiViews.number(hi), List.of());
     }
     Map<String, Long> ra = Sketches.frequencies(reference);
     Map<String, Long> cb = Sketches.frequencies(current);
@@ -230,8 +248,7 @@ public final class DatasetViews {
     double nb = Math.max(1, cb.values().stream().mapToLong(Long::longValue).sum());
     List<Double> sa = keys.stream().map(k -> ra.getOrDefault(k, 0L) / na).toList();
     List<Double> sb = keys.stream().map(k -> cb.getOrDefault(k, 0L) / nb).toList();
-    return chart(series, List.of(sa, sb), keys, keys.isEmpty() ? "" : keys.get(0),
-        keys.isEmpty() ? "" : keys.get(keys.size() - 1));
+    return chart(series, List.of(sa, sb), keys, "", "", keys);
   }
 
   private static List<Double> boxed(double[] values) {
@@ -247,7 +264,7 @@ public final class DatasetViews {
    * all series so overlaid series compare; two series are drawn over each other, half transparent (see cairn.css).
    */
   private static Chart chart(List<Series> named, List<List<Double>> values, List<String> titles, String low,
-      String high) {
+      String high, List<String> categories) {
     int bins = titles.size();
     double top = 0;
     for (List<Double> s : values) {
@@ -269,7 +286,7 @@ public final class DatasetViews {
       }
       out.add(new Series(named.get(s).cssClass(), named.get(s).label(), bars));
     }
-    return new Chart(CHART_WIDTH, CHART_HEIGHT, bins, out, low, high);
+    return new Chart(CHART_WIDTH, CHART_HEIGHT, bins, out, low, high, categories);
   }
 
   /** The type a page prints for a column: the schema's, else what the profile counted most of. */

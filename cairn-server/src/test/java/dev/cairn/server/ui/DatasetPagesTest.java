@@ -89,7 +89,7 @@ class DatasetPagesTest {
     assertThat(section).contains("data-bins=\"" + bins + "\"").contains("<small class=\"type\">float</small>")
         .contains("<dt>Missing</dt><dd>0 (0.0%)</dd>", "<dt>Distinct</dt><dd>" + DatasetFixture.ROWS + "</dd>")
         .contains("<dt>Mean</dt><dd>" + UiViews.number(x.path("mean").asDouble()) + "</dd>")
-        .contains("<th>p50</th>", "<th>p99</th>");
+        .contains("<dt>p50</dt>", "<dt>p99</dt>");
     assertThat(count(section, "<rect ")).isEqualTo(bins);
     // every bar's height is its count scaled to the tallest; the tallest bar fills the chart
     long top = 0;

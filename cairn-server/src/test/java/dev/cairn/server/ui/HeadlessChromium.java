@@ -1,0 +1,45 @@
+package dev.cairn.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.UnexpectedAlertBehaviour;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's headless Chromium driven by its chromedriver, as the browser tests start it: never skipped (a machine
+ * without Chromium fails, and .ci/run installs it), a fresh profile, nothing that reaches for the network.
+ */
+final class HeadlessChromium {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+
+  private HeadlessChromium() {}
+
+  /** A browser with its profile under {@code dir}; alerts stay open so an XSS check can see them. */
+  static ChromeDriver start(Path dir) throws IOException {
+    assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium)").isExecutable();
+    assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    Files.createDirectories(SCREENSHOTS);
+    return new ChromeDriver(service, options);
+  }
+
+  /** The visible window as target/ui-screenshots/NAME.png. */
+  static Path screenshot(ChromeDriver browser, String name) throws IOException {
+    return Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+  }
+}
