@@ -41,11 +41,11 @@ final class DatasetFixture implements AutoCloseable {
       two.append(random.nextGaussian() + 3).append(',').append(i % 10).append(',').append(i % 3 == 0 ? "green" : kind)
           .append(',').append(i).append('\n');
     }
-    addVersion(Map.of("table.csv", one.toString()), "first readings " + XSS);
+    addVersion(NAME, Map.of("table.csv", one.toString()), "first readings " + XSS);
     Map<String, String> files = new LinkedHashMap<>();
     files.put("table.csv", two.toString());
     files.put("README.txt", "shifted sensors\n");
-    addVersion(files, "shifted");
+    addVersion(NAME, files, "shifted");
   }
 
   String url(String path) {
@@ -72,7 +72,8 @@ final class DatasetFixture implements AutoCloseable {
     }
   }
 
-  private void addVersion(Map<String, String> files, String message) {
+  /** Uploads the files (path to text) and records them as the next version of dataset {@code name}. */
+  void addVersion(String name, Map<String, String> files, String message) {
     ObjectNode body = Json.MAPPER.createObjectNode().put("message", message).put("author", "ana");
     ArrayNode list = body.putArray("files");
     files.forEach((path, text) -> {
@@ -81,7 +82,7 @@ final class DatasetFixture implements AutoCloseable {
           .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
       list.addObject().put("path", path).put("size", bytes.length).put("sha256", Hashing.sha256Hex(bytes));
     });
-    send(HttpRequest.newBuilder(URI.create(url("/api/cairn/v1/datasets/" + NAME + "/versions")))
+    send(HttpRequest.newBuilder(URI.create(url("/api/cairn/v1/datasets/" + name + "/versions")))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
   }
 

@@ -40,15 +40,15 @@ class DatasetPagesBrowserTest {
 
   @AfterAll
   static void stop() {
-    try {
-      if (browser != null) {
-        browser.quit();
-      }
-    } finally {
-      if (fx != null) {
-        fx.close();
-      }
-    }
+    HeadlessChromium.quit(browser, fx);
+  }
+
+  /** Opens the history page and follows version 2's link of this class until the page shows {@code loaded}. */
+  static void followFromHistory(String linkClass, By loaded) {
+    browser.get(fx.url("/ui/datasets/" + DatasetFixture.NAME));
+    wait.until(ExpectedConditions.elementToBeClickable(
+        By.cssSelector("#versions tr[data-version='2'] a." + linkClass))).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(loaded));
   }
 
   static WebElement column(String name) {
@@ -94,9 +94,7 @@ class DatasetPagesBrowserTest {
 
   @Test
   void theDriftPageGivesAVerdictPerColumnOverTwoSeries() throws IOException {
-    browser.get(fx.url("/ui/datasets/" + DatasetFixture.NAME));
-    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#versions tr[data-version='2'] a.drift"))).click();
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.drift")));
+    followFromHistory("drift", By.cssSelector("table.drift"));
     JsonNode api = fx.api("/drift?reference=sensors@1&current=sensors@2").path("tables").path("table.csv");
     Map<String, String> expected = new LinkedHashMap<>();
     for (JsonNode c : api.path("columns")) {
@@ -122,9 +120,7 @@ class DatasetPagesBrowserTest {
 
   @Test
   void theDiffPageListsTheAddedFileAndColumn() throws IOException {
-    browser.get(fx.url("/ui/datasets/" + DatasetFixture.NAME));
-    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#versions tr[data-version='2'] a.diff"))).click();
-    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("file-changes")));
+    followFromHistory("diff", By.id("file-changes"));
     assertThat(browser.findElement(By.id("file-summary")).getText()).isEqualTo("1 added, 0 removed, 1 changed, 0 unchanged");
     assertThat(browser.findElement(By.cssSelector("tr.added[data-column='extra']")).getText()).contains("added");
     HeadlessChromium.screenshot(browser, "dataset-diff");

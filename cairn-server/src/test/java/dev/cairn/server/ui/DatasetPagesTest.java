@@ -3,6 +3,8 @@ package dev.cairn.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.identity.Role;
+import dev.cairn.server.auth.RouteRules;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +149,24 @@ class DatasetPagesTest {
     HttpResponse<String> noReference = fx.get("/ui/datasets/drift?current=sensors@2");
     assertThat(noReference.statusCode()).isEqualTo(400);
     assertThat(noReference.body()).contains("query parameter reference is missing");
+  }
+
+  @Test
+  void aDatasetNamedDriftKeepsItsHistoryPage() {
+    fx.addVersion("drift", java.util.Map.of("notes.txt", "a dataset named like a page"), "named drift");
+    assertThat(page("/ui/datasets/drift")).contains("<h1>drift</h1>", "<td>named drift</td>");
+    assertThat(page("/ui/datasets/drift/1")).contains("<td>notes.txt</td>");
+    assertThat(fx.get("/ui/datasets/drift?reference=drift@1").body()).contains("query parameter current is missing");
+  }
+
+  @Test
+  void datasetPagesNeedAGlobalViewerGrantLikeTheDatasetApi() {
+    for (String route : List.of("/ui/datasets", "/ui/datasets/drift", "/ui/datasets/{name}",
+        "/ui/datasets/{name}/diff", "/ui/datasets/{name}/{version}")) {
+      RouteRules.Rule rule = RouteRules.find("GET", route);
+      assertThat(rule.role()).as(route).isEqualTo(Role.VIEWER);
+      assertThat(rule.scope()).as(route).isEqualTo(RouteRules.ScopeFrom.GLOBAL);
+    }
   }
 
   @Test

@@ -38,6 +38,23 @@ final class HeadlessChromium {
     return new ChromeDriver(service, options);
   }
 
+  /** Quits the browser (if it started), then closes what it was looking at. */
+  static void quit(ChromeDriver browser, AutoCloseable fixture) {
+    try {
+      if (browser != null) {
+        browser.quit();
+      }
+    } finally {
+      if (fixture != null) {
+        try {
+          fixture.close();
+        } catch (Exception e) {
+          throw new IllegalStateException("closing the test server failed", e);
+        }
+      }
+    }
+  }
+
   /** The visible window as target/ui-screenshots/NAME.png. */
   static Path screenshot(ChromeDriver browser, String name) throws IOException {
     return Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));

@@ -3,7 +3,6 @@ package dev.cairn.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -30,9 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * a user walks through, each saved as a screenshot under target/ui-screenshots/.
  */
 class UiBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
+  static final Path SCREENSHOTS = HeadlessChromium.SCREENSHOTS;
   @TempDir static Path dir;
   static UiFixture fx;
   static ChromeDriver browser;
@@ -40,20 +34,8 @@ class UiBrowserTest {
 
   @BeforeAll
   static void start() throws IOException {
-    // never skipped: a machine without Chromium fails here, and .ci/run installs it
-    assertThat(CHROMIUM).as("Debian's chromium (apt-get install chromium)").isExecutable();
-    assertThat(CHROMEDRIVER).as("Debian's chromedriver (apt-get install chromium-driver)").isExecutable();
     fx = new UiFixture(dir.resolve("server"));
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
-    // an alert must stay open for the XSS check to see it, not be dismissed by the driver
-    options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
+    browser = HeadlessChromium.start(dir); // never skipped: without Chromium it fails (.ci/run installs it)
     // htmx swaps the runs view in place: rows read during the swap are stale, and the wait reads them again
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     wait.ignoring(StaleElementReferenceException.class);
@@ -62,15 +44,7 @@ class UiBrowserTest {
 
   @AfterAll
   static void stop() {
-    try {
-      if (browser != null) {
-        browser.quit();
-      }
-    } finally {
-      if (fx != null) {
-        fx.close();
-      }
-    }
+    HeadlessChromium.quit(browser, fx);
   }
 
   static void screenshot(String name) throws IOException {
