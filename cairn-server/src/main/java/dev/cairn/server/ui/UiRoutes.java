@@ -46,6 +46,7 @@ public final class UiRoutes {
   public static final String COMPARE = "/ui/compare";
   public static final String STATIC = "/static/{name}";
   static final int DEFAULT_PAGE_SIZE = 50;
+  static final int EXPERIMENTS_PAGE_SIZE = 50;
   static final int MAX_PAGE_SIZE = 500;
   static final int MAX_COMPARED = 20;
   /** How many columns a runs page shows before the user picks: the first metrics and params it meets. */
@@ -106,8 +107,17 @@ public final class UiRoutes {
     String q = text(ctx, "q");
     String filter = q.isEmpty() ? null : "name ILIKE '%" + q.replace("'", "''") + "%'";
     Page<Experiment> page = store.searchExperiments(ViewType.ACTIVE_ONLY, filter, List.of("last_update_time DESC"),
-        100, ctx.queryParam("page_token"));
-    render(ctx, "experiments.jte", new ExperimentsPage(q, page.items(), page.nextPageToken()));
+        EXPERIMENTS_PAGE_SIZE, ctx.queryParam("page_token"));
+    // last activity = the newest run's start: one indexed single-row search per listed experiment
+    Map<String, Long> lastRun = new LinkedHashMap<>();
+    for (Experiment e : page.items()) {
+      List<Run> newest = store.searchRuns(List.of(e.experimentId()), null, ViewType.ACTIVE_ONLY, 1,
+          List.of(), null).items(); // the default order: newest start first
+      if (!newest.isEmpty()) {
+        lastRun.put(e.experimentId(), newest.get(0).info().startTime());
+      }
+    }
+    render(ctx, "experiments.jte", new ExperimentsPage(q, page.items(), lastRun, page.nextPageToken()));
   }
 
   private void runs(Context ctx) {

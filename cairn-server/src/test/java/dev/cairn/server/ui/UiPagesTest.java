@@ -48,7 +48,14 @@ class UiPagesTest {
 
   @Test
   void experimentsPageListsAndFiltersByName() throws Exception {
-    assertThat(get("/ui/experiments").body()).contains(">vision</a>", ">speech</a>");
+    String all = get("/ui/experiments").body();
+    assertThat(all).contains(">vision</a>", ">speech</a>");
+    // vision's newest run started today; speech has none, so its last-run cell is empty
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String visionRow = all.substring(all.indexOf(">vision</a>"), all.indexOf("</tr>", all.indexOf(">vision</a>")));
+    String speechRow = all.substring(all.indexOf(">speech</a>"), all.indexOf("</tr>", all.indexOf(">speech</a>")));
+    assertThat(visionRow.split("<td>")[2]).startsWith(today); // cells: name, id, last run, updated, created
+    assertThat(speechRow.split("<td>")[2]).isEqualTo("</td>");
     String filtered = get("/ui/experiments?q=VIS").body();
     assertThat(filtered).contains(">vision</a>").doesNotContain(">speech</a>");
     assertThat(get("/ui/experiments?q=" + enc("it's")).body()).contains("No experiments match");
