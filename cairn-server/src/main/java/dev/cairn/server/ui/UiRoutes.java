@@ -133,7 +133,10 @@ public final class UiRoutes {
     int pageSize = pageSize(ctx);
     String token = ctx.queryParam("page_token");
     List<String> chosen = ctx.queryParams("col").stream().filter(UiRoutes::isColumn).distinct().toList();
-    List<String> orderBy = sort == null ? List.of() : List.of(orderKey(sort) + (desc ? " DESC" : " ASC"));
+    // newest first is the store's own order, served from its index; named explicitly, the same search took
+    // 34 ms instead of 1.5 for one row of 100,000 runs (UiRunsPageBench)
+    List<String> orderBy = sort == null || sort.equals("attributes.start_time") && desc ? List.of()
+        : List.of(orderKey(sort) + (desc ? " DESC" : " ASC"));
     List<Run> runs = List.of();
     String next = null;
     String error = null;
