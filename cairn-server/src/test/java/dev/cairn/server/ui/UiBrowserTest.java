@@ -193,7 +193,26 @@ class UiBrowserTest {
     // the highlight is visible, not only a class name
     assertThat(lr.findElement(By.tagName("td")).getCssValue("background-color"))
         .isNotEqualTo(opt.findElement(By.tagName("td")).getCssValue("background-color"));
+    // one chart per metric, one line per run, labelled with the run names
+    WebElement loss = wait.until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("figure.chart[data-key='loss'][data-series]")));
+    assertThat(loss.getAttribute("data-series")).isEqualTo("2");
+    assertThat(loss.findElements(By.tagName("canvas"))).hasSize(1);
+    assertThat(loss.findElements(By.cssSelector(".u-legend .u-series")).stream().map(WebElement::getText).toList())
+        .hasSize(3).anyMatch(t -> t.contains("alpha")).anyMatch(t -> t.contains("beta"));
+    assertThat(consoleErrors()).isEmpty();
     screenshot("compare");
+  }
+
+  @Test
+  void comparingTheRunNamedWithHtmlLabelsItsChartLineAsText() {
+    browser.get(fx.url("/ui/compare?run_ids=" + fx.alpha + "&run_ids=" + fx.xss));
+    WebElement acc = wait.until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("figure.chart[data-key='acc'][data-series]")));
+    assertThat(acc.findElements(By.cssSelector(".u-legend .u-series")).stream().map(WebElement::getText).toList())
+        .anyMatch(t -> t.contains(UiFixture.XSS_NAME));
+    assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+    assertNoAlert();
   }
 
   @Test
