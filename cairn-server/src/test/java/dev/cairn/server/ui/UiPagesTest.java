@@ -98,6 +98,21 @@ class UiPagesTest {
   }
 
   @Test
+  void runPageListsArtifactsWithDownloadLinksAndBrowsesFolders() throws Exception {
+    String html = get("/ui/run?run_id=" + fx.alpha).body();
+    java.util.regex.Matcher file = java.util.regex.Pattern.compile("href=\"([^\"]+)\">notes &amp; more.txt</a>")
+        .matcher(html);
+    assertThat(file.find()).as(html).isTrue();
+    HttpResponse<String> download = get(file.group(1).replace("&amp;", "&"));
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.body()).isEqualTo("hello");
+    assertThat(html).contains(">model/</a>");
+    String folder = get("/ui/run?run_id=" + fx.alpha + "&path=model").body();
+    assertThat(folder).contains(">weights.bin</a> <small>3 bytes</small>", ">..</a>");
+    assertThat(get("/ui/run?run_id=" + fx.alpha + "&path=" + enc("../..")).statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void compareMarksTheDifferingParam() throws Exception {
     String html = get("/ui/compare?run_ids=" + fx.alpha + "&run_ids=" + fx.beta).body();
     assertThat(html).contains("class=\"differs\" data-key=\"lr\"", "class=\"same\" data-key=\"opt\"");
