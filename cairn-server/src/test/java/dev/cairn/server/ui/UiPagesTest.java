@@ -94,7 +94,9 @@ class UiPagesTest {
   void runPageShowsSourceParamsMetricsAndChartSlots() throws Exception {
     String html = get("/ui/run?run_id=" + fx.alpha).body();
     assertThat(html).contains("Git commit", "0123abcd", "Uncommitted changes", "JDK", "17.0.12")
-        .contains("data-key=\"loss\"", "data-key=\"acc\"").contains("<td>lr</td><td>0.1</td>");
+        .contains("data-key=\"loss\"", "data-key=\"acc\"").contains("<td>lr</td><td>0.1</td>")
+        .contains("<td>churn-train</td><td><code>sha256:ab12</code></td><td>datasets/churn@3</td>",
+            "mlflow.data.context=training");
   }
 
   @Test
