@@ -16,8 +16,8 @@ import java.util.Map;
  * files can be cached for a year without an upgrade serving stale ones.
  */
 public final class Assets {
-  /** The htmx WebJar's version, as the pom names it (the WebJar's path includes it). */
-  static final String HTMX_VERSION = "2.0.4";
+  /** The WebJars' versions, as cairn-server's pom names them (their paths include them; a mismatch fails at start). */
+  static final String HTMX_VERSION = "2.0.7";
   static final String UPLOT_VERSION = "1.6.30";
 
   /** One served file. */
