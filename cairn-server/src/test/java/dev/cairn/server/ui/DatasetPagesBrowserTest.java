@@ -90,6 +90,7 @@ class DatasetPagesBrowserTest {
     // the column panels at the top of the window: the screenshot docs/ui.md shows
     browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.cssSelector("div.profiles")));
     HeadlessChromium.screenshot(browser, "dataset-profile");
+    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
   }
 
   @Test
@@ -116,6 +117,7 @@ class DatasetPagesBrowserTest {
     assertThat(browser.findElement(By.cssSelector("tr[data-column='kind'] figcaption.categories")).getText())
         .contains("red", "blue", "green");
     HeadlessChromium.screenshot(browser, "dataset-drift");
+    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
   }
 
   @Test
@@ -124,5 +126,6 @@ class DatasetPagesBrowserTest {
     assertThat(browser.findElement(By.id("file-summary")).getText()).isEqualTo("1 added, 0 removed, 1 changed, 0 unchanged");
     assertThat(browser.findElement(By.cssSelector("tr.added[data-column='extra']")).getText()).contains("added");
     HeadlessChromium.screenshot(browser, "dataset-diff");
+    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
   }
 }

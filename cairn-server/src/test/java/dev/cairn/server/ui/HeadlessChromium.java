@@ -32,6 +32,8 @@ final class HeadlessChromium {
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
     options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+    // the console is read by the tests: a script the Content-Security-Policy blocked shows there
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     Files.createDirectories(SCREENSHOTS);
@@ -53,6 +55,13 @@ final class HeadlessChromium {
         }
       }
     }
+  }
+
+  /** The console's errors so far (reading them empties the log): a script or style the page's policy blocked. */
+  static java.util.List<String> consoleErrors(ChromeDriver browser) {
+    return browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+        .map(org.openqa.selenium.logging.LogEntry::getMessage).toList();
   }
 
   /** The visible window as target/ui-screenshots/NAME.png. */
