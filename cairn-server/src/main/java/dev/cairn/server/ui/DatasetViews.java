@@ -1,5 +1,6 @@
 package dev.cairn.server.ui;
 
+import dev.cairn.core.CairnException;
 import dev.cairn.data.drift.ColumnDrift;
 import dev.cairn.data.drift.DriftReport;
 import dev.cairn.data.schema.ColumnSchema;
@@ -11,6 +12,7 @@ import dev.cairn.data.stats.NumericDistribution;
 import dev.cairn.data.stats.Profile;
 import dev.cairn.data.stats.Sketches;
 import dev.cairn.data.version.DatasetDiff;
+import dev.cairn.data.version.DatasetRef;
 import dev.cairn.data.version.DatasetSummary;
 import dev.cairn.data.version.DatasetVersion;
 import dev.cairn.data.version.ManifestEntry;
@@ -36,6 +38,7 @@ public final class DatasetViews {
   /** Top values a column panel lists (the profile keeps up to 20); fewer for numbers, drawn as a histogram. */
   static final int TOP_VALUES = 10;
   static final int TOP_VALUES_BESIDE_HISTOGRAM = 5;
+  static final String RUN_INPUT_SOURCE = "cairn-dataset:";
   static final int CHART_WIDTH = 320;
   static final int CHART_HEIGHT = 120;
 
@@ -56,6 +59,22 @@ public final class DatasetViews {
   public static String driftUrl(String name, int reference, int current) {
     return "/ui/datasets/drift?reference=" + UiViews.encode(name + "@" + reference) + "&current="
         + UiViews.encode(name + "@" + current);
+  }
+
+  /**
+   * The version page of a run's dataset input recorded from a Cairn dataset (source {@code cairn-dataset:NAME@N},
+   * see DatasetVersion.toRunInput); null for inputs from elsewhere.
+   */
+  public static String inputUrl(String source) {
+    if (source == null || !source.startsWith(RUN_INPUT_SOURCE)) {
+      return null;
+    }
+    try {
+      DatasetRef ref = DatasetRef.parse(source.substring(RUN_INPUT_SOURCE.length()));
+      return datasetUrl(ref.name()) + "/" + (ref.isLatest() ? "latest" : ref.version().toString());
+    } catch (CairnException e) {
+      return null; // a source written by hand that names no valid version: shown without a link
+    }
   }
 
   /** Bytes as people read them: 1 decimal above a kilobyte (1024-based). */

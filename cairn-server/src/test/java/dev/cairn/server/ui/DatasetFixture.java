@@ -27,7 +27,7 @@ final class DatasetFixture implements AutoCloseable {
   static final String XSS = "<img src=x onerror=alert(1)>";
   static final int ROWS = 400;
   final CairnServer server;
-  private final HttpClient http = HttpClient.newHttpClient();
+  final HttpClient http = HttpClient.newHttpClient();
 
   DatasetFixture(Path dir) {
     server = CairnServer.start(new CairnServer.ServerConfig("127.0.0.1", 0, "sqlite:" + dir.resolve("cairn.db"),

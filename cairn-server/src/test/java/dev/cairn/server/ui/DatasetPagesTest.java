@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.identity.Role;
 import dev.cairn.server.auth.RouteRules;
+import dev.cairn.store.MetadataStore;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,6 +152,22 @@ class DatasetPagesTest {
     HttpResponse<String> noReference = fx.get("/ui/datasets/drift?current=sensors@2");
     assertThat(noReference.statusCode()).isEqualTo(400);
     assertThat(noReference.body()).contains("query parameter reference is missing");
+  }
+
+  @Test
+  void aRunsDatasetInputLinksToTheVersionPage() throws Exception {
+    MetadataStore store = fx.server.metadataStore();
+    String experiment = store.createExperiment("uses-sensors", null, List.of());
+    String run = store.createRun(experiment, "ana", System.currentTimeMillis(), "trained", List.of()).runId();
+    HttpResponse<String> logged = fx.http.send(HttpRequest.newBuilder(URI.create(fx.url(
+        "/api/cairn/v1/datasets/sensors/versions/1/run-inputs"))).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"run_id\": \"" + run + "\", \"context\": \"training\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(logged.statusCode()).as(logged.body()).isEqualTo(200);
+    assertThat(page("/ui/run?run_id=" + run)).contains("<td><a href=\"/ui/datasets/sensors/1\">sensors</a></td>");
+    assertThat(DatasetViews.inputUrl("cairn-dataset:sensors@latest")).isEqualTo("/ui/datasets/sensors/latest");
+    assertThat(DatasetViews.inputUrl("cairn-dataset:bad name@1")).isNull();
+    assertThat(DatasetViews.inputUrl("datasets/churn@3")).isNull();
   }
 
   @Test
