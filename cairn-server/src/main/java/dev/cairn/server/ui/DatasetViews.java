@@ -97,6 +97,11 @@ public final class DatasetViews {
     return sha256 == null ? "" : sha256.substring(0, Math.min(12, sha256.length()));
   }
 
+  /** An enum constant as a CSS class or label: lower case in every locale ({@code DOMAIN_CHANGED -> domain_changed}). */
+  public static String word(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
   public static String number(Double v) {
     return v == null || v.isNaN() ? "" : UiViews.number(v);
   }
