@@ -171,6 +171,17 @@ class DatasetPagesTest {
   }
 
   @Test
+  void timestampsEmptyColumnsAndMissingValuesRender() {
+    fx.addVersion("mixed", java.util.Map.of("m.csv", "when,empty,n\n2024-05-01,,1\n2024-05-03,,\n2024-06-01T10:00:00Z,,3\n"),
+        "mixed columns");
+    String html = page("/ui/datasets/mixed/latest");
+    assertThat(columnSection(html, "when")).contains("<small class=\"type\">timestamp</small>")
+        .contains("<dt>Min</dt><dd>2024-05-01T00:00:00Z</dd>", "<dt>Max</dt><dd>2024-06-01T10:00:00Z</dd>");
+    assertThat(columnSection(html, "empty")).contains("<dt>Missing</dt><dd>3 (100.0%)</dd>", "No values to draw.");
+    assertThat(columnSection(html, "n")).contains("<dt>Missing</dt><dd>1 (33.3%)</dd>", "data-bins=\"10\"");
+  }
+
+  @Test
   void aDatasetNamedDriftKeepsItsHistoryPage() {
     fx.addVersion("drift", java.util.Map.of("notes.txt", "a dataset named like a page"), "named drift");
     assertThat(page("/ui/datasets/drift")).contains("<h1>drift</h1>", "<td>named drift</td>");
