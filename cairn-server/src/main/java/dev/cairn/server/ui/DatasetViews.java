@@ -233,7 +233,7 @@ public final class DatasetViews {
   }
 
   /**
-   * Both versions' distributions of a drifted-or-not column over shared bins, as shares of each side's values (the
+   * Both versions' distributions of a compared column over shared bins, as shares of each side's values (the
    * versions may differ in size): numbers over equal-width bins spanning both ranges, categories over the most
    * frequent of both.
    */
@@ -313,7 +313,7 @@ public final class DatasetViews {
     return new Chart(CHART_WIDTH, CHART_HEIGHT, bins, out, low, high, categories);
   }
 
-  /** The type a page prints for a column: the schema's, else what the profile counted most of. */
+  /** The type a page prints for a column: the schema's (inferred or declared), "unknown" for a column it lacks. */
   static String type(Schema schema, ColumnProfile c) {
     return schema.column(c.name()).map(ColumnSchema::type).map(DataType::id).orElse("unknown");
   }
