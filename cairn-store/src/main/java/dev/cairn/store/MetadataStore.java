@@ -5,6 +5,7 @@ import dev.cairn.core.Component;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.MetricPoint;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
@@ -107,6 +108,20 @@ public interface MetadataStore extends Component, AutoCloseable {
    * point is visited; a bad token is {@code INVALID_PARAMETER_VALUE}.
    */
   String visitMetricHistory(String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor);
+
+  /**
+   * The least and greatest step (or timestamp) of one metric's points, read before a chart's downsampling pass so
+   * its buckets are known; null when the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run.
+   * This default reads the whole series; a store should answer from its index.
+   */
+  default MetricAxis.Range metricHistoryRange(String runId, String key, MetricAxis axis) {
+    long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+    visitMetricHistory(runId, key, 0, null, m -> {
+      range[0] = Math.min(range[0], axis.of(m));
+      range[1] = Math.max(range[1], axis.of(m));
+    });
+    return range[0] > range[1] ? null : new MetricAxis.Range(range[0], range[1]);
+  }
 
   /**
    * Points of one metric for several runs with steps in [startStep, endStep] (null: unbounded), sampled

@@ -179,6 +179,8 @@ public final class RouteRules {
     // a public key is public: anyone verifying a copied bundle may fetch it
     rules.add(new Rule("GET", cairn + "models/public-key", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
+    // chart data reads one run's metric: as get-history
+    rules.add(new Rule("GET", cairn + "metrics/downsampled", viewer, exp));
     // the webhook delivery log shows payloads and receivers: as the webhooks themselves
     rules.add(new Rule("GET", cairn + "webhooks*", admin, global));
     // the audit log names everyone's actions

@@ -15,6 +15,7 @@ import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.LifecycleStage;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.MetricPoint;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
@@ -955,6 +956,34 @@ public final class SqlMetadataStore implements MetadataStore {
     }
     long next = historyReader.visit(seriesId, key, offset, limit, visitor);
     return next < 0 ? null : PageTokens.encode(next);
+  }
+
+  /**
+   * A step range is two seeks in the points' primary key (series, step, ...); a timestamp range reads the series'
+   * key range once (no index leads with the timestamp; one covering scan, no table reads).
+   */
+  @Override
+  public MetricAxis.Range metricHistoryRange(String runId, String key, MetricAxis axis) {
+    return read(h -> {
+      runInfo(h, runId);
+      Long seriesId = h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
+          .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
+      if (seriesId == null) {
+        return null;
+      }
+      if (axis == MetricAxis.TIMESTAMP) {
+        return h.createQuery("SELECT MIN(timestamp), MAX(timestamp) FROM metric_points WHERE series_id = :seriesId")
+            .bind("seriesId", seriesId)
+            .map((rs, ctx) -> rs.getObject(1) == null ? null : new MetricAxis.Range(rs.getLong(1), rs.getLong(2)))
+            .findOne().orElse(null);
+      }
+      // separate MIN and MAX: SQLite turns only a lone MIN or MAX into an index seek
+      Long min = h.createQuery("SELECT MIN(step) FROM metric_points WHERE series_id = :seriesId")
+          .bind("seriesId", seriesId).mapTo(Long.class).findOne().orElse(null);
+      Long max = h.createQuery("SELECT MAX(step) FROM metric_points WHERE series_id = :seriesId")
+          .bind("seriesId", seriesId).mapTo(Long.class).findOne().orElse(null);
+      return min == null || max == null ? null : new MetricAxis.Range(min, max);
+    });
   }
 
   @Override
