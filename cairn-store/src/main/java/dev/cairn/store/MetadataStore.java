@@ -110,6 +110,15 @@ public interface MetadataStore extends Component, AutoCloseable {
   String visitMetricHistory(String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor);
 
   /**
+   * Hands {@code visitor} every point of one metric as its position on {@code axis} and its value, in the order of
+   * {@link #visitMetricHistory} (not in {@code axis} order for timestamps), for a chart's single pass; nothing when
+   * the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run. Memory stays bounded.
+   */
+  default void visitMetricValues(String runId, String key, MetricAxis axis, MetricAxis.PointVisitor visitor) {
+    visitMetricHistory(runId, key, 0, null, m -> visitor.accept(axis.of(m), m.value()));
+  }
+
+  /**
    * The least and greatest step (or timestamp) of one metric's points, read before a chart's downsampling pass so
    * its buckets are known; null when the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run.
    * This default reads the whole series; a store should answer from its index.

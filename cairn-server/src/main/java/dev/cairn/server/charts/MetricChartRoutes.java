@@ -45,7 +45,7 @@ public final class MetricChartRoutes {
     List<ChartPoint> points = List.of();
     if (range != null) {
       Downsampler downsampler = new Downsampler(maxPoints, range);
-      store.visitMetricHistory(runId, key, 0, null, m -> downsampler.add(axis.of(m), m.value()));
+      store.visitMetricValues(runId, key, axis, downsampler::add);
       total = downsampler.total();
       points = downsampler.points();
     }

@@ -958,6 +958,18 @@ public final class SqlMetadataStore implements MetadataStore {
     return next < 0 ? null : PageTokens.encode(next);
   }
 
+  @Override
+  public void visitMetricValues(String runId, String key, MetricAxis axis, MetricAxis.PointVisitor visitor) {
+    Long seriesId = read(h -> {
+      runInfo(h, runId);
+      return h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
+          .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
+    });
+    if (seriesId != null) {
+      historyReader.visitValues(seriesId, axis, visitor);
+    }
+  }
+
   /**
    * A step range is two seeks in the points' primary key (series, step, ...); a timestamp range reads the series'
    * key range once (no index leads with the timestamp; one covering scan, no table reads).
