@@ -26,6 +26,7 @@ public final class Downsampler {
 
   private final int maxPoints;
   private final long xMin;
+  private final long xMax;
   private final double span;
   private final int buckets;
   /** With fewer than 4 points allowed, one bucket keeping only its min and max (or first and last when all NaN). */
@@ -60,6 +61,7 @@ public final class Downsampler {
     }
     this.maxPoints = maxPoints;
     this.xMin = range.min();
+    this.xMax = range.max();
     this.span = (double) range.max() - (double) range.min();
     this.extremesOnly = maxPoints < 4;
     this.buckets = extremesOnly ? 1 : maxPoints / 4;
@@ -181,6 +183,44 @@ public final class Downsampler {
       out.add(new ChartPoint(x[i], y[i]));
     }
     return out;
+  }
+
+  /** How many buckets the x range is cut into. */
+  public int buckets() {
+    return buckets;
+  }
+
+  /**
+   * The least and greatest x that fall in {@code bucket} (the edge buckets reach to the ends of {@code long}), or
+   * null when no whole number does. With at least 4 points allowed, a store that can read each bucket's first and
+   * last point and its first least and first greatest non-NaN value by x range may hand only those to {@link #add},
+   * in the series' order, and get the same points as from the whole series (not the same {@link #total()}).
+   */
+  public MetricAxis.Range bucketRange(int bucket) {
+    if (span <= 0) { // one x: everything is in bucket 0
+      return bucket == 0 ? new MetricAxis.Range(Long.MIN_VALUE, Long.MAX_VALUE) : null;
+    }
+    long lo = bucket == 0 ? Long.MIN_VALUE : firstXOf(bucket);
+    long hi = bucket == buckets - 1 ? Long.MAX_VALUE : firstXOf(bucket + 1) - 1;
+    return lo > hi ? null : new MetricAxis.Range(lo, hi);
+  }
+
+  /** The least x in [xMin, xMax] whose bucket is {@code bucket} or later, found by bisection ({@link #bucket} is monotone). */
+  private long firstXOf(int bucket) {
+    long lo = xMin;
+    long hi = xMax;
+    if (bucket(hi) < bucket) {
+      return hi + 1;
+    }
+    while (lo < hi) {
+      long mid = lo + ((hi - lo) >>> 1);
+      if (bucket(mid) >= bucket) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
   }
 
   /**

@@ -31,12 +31,6 @@ public enum MetricAxis {
     throw CairnException.invalid("Invalid value '" + text + "' for parameter 'x': must be 'step' or 'timestamp'");
   }
 
-  /** Receives points as a position on an axis and a value, without a {@link Metric} per point. */
-  @FunctionalInterface
-  public interface PointVisitor {
-    void accept(long x, double y);
-  }
-
   /** The least and greatest position of a series' points on an axis (equal for a single point). */
   public record Range(long min, long max) {
     public Range {

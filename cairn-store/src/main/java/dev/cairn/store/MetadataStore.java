@@ -5,6 +5,8 @@ import dev.cairn.core.Component;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.DownsampledHistory;
+import dev.cairn.tracking.Downsampler;
 import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.MetricPoint;
 import dev.cairn.tracking.Page;
@@ -110,26 +112,23 @@ public interface MetadataStore extends Component, AutoCloseable {
   String visitMetricHistory(String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor);
 
   /**
-   * Hands {@code visitor} every point of one metric as its position on {@code axis} and its value, in the order of
-   * {@link #visitMetricHistory} (not in {@code axis} order for timestamps), for a chart's single pass; nothing when
-   * the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run. Memory stays bounded.
+   * One metric reduced to at most {@code maxPoints} chart points (2 or more) against {@code axis}, in x order, as
+   * {@link Downsampler} reduces it (first, last, least and greatest value per bucket of the axis range), with the
+   * series' total; null when the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run. Memory
+   * stays bounded. This default reads the series twice (its range, then its points); a store should use its indexes.
    */
-  default void visitMetricValues(String runId, String key, MetricAxis axis, MetricAxis.PointVisitor visitor) {
-    visitMetricHistory(runId, key, 0, null, m -> visitor.accept(axis.of(m), m.value()));
-  }
-
-  /**
-   * The least and greatest step (or timestamp) of one metric's points, read before a chart's downsampling pass so
-   * its buckets are known; null when the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run.
-   * This default reads the whole series; a store should answer from its index.
-   */
-  default MetricAxis.Range metricHistoryRange(String runId, String key, MetricAxis axis) {
+  default DownsampledHistory downsampleMetricHistory(String runId, String key, MetricAxis axis, int maxPoints) {
     long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
     visitMetricHistory(runId, key, 0, null, m -> {
       range[0] = Math.min(range[0], axis.of(m));
       range[1] = Math.max(range[1], axis.of(m));
     });
-    return range[0] > range[1] ? null : new MetricAxis.Range(range[0], range[1]);
+    if (range[0] > range[1]) {
+      return null;
+    }
+    Downsampler downsampler = new Downsampler(maxPoints, new MetricAxis.Range(range[0], range[1]));
+    visitMetricHistory(runId, key, 0, null, m -> downsampler.add(axis.of(m), m.value()));
+    return new DownsampledHistory(downsampler.total(), downsampler.points());
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.cairn.server.http.RequestFields;
 import dev.cairn.server.http.Responses;
 import dev.cairn.store.MetadataStore;
 import dev.cairn.tracking.ChartPoint;
+import dev.cairn.tracking.DownsampledHistory;
 import dev.cairn.tracking.Downsampler;
 import dev.cairn.tracking.MetricAxis;
 import io.javalin.config.RoutesConfig;
@@ -40,15 +41,9 @@ public final class MetricChartRoutes {
     String key = f.requiredString("key");
     int maxPoints = f.intValue("points", DEFAULT_POINTS, Downsampler.MIN_POINTS, MAX_POINTS);
     MetricAxis axis = MetricAxis.parse(f.string("x"));
-    MetricAxis.Range range = store.metricHistoryRange(runId, key, axis); // a missing run: 404 here
-    long total = 0;
-    List<ChartPoint> points = List.of();
-    if (range != null) {
-      Downsampler downsampler = new Downsampler(maxPoints, range);
-      store.visitMetricValues(runId, key, axis, downsampler::add);
-      total = downsampler.total();
-      points = downsampler.points();
-    }
+    DownsampledHistory history = store.downsampleMetricHistory(runId, key, axis, maxPoints); // a missing run: 404
+    long total = history == null ? 0 : history.totalPoints();
+    List<ChartPoint> points = history == null ? List.of() : history.points();
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     body.put("run_id", runId).put("key", key).put("x", axis.wire()).put("total_points", total);
     ArrayNode array = body.putArray("points");

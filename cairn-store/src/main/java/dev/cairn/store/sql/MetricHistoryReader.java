@@ -1,8 +1,6 @@
 package dev.cairn.store.sql;
 
 import dev.cairn.tracking.Metric;
-import dev.cairn.tracking.MetricAxis;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -56,36 +54,6 @@ final class MetricHistoryReader {
       want = (int) Math.min(CHUNK, limit - seen);
       chunk = chunkAfter(seriesId, key, chunk.get(n - 1), want);
     }
-  }
-
-  /**
-   * Hands {@code visitor} each point's position on {@code axis} and value, in key order, from one statement in one
-   * read transaction (the caller writes nothing while reading, so no slow client holds the connection). Per point
-   * it reads two columns with plain JDBC getters, and {@code is_nan} only when the stored value is 0 (how NaN is
-   * stored): no record, no mapper and half the driver calls of {@link #visit}, which made up most of a
-   * million-point chart's time. The fetch size bounds what PostgreSQL's driver holds (it streams only inside a
-   * transaction); SQLite steps through the rows as they are read.
-   */
-  void visitValues(long seriesId, MetricAxis axis, MetricAxis.PointVisitor visitor) {
-    String x = axis == MetricAxis.STEP ? "step" : "timestamp";
-    reads.read(h -> h.inTransaction(tx -> {
-      try (PreparedStatement query = tx.getConnection().prepareStatement(
-          "SELECT " + x + ", value, is_nan FROM metric_points WHERE series_id = ? "
-              + "ORDER BY step, timestamp, is_nan, value")) {
-        query.setLong(1, seriesId);
-        query.setFetchSize(CHUNK);
-        try (ResultSet rs = query.executeQuery()) {
-          while (rs.next()) {
-            long position = rs.getLong(1);
-            double value = rs.getDouble(2);
-            visitor.accept(position, value == 0 && rs.getInt(3) != 0 ? Double.NaN : value);
-          }
-        }
-        return null;
-      } catch (SQLException e) {
-        throw new IllegalStateException("reading metric series " + seriesId + ": " + e.getMessage(), e);
-      }
-    }));
   }
 
   private List<Metric> firstChunk(long seriesId, String key, long offset, int want) {

@@ -15,6 +15,7 @@ import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.LifecycleStage;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.DownsampledHistory;
 import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.MetricPoint;
 import dev.cairn.tracking.Page;
@@ -59,6 +60,7 @@ public final class SqlMetadataStore implements MetadataStore {
   private final String artifactRoot;
   private final AutoCloseable resources;
   private final MetricHistoryReader historyReader;
+  private final MetricChartReader chartReader;
 
   SqlMetadataStore(Dialect dialect, Jdbi readers, Writer writer, String artifactRoot, AutoCloseable resources) {
     this.dialect = dialect;
@@ -67,6 +69,7 @@ public final class SqlMetadataStore implements MetadataStore {
     this.artifactRoot = stripTrailingSlash(Objects.requireNonNull(artifactRoot, "artifactRoot"));
     this.resources = resources;
     this.historyReader = new MetricHistoryReader(this::read);
+    this.chartReader = new MetricChartReader(this::read);
     ensureDefaultExperiment();
   }
 
@@ -958,44 +961,15 @@ public final class SqlMetadataStore implements MetadataStore {
     return next < 0 ? null : PageTokens.encode(next);
   }
 
+  /** Through {@link MetricChartReader}: one read transaction, a step chart from its buckets' candidate points. */
   @Override
-  public void visitMetricValues(String runId, String key, MetricAxis axis, MetricAxis.PointVisitor visitor) {
+  public DownsampledHistory downsampleMetricHistory(String runId, String key, MetricAxis axis, int maxPoints) {
     Long seriesId = read(h -> {
       runInfo(h, runId);
       return h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
           .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
     });
-    if (seriesId != null) {
-      historyReader.visitValues(seriesId, axis, visitor);
-    }
-  }
-
-  /**
-   * A step range is two seeks in the points' primary key (series, step, ...); a timestamp range reads the series'
-   * key range once (no index leads with the timestamp; one covering scan, no table reads).
-   */
-  @Override
-  public MetricAxis.Range metricHistoryRange(String runId, String key, MetricAxis axis) {
-    return read(h -> {
-      runInfo(h, runId);
-      Long seriesId = h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
-          .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
-      if (seriesId == null) {
-        return null;
-      }
-      if (axis == MetricAxis.TIMESTAMP) {
-        return h.createQuery("SELECT MIN(timestamp), MAX(timestamp) FROM metric_points WHERE series_id = :seriesId")
-            .bind("seriesId", seriesId)
-            .map((rs, ctx) -> rs.getObject(1) == null ? null : new MetricAxis.Range(rs.getLong(1), rs.getLong(2)))
-            .findOne().orElse(null);
-      }
-      // separate MIN and MAX: SQLite turns only a lone MIN or MAX into an index seek
-      Long min = h.createQuery("SELECT MIN(step) FROM metric_points WHERE series_id = :seriesId")
-          .bind("seriesId", seriesId).mapTo(Long.class).findOne().orElse(null);
-      Long max = h.createQuery("SELECT MAX(step) FROM metric_points WHERE series_id = :seriesId")
-          .bind("seriesId", seriesId).mapTo(Long.class).findOne().orElse(null);
-      return min == null || max == null ? null : new MetricAxis.Range(min, max);
-    });
+    return seriesId == null ? null : chartReader.downsample(seriesId, axis, maxPoints);
   }
 
   @Override
