@@ -152,7 +152,8 @@ public final class UiRoutes {
       }
       error = e.getMessage(); // the page shows the filter's error beside the filter box, with the rest of the view
       Matcher m = POSITION.matcher(error);
-      position = m.find() ? Integer.parseInt(m.group(1)) : -1;
+      // only a filter's position is marked in the filter box (a sort or page token error names its own input)
+      position = error.startsWith("Invalid filter") && m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
     TreeSet<String> available = new TreeSet<>(chosen);
     List<String> defaults = new ArrayList<>();
