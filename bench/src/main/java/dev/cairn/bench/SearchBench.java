@@ -32,8 +32,7 @@ public final class SearchBench {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
     int calls = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-    String keep = System.getProperty("bench.dir");
-    Path dir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("cairn-bench-search");
+    Path dir = benchDir("cairn-bench-search");
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, "sqlite:" + dir.resolve("cairn.db"),
         "file:" + dir.resolve("artifacts")))) {
       String exp = fixture(server.metadataStore(), runs);
@@ -106,6 +105,12 @@ public final class SearchBench {
       b.append(",\"order_by\":[\"").append(orderBy).append("\"]");
     }
     return b.append('}').toString();
+  }
+
+  /** The bench's folder: {@code -Dbench.dir=DIR} keeps the database for the next run, else a new temporary one. */
+  static Path benchDir(String prefix) throws java.io.IOException {
+    String keep = System.getProperty("bench.dir");
+    return keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory(prefix);
   }
 
   /** The experiment holding {@code runs} runs of the fixture; made once per database. */

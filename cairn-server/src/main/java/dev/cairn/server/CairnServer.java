@@ -26,6 +26,7 @@ import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.mlflow.ArtifactProxyRoutes;
 import dev.cairn.server.mlflow.MlflowRoutes;
 import dev.cairn.server.ops.OpsRoutes;
+import dev.cairn.server.ui.UiRoutes;
 import dev.cairn.server.lineage.LineageRoutes;
 import dev.cairn.server.lineage.LineageService;
 import dev.cairn.server.registry.ModelIntegrity;
@@ -445,6 +446,7 @@ public final class CairnServer implements AutoCloseable {
       MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
       ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
       OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
+      UiRoutes.register(cfg.routes, metadata, artifacts);
       for (RouteModule module : modules) {
         module.register(cfg.routes, metadata, artifacts);
       }

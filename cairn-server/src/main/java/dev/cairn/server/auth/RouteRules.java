@@ -186,6 +186,12 @@ public final class RouteRules {
     // the audit log names everyone's actions
     rules.add(new Rule("GET", cairn + "audit*", admin, global));
     rules.add(new Rule("*", cairn + "audit*", admin, global));
+    // web UI: pages read like the API they show (scoped by experiment_id / run_id / run_ids in the query);
+    // "/" only redirects and the static files hold no data
+    rules.add(new Rule("GET", "/", null, ScopeFrom.OPEN));
+    rules.add(new Rule("GET", "/static/*", null, ScopeFrom.OPEN));
+    rules.add(new Rule("GET", "/ui/experiments", viewer, global));
+    rules.add(new Rule("GET", "/ui/*", viewer, exp));
     return List.copyOf(rules);
   }
 }
