@@ -264,4 +264,18 @@ class UiSignInTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(page("/ui/experiments", cookie).status()).isEqualTo(303);
   }
+
+  @Test
+  void withAuthenticationOffNothingChanges() {
+    try (dev.cairn.server.CairnServer open = dev.cairn.server.CairnServer.start(new dev.cairn.server.CairnServer
+        .ServerConfig("127.0.0.1", 0, "sqlite:" + dir.resolve("open/cairn.db"), "file:" + dir.resolve("open/a")))) {
+      AuthServer.Client c = new AuthServer.Client(open.url());
+      assertThat(c.get(SignIn.LOGIN, null).status()).isEqualTo(404);
+      AuthServer.Reply page = c.get("/ui/experiments", null);
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.text()).contains("id=\"experiments\"").doesNotContain("signed-in-user", "/ui/logout");
+      assertThat(c.send("POST", "/api/2.0/mlflow/experiments/create", "{\"name\":\"open\"}", null).status())
+          .isEqualTo(200);
+    }
+  }
 }
