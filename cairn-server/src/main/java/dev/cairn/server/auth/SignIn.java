@@ -104,13 +104,21 @@ public final class SignIn {
    */
   boolean sentToLogin(Context ctx) {
     String accept = ctx.header("Accept");
+    boolean htmx = ctx.header("HX-Request") != null;
     if (!ctx.method().name().equals("GET") || !ctx.path().startsWith("/ui/") || ctx.header("Authorization") != null
-        || accept == null || !accept.contains("text/html")) {
+        || !htmx && (accept == null || !accept.contains("text/html"))) {
       return false;
     }
     String query = ctx.queryString();
     String next = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
-    ctx.redirect(LOGIN + "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8), HttpStatus.SEE_OTHER);
+    String login = LOGIN + "?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8);
+    if (htmx) {
+      // htmx would follow a redirect inside the page and swap in a piece of the form: it loads this page instead
+      ctx.header("HX-Redirect", login);
+      ctx.status(HttpStatus.NO_CONTENT);
+    } else {
+      ctx.redirect(login, HttpStatus.SEE_OTHER);
+    }
     ctx.skipRemainingHandlers();
     return true;
   }
@@ -145,6 +153,7 @@ public final class SignIn {
       form(ctx, e.code().httpStatus(), user, next, e.getMessage());
       return;
     }
+    sessions.end(ctx.cookie(COOKIE)); // a session the browser had before is not kept alive beside the new one
     String id = sessions.create(p.user());
     // no Max-Age: the cookie ends with the browser, and the server ends the session sooner when idle
     setCookie(ctx, COOKIE, id, "/", false);

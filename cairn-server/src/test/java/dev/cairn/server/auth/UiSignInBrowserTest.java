@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -37,6 +38,7 @@ class UiSignInBrowserTest {
   static ChromeDriver browser;
   static WebDriverWait wait;
   static String runId;
+  static String experimentId;
 
   @BeforeAll
   static void start() throws IOException {
@@ -48,7 +50,7 @@ class UiSignInBrowserTest {
         "{\"name\":\"grace\",\"password\":\"grace-password-1\",\"role\":\"viewer\"}", AuthServer.bearer(server.adminToken));
     assertThat(created.status()).as(created.toString()).isEqualTo(200);
     MetadataStore store = server.server.metadataStore();
-    String experimentId = store.createExperiment("signed-in-vision", null, List.of());
+    experimentId = store.createExperiment("signed-in-vision", null, List.of());
     runId = store.createRun(experimentId, "grace", System.currentTimeMillis(), "first", List.of()).runId();
     List<Metric> history = new ArrayList<>();
     for (int step = 0; step < 20; step++) {
@@ -107,6 +109,21 @@ class UiSignInBrowserTest {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("figure.chart[data-key='loss'][data-series]")));
     assertThat(browser.findElement(By.cssSelector("figure.chart[data-key='loss']")).getAttribute("data-points"))
         .isEqualTo("20");
+
+    // a session that ends while a page is open: the runs page's htmx filter loads the sign-in form as a page
+    browser.get(url + "/ui/runs?experiment_id=" + experimentId);
+    WebElement box = wait.until(ExpectedConditions.elementToBeClickable(By.id("filter")));
+    browser.manage().deleteCookieNamed(SignIn.COOKIE);
+    box.sendKeys("metrics.loss < 1");
+    box.submit();
+    wait.until(ExpectedConditions.urlContains("/ui/login?next="));
+    assertThat(browser.findElement(By.name("next")).getAttribute("value")).startsWith("/ui/runs?experiment_id=")
+        .contains("filter=metrics.loss");
+    browser.findElement(By.id("user")).sendKeys("grace");
+    browser.findElement(By.id("password")).sendKeys("grace-password-1");
+    browser.findElement(By.id("sign-in")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("runs")));
+    assertThat(browser.getCurrentUrl()).contains("/ui/runs?experiment_id=" + experimentId);
 
     browser.findElement(By.id("sign-out")).click();
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("login")));

@@ -151,6 +151,11 @@ class UiSignInTest {
     assertThat(api.body()).contains("\"error_code\":\"UNAUTHENTICATED\"");
     Answer notHtml = send("GET", "/ui/experiments", Map.of(), null);
     assertThat(notHtml.status()).isEqualTo(401);
+    // htmx (a boosted form on the runs page) is told to load the form as a whole page
+    Answer htmx = send("GET", "/ui/runs?experiment_id=1", Map.of("HX-Request", "true", "Accept", "*/*"), null);
+    assertThat(htmx.status()).isEqualTo(204);
+    assertThat(htmx.response().headers().firstValue("HX-Redirect")).contains("/ui/login?next="
+        + URLEncoder.encode("/ui/runs?experiment_id=1", StandardCharsets.UTF_8));
     // a cookie that names no session counts as none
     assertThat(page("/ui/experiments", "cairn_session=forged").location()).startsWith("/ui/login?next=");
   }
