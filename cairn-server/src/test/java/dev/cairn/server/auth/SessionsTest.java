@@ -54,4 +54,21 @@ class SessionsTest {
     assertThat(Sessions.same("abc", null)).isFalse();
     assertThat(Sessions.same(null, null)).isFalse();
   }
+
+  @Test
+  void aFullTableDropsTheLeastRecentlyUsedSession() {
+    String first = sessions.create("u0");
+    String second = sessions.create("u1");
+    for (int i = 2; i < Sessions.MAX_SESSIONS; i++) {
+      now.incrementAndGet();
+      sessions.create("u" + i);
+    }
+    now.incrementAndGet();
+    assertThat(sessions.find(first)).isPresent(); // used last now: the second is the least recently used
+    String extra = sessions.create("extra");
+    assertThat(sessions.size()).isEqualTo(Sessions.MAX_SESSIONS);
+    assertThat(sessions.find(second)).isEmpty();
+    assertThat(sessions.find(first)).isPresent();
+    assertThat(sessions.find(extra)).map(s -> s.user).contains("extra");
+  }
 }
