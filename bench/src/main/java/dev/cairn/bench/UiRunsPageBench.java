@@ -40,6 +40,7 @@ public final class UiRunsPageBench {
       pages.put("sorted by metrics.metric_5 DESC", base + "&sort=metrics.metric_5&desc=1");
       pages.put("filter metrics.metric_3 > 0.9 OR params.param_1 = '3'",
           base + "&filter=" + URLEncoder.encode("metrics.metric_3 > 0.9 OR params.param_1 = '3'", StandardCharsets.UTF_8));
+      pages.put("experiments list (newest run of each looked up)", "/ui/experiments");
       HttpClient http = HttpClient.newHttpClient();
       System.out.printf(Locale.ROOT, "# UiRunsPageBench: %d runs, 50 rows a page, %d calls per page, load %s%n", runs,
           calls, HttpCeilingBench.loadAverage());
@@ -54,7 +55,7 @@ public final class UiRunsPageBench {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + p.getValue())).GET().build(),
               HttpResponse.BodyHandlers.ofString());
           double elapsed = (System.nanoTime() - t0) / 1e6;
-          if (r.statusCode() != 200 || !r.body().contains("data-run-id=")) {
+          if (r.statusCode() != 200 || !r.body().contains("</main>")) {
             throw new IllegalStateException(p.getKey() + " -> " + r.statusCode());
           }
           html = r.body();
@@ -62,7 +63,7 @@ public final class UiRunsPageBench {
             ms[i] = elapsed;
           }
         }
-        firstHtml = firstHtml == null ? html : firstHtml;
+        firstHtml = firstHtml == null ? html : firstHtml; // the runs page's first page, for its weight
         Arrays.sort(ms);
         System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %d |%n", p.getKey(), ms[calls / 2],
             ms[(int) (calls * 0.9)], ms[calls - 1], html.getBytes(StandardCharsets.UTF_8).length);

@@ -16,8 +16,8 @@ import java.util.Map;
  * files can be cached for a year without an upgrade serving stale ones.
  */
 public final class Assets {
-  /** The htmx WebJar's version, as the pom names it (the WebJar's path includes it). */
-  static final String HTMX_VERSION = "2.0.4";
+  /** The WebJars' versions, as cairn-server's pom names them (their paths include them; a mismatch fails at start). */
+  static final String HTMX_VERSION = "2.0.7";
   static final String UPLOT_VERSION = "1.6.30";
 
   /** One served file. */
@@ -31,13 +31,15 @@ public final class Assets {
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put("cairn.css", "/dev/cairn/server/ui/static/cairn.css");
     sources.put("cairn-charts.js", "/dev/cairn/server/ui/static/cairn-charts.js");
+    sources.put("favicon.svg", "/dev/cairn/server/ui/static/favicon.svg");
     sources.put("htmx.min.js", "/META-INF/resources/webjars/htmx.org/" + HTMX_VERSION + "/dist/htmx.min.js");
     sources.put("uPlot.iife.min.js", "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.iife.min.js");
     sources.put("uPlot.min.css", "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.min.css");
     Map<String, Asset> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : sources.entrySet()) {
       byte[] bytes = read(e.getValue());
-      String type = e.getKey().endsWith(".css") ? "text/css; charset=utf-8" : "text/javascript; charset=utf-8";
+      String type = e.getKey().endsWith(".css") ? "text/css; charset=utf-8"
+          : e.getKey().endsWith(".svg") ? "image/svg+xml" : "text/javascript; charset=utf-8";
       out.put(e.getKey(), new Asset(e.getKey(), type, bytes, sha256(bytes).substring(0, 12)));
     }
     return Map.copyOf(out);

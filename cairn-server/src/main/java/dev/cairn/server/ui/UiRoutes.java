@@ -46,6 +46,7 @@ public final class UiRoutes {
   public static final String COMPARE = "/ui/compare";
   public static final String STATIC = "/static/{name}";
   static final int DEFAULT_PAGE_SIZE = 50;
+  static final int EXPERIMENTS_PAGE_SIZE = 50;
   static final int MAX_PAGE_SIZE = 500;
   static final int MAX_COMPARED = 20;
   /** How many columns a runs page shows before the user picks: the first metrics and params it meets. */
@@ -106,8 +107,17 @@ public final class UiRoutes {
     String q = text(ctx, "q");
     String filter = q.isEmpty() ? null : "name ILIKE '%" + q.replace("'", "''") + "%'";
     Page<Experiment> page = store.searchExperiments(ViewType.ACTIVE_ONLY, filter, List.of("last_update_time DESC"),
-        100, ctx.queryParam("page_token"));
-    render(ctx, "experiments.jte", new ExperimentsPage(q, page.items(), page.nextPageToken()));
+        EXPERIMENTS_PAGE_SIZE, ctx.queryParam("page_token"));
+    // last activity = the newest run's start: one indexed single-row search per listed experiment
+    Map<String, Long> lastRun = new LinkedHashMap<>();
+    for (Experiment e : page.items()) {
+      List<Run> newest = store.searchRuns(List.of(e.experimentId()), null, ViewType.ACTIVE_ONLY, 1,
+          List.of(), null).items(); // the default order: newest start first
+      if (!newest.isEmpty()) {
+        lastRun.put(e.experimentId(), newest.get(0).info().startTime());
+      }
+    }
+    render(ctx, "experiments.jte", new ExperimentsPage(q, page.items(), lastRun, page.nextPageToken()));
   }
 
   private void runs(Context ctx) {
@@ -123,7 +133,10 @@ public final class UiRoutes {
     int pageSize = pageSize(ctx);
     String token = ctx.queryParam("page_token");
     List<String> chosen = ctx.queryParams("col").stream().filter(UiRoutes::isColumn).distinct().toList();
-    List<String> orderBy = sort == null ? List.of() : List.of(orderKey(sort) + (desc ? " DESC" : " ASC"));
+    // newest first is the store's own order, served from its index; named explicitly, the same search took
+    // 34 ms instead of 1.5 for one row of 100,000 runs (UiRunsPageBench)
+    List<String> orderBy = sort == null || sort.equals("attributes.start_time") && desc ? List.of()
+        : List.of(orderKey(sort) + (desc ? " DESC" : " ASC"));
     List<Run> runs = List.of();
     String next = null;
     String error = null;
@@ -139,7 +152,8 @@ public final class UiRoutes {
       }
       error = e.getMessage(); // the page shows the filter's error beside the filter box, with the rest of the view
       Matcher m = POSITION.matcher(error);
-      position = m.find() ? Integer.parseInt(m.group(1)) : -1;
+      // only a filter's position is marked in the filter box (a sort or page token error names its own input)
+      position = error.startsWith("Invalid filter") && m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
     TreeSet<String> available = new TreeSet<>(chosen);
     List<String> defaults = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -53,7 +54,13 @@ public final class UiViews {
   }
 
   /** The experiments list: {@code q} filters names (ILIKE, so % and _ are wildcards). */
-  public record ExperimentsPage(String q, List<Experiment> experiments, String nextPageToken) {
+  public record ExperimentsPage(String q, List<Experiment> experiments, Map<String, Long> lastRunStart,
+      String nextPageToken) {
+    /** When the experiment's newest run started; blank for an experiment without runs. */
+    public String lastRun(Experiment e) {
+      return time(lastRunStart.get(e.experimentId()));
+    }
+
     public String nextUrl() {
       return nextPageToken == null ? null
           : "/ui/experiments?q=" + encode(q) + "&page_token=" + encode(nextPageToken);

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -51,6 +55,7 @@ class UiBrowserTest {
         "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
     // an alert must stay open for the XSS check to see it, not be dismissed by the driver
     options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -82,6 +87,16 @@ class UiBrowserTest {
         .map(tr -> tr.getAttribute("data-run-id")).toList();
   }
 
+  /**
+   * The browser console's errors so far, but for the 404 of the downsampling endpoint the charts fall back from
+   * while that endpoint is not served: a script the page's Content-Security-Policy blocked would show here.
+   */
+  static List<String> consoleErrors() {
+    return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .map(LogEntry::getMessage).filter(m -> !m.contains("/metrics/downsampled")).toList();
+  }
+
   void assertNoAlert() {
     assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
   }
@@ -111,6 +126,7 @@ class UiBrowserTest {
     assertThat(shownRunIds()).containsExactlyInAnyOrder(fx.alpha, fx.gamma);
     screenshot("runs-filtered");
     // the URL is the whole view: opening it afresh shows the same rows
+    assertThat(consoleErrors()).isEmpty(); // htmx ran under the page's Content-Security-Policy
     String shared = browser.getCurrentUrl();
     browser.get(fx.url("/ui/experiments"));
     browser.get(shared);
@@ -157,6 +173,7 @@ class UiBrowserTest {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("figure.chart[data-key='acc'][data-series]")));
     assertThat(browser.findElement(By.id("run-name")).getText()).isEqualTo("alpha");
     assertThat(browser.findElement(By.cssSelector("dl.facts")).getText()).contains("0123abcd", "17.0.12");
+    assertThat(consoleErrors()).isEmpty();
     screenshot("run");
   }
 
@@ -176,7 +193,26 @@ class UiBrowserTest {
     // the highlight is visible, not only a class name
     assertThat(lr.findElement(By.tagName("td")).getCssValue("background-color"))
         .isNotEqualTo(opt.findElement(By.tagName("td")).getCssValue("background-color"));
+    // one chart per metric, one line per run, labelled with the run names
+    WebElement loss = wait.until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("figure.chart[data-key='loss'][data-series]")));
+    assertThat(loss.getAttribute("data-series")).isEqualTo("2");
+    assertThat(loss.findElements(By.tagName("canvas"))).hasSize(1);
+    assertThat(loss.findElements(By.cssSelector(".u-legend .u-series")).stream().map(WebElement::getText).toList())
+        .hasSize(3).anyMatch(t -> t.contains("alpha")).anyMatch(t -> t.contains("beta"));
+    assertThat(consoleErrors()).isEmpty();
     screenshot("compare");
+  }
+
+  @Test
+  void comparingTheRunNamedWithHtmlLabelsItsChartLineAsText() {
+    browser.get(fx.url("/ui/compare?run_ids=" + fx.alpha + "&run_ids=" + fx.xss));
+    WebElement acc = wait.until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("figure.chart[data-key='acc'][data-series]")));
+    assertThat(acc.findElements(By.cssSelector(".u-legend .u-series")).stream().map(WebElement::getText).toList())
+        .anyMatch(t -> t.contains(UiFixture.XSS_NAME));
+    assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+    assertNoAlert();
   }
 
   @Test

@@ -1,10 +1,14 @@
 package dev.cairn.server.ui;
 
 import dev.cairn.server.CairnServer;
+import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.store.MetadataStore;
+import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Metric;
 import dev.cairn.tracking.Param;
 import dev.cairn.tracking.Tag;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +40,13 @@ final class UiFixture implements AutoCloseable {
     }
     store.logBatch(alpha, history, List.of(), List.of(new Tag("mlflow.source.git.commit", "0123abcd"),
         new Tag("cairn.source.git.dirty", "true"), new Tag("cairn.jdk", "17.0.12")));
+    store.logInputs(alpha, List.of(new DatasetInput("churn-train", "sha256:ab12", "cairn", "datasets/churn@3", null,
+        null, List.of(new Tag("mlflow.data.context", "training")))));
+    String artifacts = ArtifactLocations.storePath(store.getRun(alpha).info().artifactUri(),
+        server.artifactStore().rootUri());
+    server.artifactStore().put(artifacts + "/notes & more.txt",
+        new ByteArrayInputStream("hello".getBytes(StandardCharsets.UTF_8)));
+    server.artifactStore().put(artifacts + "/model/weights.bin", new ByteArrayInputStream(new byte[] {1, 2, 3}));
   }
 
   private String run(MetadataStore store, String name, String lr, String optimiser, String team, double acc) {

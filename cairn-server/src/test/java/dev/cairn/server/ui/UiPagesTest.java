@@ -48,7 +48,14 @@ class UiPagesTest {
 
   @Test
   void experimentsPageListsAndFiltersByName() throws Exception {
-    assertThat(get("/ui/experiments").body()).contains(">vision</a>", ">speech</a>");
+    String all = get("/ui/experiments").body();
+    assertThat(all).contains(">vision</a>", ">speech</a>");
+    // vision's newest run started today; speech has none, so its last-run cell is empty
+    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String visionRow = all.substring(all.indexOf(">vision</a>"), all.indexOf("</tr>", all.indexOf(">vision</a>")));
+    String speechRow = all.substring(all.indexOf(">speech</a>"), all.indexOf("</tr>", all.indexOf(">speech</a>")));
+    assertThat(visionRow.split("<td>")[2]).startsWith(today); // cells: name, id, last run, updated, created
+    assertThat(speechRow.split("<td>")[2]).isEqualTo("</td>");
     String filtered = get("/ui/experiments?q=VIS").body();
     assertThat(filtered).contains(">vision</a>").doesNotContain(">speech</a>");
     assertThat(get("/ui/experiments?q=" + enc("it's")).body()).contains("No experiments match");
@@ -76,6 +83,13 @@ class UiPagesTest {
   }
 
   @Test
+  void aBadPageTokenIsShownWithoutMarkingTheFilter() throws Exception {
+    String html = get("/ui/runs?experiment_id=" + fx.experimentId + "&filter=" + enc("params.lr = '0.1'")
+        + "&page_token=not-a-token").body();
+    assertThat(html).contains("id=\"filter-error\" data-position=\"-1\"").doesNotContain("<mark>");
+  }
+
+  @Test
   void userContentIsEscaped() throws Exception {
     String runs = get("/ui/runs?experiment_id=" + fx.experimentId).body();
     assertThat(runs).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain(UiFixture.XSS_NAME);
@@ -87,7 +101,24 @@ class UiPagesTest {
   void runPageShowsSourceParamsMetricsAndChartSlots() throws Exception {
     String html = get("/ui/run?run_id=" + fx.alpha).body();
     assertThat(html).contains("Git commit", "0123abcd", "Uncommitted changes", "JDK", "17.0.12")
-        .contains("data-key=\"loss\"", "data-key=\"acc\"").contains("<td>lr</td><td>0.1</td>");
+        .contains("data-key=\"loss\"", "data-key=\"acc\"").contains("<td>lr</td><td>0.1</td>")
+        .contains("<td>churn-train</td><td><code>sha256:ab12</code></td><td>datasets/churn@3</td>",
+            "mlflow.data.context=training");
+  }
+
+  @Test
+  void runPageListsArtifactsWithDownloadLinksAndBrowsesFolders() throws Exception {
+    String html = get("/ui/run?run_id=" + fx.alpha).body();
+    java.util.regex.Matcher file = java.util.regex.Pattern.compile("href=\"([^\"]+)\">notes &amp; more.txt</a>")
+        .matcher(html);
+    assertThat(file.find()).as(html).isTrue();
+    HttpResponse<String> download = get(file.group(1).replace("&amp;", "&"));
+    assertThat(download.statusCode()).isEqualTo(200);
+    assertThat(download.body()).isEqualTo("hello");
+    assertThat(html).contains(">model/</a>");
+    String folder = get("/ui/run?run_id=" + fx.alpha + "&path=model").body();
+    assertThat(folder).contains(">weights.bin</a> <small>3 bytes</small>", ">..</a>");
+    assertThat(get("/ui/run?run_id=" + fx.alpha + "&path=" + enc("../..")).statusCode()).isEqualTo(400);
   }
 
   @Test
