@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,6 +23,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -62,6 +66,7 @@ class UiSignInBrowserTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--window-size=1280,900", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -109,6 +114,11 @@ class UiSignInBrowserTest {
     wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("figure.chart[data-key='loss'][data-series]")));
     assertThat(browser.findElement(By.cssSelector("figure.chart[data-key='loss']")).getAttribute("data-points"))
         .isEqualTo("20");
+
+    // nothing the pages or their scripts asked for was refused (the downsampling endpoint may be absent: 404)
+    assertThat(browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage)
+        .filter(m -> !m.contains("/metrics/downsampled")).toList()).isEmpty();
 
     // a session that ends while a page is open: the runs page's htmx filter loads the sign-in form as a page
     browser.get(url + "/ui/runs?experiment_id=" + experimentId);
