@@ -190,6 +190,9 @@ public final class RouteRules {
     // "/" only redirects and the static files hold no data
     rules.add(new Rule("GET", "/", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", "/static/*", null, ScopeFrom.OPEN));
+    // signing in is open (the form carries its own CSRF token); signing out needs a session (and its token)
+    rules.add(new Rule("*", SignIn.LOGIN, null, ScopeFrom.OPEN));
+    rules.add(new Rule("POST", SignIn.LOGOUT, null, ScopeFrom.SELF));
     rules.add(new Rule("GET", "/ui/experiments", viewer, global));
     rules.add(new Rule("GET", "/ui/*", viewer, exp));
     return List.copyOf(rules);
