@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.tracking.ChartPoint;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.LifecycleStage;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
 import dev.cairn.tracking.Run;
@@ -391,6 +393,27 @@ public final class CairnClient implements AutoCloseable {
       token = nextToken(r);
     } while (token != null);
     return points;
+  }
+
+  /**
+   * One metric of a run reduced by the server to at most {@code points} chart points (2 to 10,000), by step and in
+   * step order: each bucket of the step range keeps its first, last, least and greatest value, so a spike in a
+   * history of millions of points stays visible. For every point, use {@link #getMetricHistory(String, String)}.
+   * An unknown key gives no points; an unknown run is {@code RESOURCE_DOES_NOT_EXIST}.
+   */
+  public List<ChartPoint> getMetricHistoryDownsampled(String runId, String metricKey, int points) {
+    return getMetricHistoryDownsampled(runId, metricKey, points, MetricAxis.STEP);
+  }
+
+  /** As {@link #getMetricHistoryDownsampled(String, String, int)}, against the step or the timestamp. */
+  public List<ChartPoint> getMetricHistoryDownsampled(String runId, String metricKey, int points, MetricAxis x) {
+    JsonNode r = http.get("/api/cairn/v1/metrics/downsampled", Map.of("run_id", runId, "key", metricKey,
+        "points", Integer.toString(points), "x", x.wire()));
+    List<ChartPoint> out = new ArrayList<>();
+    for (JsonNode p : r.path("points")) {
+      out.add(new ChartPoint(p.path(0).asLong(), Wire.number(p.path(1))));
+    }
+    return out;
   }
 
   /** Sets a run's status and end time (now, for a terminal status). */

@@ -11,6 +11,7 @@ import dev.cairn.server.datasets.DatasetRoutes;
 import dev.cairn.server.auth.Access;
 import dev.cairn.server.auth.AdminBootstrap;
 import dev.cairn.server.auth.IdentityRoutes;
+import dev.cairn.server.charts.MetricChartRoutes;
 import dev.cairn.store.identity.IdentityStore;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -281,6 +282,7 @@ public final class CairnServer implements AutoCloseable {
     all.add(new LoggedModelRoutes.Module(loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
+    all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
     try {
       server = start(config, metadata, artifacts, all,

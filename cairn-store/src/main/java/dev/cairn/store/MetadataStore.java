@@ -5,6 +5,9 @@ import dev.cairn.core.Component;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.DownsampledHistory;
+import dev.cairn.tracking.Downsampler;
+import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.MetricPoint;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
@@ -107,6 +110,26 @@ public interface MetadataStore extends Component, AutoCloseable {
    * point is visited; a bad token is {@code INVALID_PARAMETER_VALUE}.
    */
   String visitMetricHistory(String runId, String key, int maxResults, String pageToken, Consumer<Metric> visitor);
+
+  /**
+   * One metric reduced to at most {@code maxPoints} chart points (2 or more) against {@code axis}, in x order, as
+   * {@link Downsampler} reduces it (first, last, least and greatest value per bucket of the axis range), with the
+   * series' total; null when the run has no such metric, {@code RESOURCE_DOES_NOT_EXIST} for a missing run. Memory
+   * stays bounded. This default reads the series twice (its range, then its points); a store should use its indexes.
+   */
+  default DownsampledHistory downsampleMetricHistory(String runId, String key, MetricAxis axis, int maxPoints) {
+    long[] range = {Long.MAX_VALUE, Long.MIN_VALUE};
+    visitMetricHistory(runId, key, 0, null, m -> {
+      range[0] = Math.min(range[0], axis.of(m));
+      range[1] = Math.max(range[1], axis.of(m));
+    });
+    if (range[0] > range[1]) {
+      return null;
+    }
+    Downsampler downsampler = new Downsampler(maxPoints, new MetricAxis.Range(range[0], range[1]));
+    visitMetricHistory(runId, key, 0, null, m -> downsampler.add(axis.of(m), m.value()));
+    return new DownsampledHistory(downsampler.total(), downsampler.points());
+  }
 
   /**
    * Points of one metric for several runs with steps in [startStep, endStep] (null: unbounded), sampled

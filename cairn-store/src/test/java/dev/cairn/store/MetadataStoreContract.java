@@ -792,4 +792,61 @@ public abstract class MetadataStoreContract {
       assertThat(r.tags()).contains(new Tag("b", "" + (batches - 1)));
     }
   }
+
+  /**
+   * Chart downsampling against the reference: a {@link dev.cairn.tracking.Downsampler} fed every point that
+   * get-history reads, over series with dense, repeated, sparse and negative steps, NaN, infinities and ties.
+   */
+  @Test
+  void downsampledHistoryIsWhatTheDownsamplerMakesOfEveryPoint() {
+    java.util.Random random = new java.util.Random(8);
+    for (int shape = 0; shape < 5; shape++) {
+      String run = store.createRun("0", "ada", 1, "chart-" + shape, List.of()).runId();
+      List<Metric> points = new ArrayList<>();
+      int n = shape == 4 ? 40 : 1500;
+      for (int i = 0; i < n; i++) {
+        long step = switch (shape) {
+          case 0 -> i;
+          case 1 -> i / 7; // several points per step
+          case 2 -> (i - 700) * 1_000_003L; // sparse and negative
+          case 3 -> random.nextInt(50) == 0 ? 5_000_000_000L : random.nextInt(300);
+          default -> 42; // one step: no range
+        };
+        double value = switch (random.nextInt(12)) {
+          case 0 -> Double.NaN;
+          case 1 -> Double.POSITIVE_INFINITY;
+          case 2 -> Double.NEGATIVE_INFINITY;
+          case 3, 4 -> 0.5; // ties
+          default -> random.nextGaussian() * (random.nextInt(100) == 0 ? 1000 : 1);
+        };
+        points.add(new Metric("m", value, 1_700_000_000_000L + random.nextInt(1_000_000), step));
+      }
+      for (int from = 0; from < points.size(); from += 1000) {
+        store.logBatch(run, points.subList(from, Math.min(points.size(), from + 1000)), List.of(), List.of());
+      }
+      List<Metric> stored = store.getMetricHistory(run, "m", 10_000, null).items();
+      for (dev.cairn.tracking.MetricAxis axis : dev.cairn.tracking.MetricAxis.values()) {
+        long min = stored.stream().mapToLong(axis::of).min().orElseThrow();
+        long max = stored.stream().mapToLong(axis::of).max().orElseThrow();
+        for (int maxPoints : new int[] {2, 3, 4, 5, 9, 64, 400, 5000}) {
+          dev.cairn.tracking.Downsampler reference =
+              new dev.cairn.tracking.Downsampler(maxPoints, new dev.cairn.tracking.MetricAxis.Range(min, max));
+          stored.forEach(m -> reference.add(axis.of(m), m.value()));
+          dev.cairn.tracking.DownsampledHistory actual = store.downsampleMetricHistory(run, "m", axis, maxPoints);
+          assertThat(actual.totalPoints()).as("shape %d, %s, %d points", shape, axis, maxPoints)
+              .isEqualTo(stored.size());
+          assertThat(actual.points()).as("shape %d, %s, %d points", shape, axis, maxPoints)
+              .containsExactlyElementsOf(reference.points());
+        }
+      }
+    }
+  }
+
+  @Test
+  void downsampledHistoryOfAnUnknownKeyIsNullAndOfAnUnknownRunNotFound() {
+    String run = store.createRun("0", "ada", 1, "chart", List.of()).runId();
+    assertThat(store.downsampleMetricHistory(run, "missing", dev.cairn.tracking.MetricAxis.STEP, 100)).isNull();
+    assertError(ErrorCode.RESOURCE_DOES_NOT_EXIST, () -> store.downsampleMetricHistory(
+        "0123456789abcdef0123456789abcdef", "m", dev.cairn.tracking.MetricAxis.TIMESTAMP, 100));
+  }
 }

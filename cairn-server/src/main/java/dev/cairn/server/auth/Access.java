@@ -46,6 +46,7 @@ public final class Access {
   static final int MAX_RUNS_REMEMBERED = 100_000;
 
   private final Authenticator authenticator;
+  private final SignIn signIn;
   private final MetadataStore tracking;
   private final Map<String, String> runExperiments = new ConcurrentHashMap<>();
 
@@ -57,6 +58,7 @@ public final class Access {
 
   Access(Setup setup, MetadataStore tracking) {
     this.authenticator = new Authenticator(setup.identity());
+    this.signIn = new SignIn(authenticator, new Sessions());
     this.tracking = tracking;
     this.modelOfPromotion = setup.modelOfPromotion();
   }
@@ -81,6 +83,7 @@ public final class Access {
     cfg.jetty.modifyServletContextHandler(handler ->
         handler.addFilter(new FilterHolder(peekable), "/*", EnumSet.of(DispatcherType.REQUEST)));
     cfg.routes.beforeMatched(access::check);
+    access.signIn.register(cfg.routes);
   }
 
   /** The signed-in user, or {@value #LOCAL_ACTOR} when authentication is off. */
@@ -117,8 +120,15 @@ public final class Access {
     }
     // the peer's address, not ctx.ip(): that trusts X-Forwarded-For, which a client may vary to dodge the limit
     // signing in may write (a token's last use): not the request's change, and before the actor is known
-    Principal p = AuditScope.unaudited(
-        () -> authenticator.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr(), ctx::header));
+    // a browser's session cookie counts when no Authorization header is sent (SignIn: CSRF on writes)
+    Principal p = ctx.header("Authorization") == null ? signIn.fromSession(ctx) : null;
+    if (p == null && signIn.sentToLogin(ctx)) {
+      return;
+    }
+    if (p == null) {
+      p = AuditScope.unaudited(
+          () -> authenticator.authenticate(ctx.header("Authorization"), ctx.req().getRemoteAddr(), ctx::header));
+    }
     ctx.attribute(ACTOR, p.user());
     ctx.attribute(PRINCIPAL, p);
     if (rule == null) {

@@ -87,6 +87,41 @@ final class Authenticator {
   }
 
   /**
+   * Signs in as the UI's form does: a user with a password or token, or a token alone (blank user), checked as
+   * the same Basic or Bearer header would be, so failures count against the same rate limit.
+   */
+  Principal signIn(String user, String secret, String address) {
+    String header = user.isEmpty() ? "Bearer " + secret
+        : "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
+    return authenticate(header, address, (name, value) -> { });
+  }
+
+  /**
+   * The principal of a signed-in session's user, with their grants as now; empty once the user is disabled or
+   * deleted. Cached like credentials, so a session's requests do not each read the store.
+   */
+  Optional<Principal> sessionPrincipal(String user) {
+    long now = System.currentTimeMillis();
+    String key = "session:" + user; // never a header's hash (64 hex digits)
+    long changes = store.changes();
+    Cached hit = cache.get(key);
+    if (hit != null && hit.changes() == changes && now < hit.expiresMillis()) {
+      return Optional.of(hit.principal());
+    }
+    Optional<User> found = store.user(user).filter(u -> !u.disabled());
+    if (found.isEmpty()) {
+      cache.remove(key);
+      return Optional.empty();
+    }
+    Principal p = principalOf(user);
+    if (cache.size() >= MAX_CACHED) {
+      cache.clear();
+    }
+    cache.put(key, new Cached(p, changes, now + CACHE_MILLIS));
+    return Optional.of(p);
+  }
+
+  /**
    * Checks a credential, once for all requests carrying the same header at the same moment: when the cache
    * entry of a busy client expires, its concurrent requests wait for one bcrypt instead of each running one.
    */

@@ -179,6 +179,8 @@ public final class RouteRules {
     // a public key is public: anyone verifying a copied bundle may fetch it
     rules.add(new Rule("GET", cairn + "models/public-key", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
+    // chart data reads one run's metric: as get-history
+    rules.add(new Rule("GET", cairn + "metrics/downsampled", viewer, exp));
     // the webhook delivery log shows payloads and receivers: as the webhooks themselves
     rules.add(new Rule("GET", cairn + "webhooks*", admin, global));
     // the audit log names everyone's actions
@@ -188,6 +190,9 @@ public final class RouteRules {
     // "/" only redirects and the static files hold no data
     rules.add(new Rule("GET", "/", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", "/static/*", null, ScopeFrom.OPEN));
+    // signing in is open (the form carries its own CSRF token); signing out needs a session (and its token)
+    rules.add(new Rule("*", SignIn.LOGIN, null, ScopeFrom.OPEN));
+    rules.add(new Rule("POST", SignIn.LOGOUT, null, ScopeFrom.SELF));
     rules.add(new Rule("GET", "/ui/experiments", viewer, global));
     rules.add(new Rule("GET", "/ui/datasets*", viewer, global)); // like the dataset API: global grants
     rules.add(new Rule("GET", "/ui/*", viewer, exp));

@@ -57,7 +57,7 @@ public final class UiRoutes {
 
   private final MetadataStore store;
   private final ArtifactStore artifacts;
-  private static final TemplateEngine templates = TemplateEngine.createPrecompiled(ContentType.Html);
+  private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
 
   private UiRoutes(MetadataStore store, ArtifactStore artifacts) {
     this.store = store;
@@ -152,7 +152,8 @@ public final class UiRoutes {
       }
       error = e.getMessage(); // the page shows the filter's error beside the filter box, with the rest of the view
       Matcher m = POSITION.matcher(error);
-      position = m.find() ? Integer.parseInt(m.group(1)) : -1;
+      // only a filter's position is marked in the filter box (a sort or page token error names its own input)
+      position = error.startsWith("Invalid filter") && m.find() ? Integer.parseInt(m.group(1)) : -1;
     }
     TreeSet<String> available = new TreeSet<>(chosen);
     List<String> defaults = new ArrayList<>();
@@ -243,9 +244,10 @@ public final class UiRoutes {
     ctx.result(a.bytes());
   }
 
-  static void render(Context ctx, String template, Object page) {
+  /** Renders a page with the UI's headers (the sign-in form uses it too). */
+  public static void render(Context ctx, String template, Object page) {
     StringOutput out = new StringOutput();
-    templates.render(template, page, out);
+    SignedIn.render(ctx, () -> TEMPLATES.render(template, page, out));
     ctx.header("Cache-Control", "no-store");
     ctx.header("X-Content-Type-Options", "nosniff");
     // scripts only from this server, no inline script, no plugins: user content that escaped escaping still cannot run

@@ -125,6 +125,7 @@ class AuthorisationMatrixTest {
     expected.put("GET /api/cairn/v1/audit", "admin");
     expected.put("GET /api/cairn/v1/audit/verify", "admin");
     expected.put("GET /api/cairn/v1/lineage", "viewer");
+    expected.put("GET /api/cairn/v1/metrics/downsampled", "viewer");
     expected.put("GET /api/cairn/v1/models/resolve", "viewer");
     expected.put("GET /api/cairn/v1/models/manifest", "viewer");
     expected.put("GET /api/cairn/v1/models/public-key", "open");

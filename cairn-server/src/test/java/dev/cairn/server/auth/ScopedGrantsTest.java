@@ -75,6 +75,17 @@ class ScopedGrantsTest {
   }
 
   @Test
+  void aChartOfARunIsReadWithARoleOnItsExperimentOnly() {
+    server.post("/api/2.0/mlflow/runs/log-batch", logBatch(myRun), ada);
+    AuthServer.Reply chart = server.get("/api/cairn/v1/metrics/downsampled?run_id=" + myRun + "&key=loss", ada);
+    assertThat(chart.status()).as(chart.toString()).isEqualTo(200);
+    assertThat(chart.json().at("/points/0/1").asDouble()).isEqualTo(0.5);
+    AuthServer.Reply refused = server.get("/api/cairn/v1/metrics/downsampled?run_id=" + theirRun + "&key=loss", ada);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.json().get("message").asText()).contains("needs role viewer", "experiment:" + theirs);
+  }
+
+  @Test
   void anExperimentEditorIsRefusedOnAnotherExperimentNamingTheScopeAndRole() {
     AuthServer.Reply refused = server.post("/api/2.0/mlflow/runs/log-batch", logBatch(theirRun), ada);
     assertThat(refused.status()).isEqualTo(403);

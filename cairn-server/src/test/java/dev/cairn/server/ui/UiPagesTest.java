@@ -83,6 +83,13 @@ class UiPagesTest {
   }
 
   @Test
+  void aBadPageTokenIsShownWithoutMarkingTheFilter() throws Exception {
+    String html = get("/ui/runs?experiment_id=" + fx.experimentId + "&filter=" + enc("params.lr = '0.1'")
+        + "&page_token=not-a-token").body();
+    assertThat(html).contains("id=\"filter-error\" data-position=\"-1\"").doesNotContain("<mark>");
+  }
+
+  @Test
   void userContentIsEscaped() throws Exception {
     String runs = get("/ui/runs?experiment_id=" + fx.experimentId).body();
     assertThat(runs).contains("&lt;img src=x onerror=alert(1)&gt;").doesNotContain(UiFixture.XSS_NAME);

@@ -15,6 +15,8 @@ import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.LifecycleStage;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.DownsampledHistory;
+import dev.cairn.tracking.MetricAxis;
 import dev.cairn.tracking.MetricPoint;
 import dev.cairn.tracking.Page;
 import dev.cairn.tracking.Param;
@@ -58,6 +60,7 @@ public final class SqlMetadataStore implements MetadataStore {
   private final String artifactRoot;
   private final AutoCloseable resources;
   private final MetricHistoryReader historyReader;
+  private final MetricChartReader chartReader;
 
   SqlMetadataStore(Dialect dialect, Jdbi readers, Writer writer, String artifactRoot, AutoCloseable resources) {
     this.dialect = dialect;
@@ -66,6 +69,7 @@ public final class SqlMetadataStore implements MetadataStore {
     this.artifactRoot = stripTrailingSlash(Objects.requireNonNull(artifactRoot, "artifactRoot"));
     this.resources = resources;
     this.historyReader = new MetricHistoryReader(this::read);
+    this.chartReader = new MetricChartReader(this::read);
     ensureDefaultExperiment();
   }
 
@@ -955,6 +959,17 @@ public final class SqlMetadataStore implements MetadataStore {
     }
     long next = historyReader.visit(seriesId, key, offset, limit, visitor);
     return next < 0 ? null : PageTokens.encode(next);
+  }
+
+  /** Through {@link MetricChartReader}: one read transaction, a step chart from its buckets' candidate points. */
+  @Override
+  public DownsampledHistory downsampleMetricHistory(String runId, String key, MetricAxis axis, int maxPoints) {
+    Long seriesId = read(h -> {
+      runInfo(h, runId);
+      return h.createQuery("SELECT series_id FROM metric_series WHERE run_id = :runId AND key = :key")
+          .bind("runId", runId).bind("key", key).mapTo(Long.class).findOne().orElse(null);
+    });
+    return seriesId == null ? null : chartReader.downsample(seriesId, axis, maxPoints);
   }
 
   @Override

@@ -1,6 +1,6 @@
 // Draws a uPlot chart in each <figure class="chart" data-key> with one line per <span class="series" data-run-id
-// data-label> inside it. The server downsamples each history (min/max per bucket); until that endpoint exists
-// (404), the first pages of MLflow's full history are used. Labels go through uPlot's textContent.
+// data-label> inside it. The server downsamples each history (min/max per bucket); from a server without that
+// endpoint (404), the first pages of MLflow's full history are used. Labels go through uPlot's textContent.
 (function () {
   "use strict";
   var MAX_FALLBACK_PAGES = 4;
@@ -14,10 +14,15 @@
     });
   }
 
+  // the API writes NaN as the string "NaN": a gap in the line
+  function number(v) {
+    return typeof v === "number" && isFinite(v) ? v : null;
+  }
+
   function downsampled(runId, key, points) {
     return getJson("/api/cairn/v1/metrics/downsampled?run_id=" + encodeURIComponent(runId) +
       "&key=" + encodeURIComponent(key) + "&points=" + points + "&x=step").then(function (body) {
-      return body && [body.points.map(function (p) { return p[0]; }), body.points.map(function (p) { return p[1]; })];
+      return body && [body.points.map(function (p) { return p[0]; }), body.points.map(function (p) { return number(p[1]); })];
     });
   }
 
@@ -28,7 +33,7 @@
         "&metric_key=" + encodeURIComponent(key) + (token ? "&page_token=" + encodeURIComponent(token) : ""))
         .then(function (body) {
           if (!body) { throw new Error("no history"); }
-          (body.metrics || []).forEach(function (m) { xs.push(m.step); ys.push(m.value); });
+          (body.metrics || []).forEach(function (m) { xs.push(m.step); ys.push(number(m.value)); });
           return body.next_page_token && n + 1 < MAX_FALLBACK_PAGES ? page(body.next_page_token, n + 1) : [xs, ys];
         });
     }
