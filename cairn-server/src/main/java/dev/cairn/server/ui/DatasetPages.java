@@ -4,12 +4,15 @@ import dev.cairn.core.CairnException;
 import dev.cairn.data.drift.ColumnDrift;
 import dev.cairn.data.drift.DriftOptions;
 import dev.cairn.data.drift.DriftReport;
+import dev.cairn.data.expect.ExpectationSuite;
+import dev.cairn.data.expect.Suggest;
 import dev.cairn.data.schema.SchemaDiff;
 import dev.cairn.data.stats.Profile;
 import dev.cairn.data.version.DatasetRef;
 import dev.cairn.data.version.DatasetSummary;
 import dev.cairn.data.version.DatasetVersion;
 import dev.cairn.data.version.DatasetVersioning;
+import dev.cairn.data.version.ManifestEntry;
 import dev.cairn.server.ui.DatasetViews.ColumnDriftView;
 import dev.cairn.server.ui.DatasetViews.DatasetRow;
 import dev.cairn.server.ui.DatasetViews.DatasetsPage;
@@ -18,7 +21,9 @@ import dev.cairn.server.ui.DatasetViews.DriftPage;
 import dev.cairn.server.ui.DatasetViews.HistoryPage;
 import dev.cairn.server.ui.DatasetViews.TableDiff;
 import dev.cairn.server.ui.DatasetViews.TableDrift;
+import dev.cairn.server.ui.DatasetViews.TableValidation;
 import dev.cairn.server.ui.DatasetViews.TableView;
+import dev.cairn.server.ui.DatasetViews.ValidationPage;
 import dev.cairn.server.ui.DatasetViews.VersionPage;
 import dev.cairn.tracking.Page;
 import io.javalin.config.RoutesConfig;
@@ -36,11 +41,18 @@ import java.util.Map;
  * GET /ui/datasets/{name}                            version history (page_token)
  * GET /ui/datasets/{name}/diff?from=V1&amp;to=V2         files and schemas compared
  * GET /ui/datasets/{name}/{version}                  files, schema and a profile per column (number or latest)
+ * GET /ui/datasets/{name}/{version}/validate?suite_from=V  the version's tables checked against expectations
+ *                                                    suggested from version V's profiles (default: the one before)
  * </pre>
  * A dataset named {@code drift} keeps its history page: the drift route shows it when asked without versions.
  */
 public final class DatasetPages {
   public static final String DATASETS = "/ui/datasets";
+  /**
+   * The most table bytes one validation page reads: validating restores each table and reads every row while
+   * holding DatasetVersioning's lock (adds wait), so larger versions are left to {@code cairn data validate}.
+   */
+  static final long MAX_VALIDATED_BYTES = 64L << 20;
   static final int HISTORY_PAGE_SIZE = 50;
 
   private final DatasetVersioning versioning;
@@ -57,6 +69,7 @@ public final class DatasetPages {
     routes.get(DATASETS + "/{name}", UiRoutes.page(p::history));
     routes.get(DATASETS + "/{name}/diff", UiRoutes.page(p::diff));
     routes.get(DATASETS + "/{name}/{version}", UiRoutes.page(p::version));
+    routes.get(DATASETS + "/{name}/{version}/validate", UiRoutes.page(p::validate));
   }
 
   private void datasets(Context ctx) {
@@ -82,6 +95,34 @@ public final class DatasetPages {
     List<TableView> tables = new ArrayList<>();
     versioning.profiles(v.ref()).forEach((path, profile) -> tables.add(DatasetViews.table(path, profile)));
     UiRoutes.render(ctx, "dataset-version.jte", new VersionPage(v, versioning.readManifest(v).files(), tables));
+  }
+
+  private void validate(Context ctx) {
+    DatasetVersion v = versioning.show(DatasetRef.parse(ctx.pathParam("name") + "@" + ctx.pathParam("version")));
+    String from = ctx.queryParam("suite_from");
+    int suiteVersion = from == null || from.isBlank() ? DatasetViews.previousOf(v) : versioning.show(
+        DatasetRef.parse(v.name() + "@" + from.strip())).version();
+    if (suiteVersion < 1) {
+      throw CairnException.invalid(v.ref() + " has no earlier version to suggest expectations from; pick one with"
+          + " suite_from=VERSION");
+    }
+    DatasetRef suiteRef = new DatasetRef(v.name(), suiteVersion);
+    Map<String, Profile> reference = versioning.profiles(suiteRef);
+    Map<String, Profile> current = versioning.profiles(v.ref());
+    long bytes = versioning.readManifest(v).files().stream().filter(e -> reference.containsKey(e.path())
+        && current.containsKey(e.path())).mapToLong(ManifestEntry::size).sum();
+    if (bytes > MAX_VALIDATED_BYTES) {
+      throw CairnException.invalid(v.ref() + " has " + bytes + " bytes of tables to validate; this page reads at most "
+          + MAX_VALIDATED_BYTES + " (use cairn data suggest and cairn data validate for larger versions)");
+    }
+    List<TableValidation> tables = new ArrayList<>();
+    for (Map.Entry<String, Profile> e : reference.entrySet()) {
+      if (current.containsKey(e.getKey())) {
+        ExpectationSuite suite = Suggest.fromProfile(e.getValue(), suiteRef + "/" + e.getKey());
+        tables.add(new TableValidation(e.getKey(), versioning.validate(v.ref(), suite, e.getKey()).get(e.getKey())));
+      }
+    }
+    UiRoutes.render(ctx, "dataset-validate.jte", new ValidationPage(v, suiteVersion, tables));
   }
 
   private void diff(Context ctx) {

@@ -3,6 +3,8 @@ package dev.cairn.server.ui;
 import dev.cairn.core.CairnException;
 import dev.cairn.data.drift.ColumnDrift;
 import dev.cairn.data.drift.DriftReport;
+import dev.cairn.data.expect.Expectation;
+import dev.cairn.data.expect.ValidationReport;
 import dev.cairn.data.schema.ColumnSchema;
 import dev.cairn.data.schema.DataType;
 import dev.cairn.data.schema.Schema;
@@ -117,9 +119,8 @@ public final class DatasetViews {
       return nextPageToken == null ? null : datasetUrl(name) + "?page_token=" + UiViews.encode(nextPageToken);
     }
 
-    /** The version a version was made from: its recorded parent, else the number before it; 0 for none. */
     public int previous(DatasetVersion v) {
-      return v.parentVersion() != null ? v.parentVersion() : v.version() - 1;
+      return previousOf(v);
     }
   }
 
@@ -150,7 +151,54 @@ public final class DatasetViews {
   }
 
   /** A version: its files, and for each table file its schema and column profiles. */
-  public record VersionPage(DatasetVersion version, List<ManifestEntry> files, List<TableView> tables) {}
+  public record VersionPage(DatasetVersion version, List<ManifestEntry> files, List<TableView> tables) {
+    public int previous() {
+      return previousOf(version);
+    }
+  }
+
+  /** The version a version was made from: its recorded parent, else the number before it; 0 for none. */
+  static int previousOf(DatasetVersion v) {
+    return v.parentVersion() != null ? v.parentVersion() : v.version() - 1;
+  }
+
+  /** One table's validation report. */
+  public record TableValidation(String path, ValidationReport report) {
+    public long failed() {
+      return report.failures().size();
+    }
+  }
+
+  /** A version's tables validated against expectations suggested from version {@code suiteVersion}'s profiles. */
+  public record ValidationPage(DatasetVersion version, int suiteVersion, List<TableValidation> tables) {}
+
+  /** An expectation as one line: its kind, column and bounds ({@code range x [0, 9]}). */
+  public static String describe(Expectation e) {
+    StringBuilder b = new StringBuilder(e.kind().id());
+    if (e.column() != null) {
+      b.append(' ').append(e.column());
+    }
+    if (e.type() != null) {
+      b.append(' ').append(e.type().id());
+    }
+    if (e.quantile() != null) {
+      b.append(" q").append(UiViews.number(e.quantile()));
+    }
+    if (e.min() != null || e.max() != null) {
+      b.append(" [").append(e.min() == null ? "-inf" : UiViews.number(e.min())).append(", ")
+          .append(e.max() == null ? "inf" : UiViews.number(e.max())).append(']');
+    }
+    if (e.values() != null) {
+      b.append(' ').append(e.values());
+    }
+    if (e.pattern() != null) {
+      b.append(" /").append(e.pattern()).append('/');
+    }
+    if (e.mostly() != null) {
+      b.append(" mostly ").append(UiViews.number(e.mostly()));
+    }
+    return b.toString();
+  }
 
   /** A schema diff of one table present in both versions. */
   public record TableDiff(String path, SchemaDiff diff) {}

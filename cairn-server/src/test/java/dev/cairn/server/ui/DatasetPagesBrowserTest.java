@@ -121,6 +121,19 @@ class DatasetPagesBrowserTest {
   }
 
   @Test
+  void validationShowsFailingRowsFromTheVersionPage() throws IOException {
+    browser.get(fx.url("/ui/datasets/" + DatasetFixture.NAME + "/2"));
+    wait.until(ExpectedConditions.elementToBeClickable(By.id("validate"))).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("table.validation")));
+    List<WebElement> failed = browser.findElements(By.cssSelector("table.validation tr.failed"));
+    assertThat(failed).anySatisfy(tr -> assertThat(tr.getText()).startsWith("allowed_values kind").contains("green"));
+    assertThat(failed.get(0).findElement(By.cssSelector("td.verdict")).getCssValue("color"))
+        .isNotEqualTo(browser.findElement(By.cssSelector("table.validation tr.passed td.verdict")).getCssValue("color"));
+    HeadlessChromium.screenshot(browser, "dataset-validate");
+    assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
+  }
+
+  @Test
   void theDiffPageListsTheAddedFileAndColumn() throws IOException {
     followFromHistory("diff", By.id("file-changes"));
     assertThat(browser.findElement(By.id("file-summary")).getText()).isEqualTo("1 added, 0 removed, 1 changed, 0 unchanged");

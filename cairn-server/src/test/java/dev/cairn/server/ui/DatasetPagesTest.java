@@ -142,6 +142,28 @@ class DatasetPagesTest {
   }
 
   @Test
+  void validationChecksAVersionAgainstTheExpectationsOfTheOneBeforeWithFailingRows() {
+    assertThat(page("/ui/datasets/sensors/2")).contains("href=\"/ui/datasets/sensors/2/validate\"");
+    String html = page("/ui/datasets/sensors/2/validate");
+    assertThat(html).contains("against expectations from version", ">failed: ");
+    List<String> failed = new ArrayList<>();
+    Matcher m = Pattern.compile("<tr class=\"failed\"><td>([^<]+)</td>").matcher(html);
+    while (m.find()) {
+      failed.add(m.group(1));
+    }
+    // version 2 brought kind "green" and moved x by three standard deviations; score stayed in its range
+    assertThat(failed).anyMatch(f -> f.startsWith("allowed_values kind")).anyMatch(f -> f.startsWith("range x"))
+        .noneMatch(f -> f.contains("score"));
+    int row = html.indexOf("<tr class=\"failed\"><td>allowed_values kind");
+    assertThat(html.substring(row, html.indexOf("</tr>", row))).contains("<code>green</code>").containsPattern("line \\d+");
+    // the first version has nothing before it; another version can be named
+    HttpResponse<String> first = fx.get("/ui/datasets/sensors/1/validate");
+    assertThat(first.statusCode()).isEqualTo(400);
+    assertThat(first.body()).contains("no earlier version");
+    assertThat(page("/ui/datasets/sensors/1/validate?suite_from=1")).contains(">passed: 0 of ");
+  }
+
+  @Test
   void refusalsAnswerHtmlErrorPages() {
     HttpResponse<String> unknown = fx.get("/ui/datasets/nope");
     assertThat(unknown.statusCode()).isEqualTo(404);
