@@ -36,16 +36,6 @@ final class Output {
     if (n == null) {
       return "";
     }
-    if (n < 1024) {
-      return n + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = n;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    return dev.cairn.core.Sizes.readable(n);
   }
 }

@@ -1,6 +1,7 @@
 package dev.cairn.server.ui;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.Sizes;
 import dev.cairn.data.drift.ColumnDrift;
 import dev.cairn.data.drift.DriftReport;
 import dev.cairn.data.expect.Expectation;
@@ -79,19 +80,9 @@ public final class DatasetViews {
     }
   }
 
-  /** Bytes as people read them: 1 decimal above a kilobyte (1024-based). */
+  /** Bytes as people read them (as the CLI prints them). */
   public static String size(long bytes) {
-    if (bytes < 1024) {
-      return bytes + " B";
-    }
-    String[] units = {"KiB", "MiB", "GiB", "TiB"};
-    double v = bytes;
-    int u = -1;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    return Sizes.readable(bytes);
   }
 
   /** The first 12 hex characters of a hash, enough to tell versions apart on a page. */
