@@ -274,6 +274,7 @@ public final class CairnServer implements AutoCloseable {
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
     all.add((routes, m, a) -> dev.cairn.server.ui.DatasetPages.register(routes, versioning));
+    all.add((routes, m, a) -> dev.cairn.server.ui.ModelPages.register(routes, registry, promotions));
     all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation, integrity));
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));

@@ -110,6 +110,13 @@ public final class Access {
     return p == null || p.isAdmin();
   }
 
+  /** Whether the signed-in caller holds the role over a registered model (for pages hiding what the API refuses). */
+  public static boolean holds(Context ctx, Role role, String modelName) {
+    Principal p = ctx.attribute(PRINCIPAL);
+    Role r = p == null ? null : p.roleOn(Scope.registeredModel(modelName));
+    return r != null && r.includes(role);
+  }
+
   void check(Context ctx) throws IOException {
     Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
     String method = ctx.method().name();

@@ -1,0 +1,134 @@
+package dev.cairn.server.ui;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.identity.Role;
+import dev.cairn.registry.AliasChange;
+import dev.cairn.registry.ModelVersion;
+import dev.cairn.registry.PromotionPolicy;
+import dev.cairn.registry.PromotionRequest;
+import dev.cairn.registry.RegisteredModel;
+import dev.cairn.server.auth.Access;
+import dev.cairn.server.auth.SignIn;
+import dev.cairn.server.ui.ModelViews.ModelPage;
+import dev.cairn.server.ui.ModelViews.ModelsPage;
+import dev.cairn.server.ui.ModelViews.PromotionsPage;
+import dev.cairn.server.ui.ModelViews.RequestView;
+import dev.cairn.store.registry.ModelRegistryStore;
+import dev.cairn.store.registry.PromotionStore;
+import dev.cairn.tracking.Page;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The registry and governance pages, all routes in one place. Model names may hold '/', so every page names its
+ * model in the query ({@code name}), which also lets the API's model-scoped grants apply:
+ * <pre>
+ * GET  /ui/models?q=TEXT                 registered models whose name contains TEXT (page_token)
+ * GET  /ui/model?name=NAME               versions, aliases, protected aliases and alias history (page_token)
+ * GET  /ui/promotions?name=NAME          promotion requests (pending first) with their evidence and decisions
+ * POST /ui/promotions/approve|reject     request_id, comment, csrf: decides as the signed-in user, back to the list
+ * </pre>
+ */
+public final class ModelPages {
+  public static final String MODELS = "/ui/models";
+  public static final String MODEL = "/ui/model";
+  public static final String PROMOTIONS = "/ui/promotions";
+  static final int MODELS_PAGE_SIZE = 50;
+  static final int VERSIONS_PAGE_SIZE = 100;
+  static final int REQUESTS_SHOWN = 100;
+  /** Alias moves shown per alias: the newest. */
+  static final int HISTORY_PER_ALIAS = 20;
+
+  private final ModelRegistryStore registry;
+  private final PromotionStore promotions;
+
+  private ModelPages(ModelRegistryStore registry, PromotionStore promotions) {
+    this.registry = registry;
+    this.promotions = promotions;
+  }
+
+  public static void register(RoutesConfig routes, ModelRegistryStore registry, PromotionStore promotions) {
+    ModelPages p = new ModelPages(registry, promotions);
+    routes.get(MODELS, UiRoutes.page(p::models));
+    routes.get(MODEL, UiRoutes.page(p::model));
+    routes.get(PROMOTIONS, UiRoutes.page(p::promotions));
+    routes.post(PROMOTIONS + "/approve", UiRoutes.page(ctx -> p.decide(ctx, true)));
+    routes.post(PROMOTIONS + "/reject", UiRoutes.page(ctx -> p.decide(ctx, false)));
+  }
+
+  private void models(Context ctx) {
+    String q = text(ctx, "q");
+    String filter = q.isEmpty() ? null : "name LIKE '%" + q.replace("'", "''") + "%'";
+    Page<RegisteredModel> page = registry.searchRegisteredModels(filter, List.of(), // name order: the name index, no sort
+        MODELS_PAGE_SIZE, ctx.queryParam("page_token"));
+    UiRoutes.render(ctx, "models.jte", new ModelsPage(q, page.items(), page.nextPageToken()));
+  }
+
+  private void model(Context ctx) {
+    String name = required(ctx, "name");
+    RegisteredModel model = registry.getRegisteredModel(name);
+    Page<ModelVersion> versions = registry.searchModelVersions("name = '" + name.replace("'", "''") + "'",
+        List.of(), VERSIONS_PAGE_SIZE, ctx.queryParam("page_token"));
+    List<PromotionPolicy> policies = promotions.policies(name);
+    TreeSet<String> aliases = new TreeSet<>(model.aliases().keySet());
+    policies.forEach(p -> aliases.add(p.alias()));
+    List<AliasChange> history = new ArrayList<>();
+    for (String alias : aliases) {
+      history.addAll(promotions.history(name, alias, HISTORY_PER_ALIAS));
+    }
+    history.sort(Comparator.comparingLong(AliasChange::time).reversed());
+    UiRoutes.render(ctx, "model.jte", new ModelPage(model, versions.items(), versions.nextPageToken(), policies,
+        history));
+  }
+
+  private void promotions(Context ctx) {
+    String name = text(ctx, "name");
+    String user = ctx.attribute(Access.ACTOR);
+    List<RequestView> requests = new ArrayList<>();
+    for (PromotionRequest r : promotions.list(name.isEmpty() ? null : name, null, REQUESTS_SHOWN, null).items()) {
+      boolean decided = r.decisions().stream().anyMatch(d -> d.actor().equals(user));
+      // with authentication off nobody can decide (the API refuses "local"); the API checks the role again
+      boolean canDecide = user != null && r.status().isOpen() && !user.equals(r.requester()) && !decided
+          && Access.holds(ctx, Role.APPROVER, r.modelName());
+      requests.add(new RequestView(r, ModelViews.version(r.evidenceJson(), "candidate"),
+          ModelViews.version(r.evidenceJson(), "current"), ModelViews.evidence(r.evidenceJson()), canDecide));
+    }
+    // pending first, each group newest first (the store's order)
+    requests.sort(Comparator.comparing((RequestView v) -> !v.request().status().isOpen()));
+    UiRoutes.render(ctx, "promotions.jte", new PromotionsPage(name, requests, ctx.attribute(SignIn.CSRF_ATTRIBUTE)));
+  }
+
+  private void decide(Context ctx, boolean approve) {
+    String requestId = ctx.formParam("request_id");
+    if (requestId == null || requestId.isBlank()) {
+      throw CairnException.invalid("form field request_id is missing");
+    }
+    String user = ctx.attribute(Access.ACTOR);
+    if (user == null) {
+      throw new CairnException(dev.cairn.core.ErrorCode.PERMISSION_DENIED, "approving and rejecting need"
+          + " authentication, so that the requester and the approvers are different people: start the server with --auth");
+    }
+    String comment = ctx.formParam("comment");
+    comment = comment == null || comment.isBlank() ? null : comment.strip();
+    PromotionRequest r = approve ? promotions.approve(requestId, user, comment).request()
+        : promotions.reject(requestId, user, comment);
+    ctx.redirect(ModelViews.promotionsUrl(r.modelName()), io.javalin.http.HttpStatus.SEE_OTHER);
+  }
+
+  private static String text(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    return v == null ? "" : v.strip();
+  }
+
+  private static String required(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      throw CairnException.invalid("query parameter " + name + " is missing");
+    }
+    return v;
+  }
+}

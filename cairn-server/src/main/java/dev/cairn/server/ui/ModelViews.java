@@ -1,0 +1,117 @@
+package dev.cairn.server.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
+import dev.cairn.registry.AliasChange;
+import dev.cairn.registry.ModelVersion;
+import dev.cairn.registry.PromotionPolicy;
+import dev.cairn.registry.PromotionRequest;
+import dev.cairn.registry.RegisteredModel;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeSet;
+
+/** What the registry and governance pages show, and their URLs (model names may hold '/', so they go in the query). */
+public final class ModelViews {
+  private ModelViews() {}
+
+  public static String modelUrl(String name) {
+    return ModelPages.MODEL + "?name=" + encode(name);
+  }
+
+  public static String runUrl(String runId) {
+    return UiRoutes.RUN + "?run_id=" + encode(runId);
+  }
+
+  public static String promotionsUrl(String name) {
+    return ModelPages.PROMOTIONS + (name == null || name.isEmpty() ? "" : "?name=" + encode(name));
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** The model list: registered models matching the search box, newest update first. */
+  public record ModelsPage(String q, List<RegisteredModel> models, String nextPageToken) {}
+
+  /** One model: its versions (newest first), aliases, protected aliases and each alias's moves. */
+  public record ModelPage(RegisteredModel model, List<ModelVersion> versions, String nextPageToken,
+      List<PromotionPolicy> policies, List<AliasChange> history) {}
+
+  /** One metric compared between the candidate version and the alias's current holder (null where absent). */
+  public record EvidenceRow(String key, Double candidate, Double current) {}
+
+  /** A promotion request with its evidence table and whether the viewer may decide it from this page. */
+  public record RequestView(PromotionRequest request, Integer candidateVersion, Integer currentVersion,
+      List<EvidenceRow> evidence, boolean canDecide) {}
+
+  /** The promotions page: requests, pending first, optionally of one model. */
+  public record PromotionsPage(String name, List<RequestView> requests, String csrf) {}
+
+  /** Reads the evidence the promotion API stored ({"candidate":{"metrics":{}},"current":{...}}) as table rows. */
+  static List<EvidenceRow> evidence(String json) {
+    if (json == null || json.isBlank()) {
+      return List.of();
+    }
+    JsonNode root;
+    try {
+      root = Json.MAPPER.readTree(json);
+    } catch (Exception e) {
+      return List.of(); // stored as plain text by an older build: nothing to tabulate
+    }
+    JsonNode candidate = root.path("candidate").path("metrics");
+    JsonNode current = root.path("current").path("metrics");
+    TreeSet<String> keys = new TreeSet<>();
+    candidate.fieldNames().forEachRemaining(keys::add);
+    current.fieldNames().forEachRemaining(keys::add);
+    List<EvidenceRow> rows = new ArrayList<>();
+    for (String k : keys) {
+      rows.add(new EvidenceRow(k, value(candidate.get(k)), value(current.get(k))));
+    }
+    return rows;
+  }
+
+  static Integer version(String json, String side) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      JsonNode v = Json.MAPPER.readTree(json).path(side).path("version");
+      return v.isNumber() ? v.asInt() : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static Double value(JsonNode n) {
+    return n == null || !n.isNumber() ? null : n.asDouble();
+  }
+
+  /** A metric value for a table cell; empty when the side has none. */
+  public static String metric(Double v) {
+    return v == null ? "" : UiViews.number(v);
+  }
+
+  /** The aliases of a version, comma separated. */
+  public static String joined(List<String> items) {
+    StringBuilder b = new StringBuilder();
+    for (Iterator<String> it = items.iterator(); it.hasNext();) {
+      b.append(it.next()).append(it.hasNext() ? ", " : "");
+    }
+    return b.toString();
+  }
+
+  /** An alias move's versions as "3 → 4", "– → 1" or "2 → –". */
+  public static String move(AliasChange c) {
+    return (c.fromVersion() == null ? "–" : c.fromVersion().toString()) + " → "
+        + (c.toVersion() == null ? "–" : c.toVersion().toString());
+  }
+
+  /** An enum constant as a label or CSS class: lower case in every locale. */
+  public static String label(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

@@ -1,0 +1,119 @@
+package dev.cairn.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.server.ui.ModelFixture.Answer;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry pages as plain HTTP with authentication on: the model list and a model's page (escaped), the
+ * promotions page with Approve/Reject only for an approver who is not the requester, and its forms' CSRF check.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the decision moves the alias the other tests read
+class ModelPagesTest {
+  @TempDir static Path dir;
+  static ModelFixture fx;
+  static final String ESCAPED = "team/churn &lt;b&gt;&amp;";
+
+  @BeforeAll
+  static void start() {
+    fx = new ModelFixture(dir, true);
+  }
+
+  @AfterAll
+  static void stop() {
+    fx.close();
+  }
+
+  static String page(String path, String cookie) {
+    Answer a = fx.page(path, cookie);
+    assertThat(a.status()).as(path + ": " + a.body()).isEqualTo(200);
+    assertThat(a.header("Content-Security-Policy")).contains("script-src 'self'");
+    return a.body();
+  }
+
+  static String modelUrl() {
+    return ModelViews.modelUrl(ModelFixture.NAME);
+  }
+
+  @Test
+  void theListShowsTheModelEscapedWithItsLatestVersionAndAlias() {
+    String html = page("/ui/models", fx.session("vic"));
+    assertThat(html).contains(">" + ESCAPED + "</a>", "href=\"/ui/model?name=team%2Fchurn+%3Cb%3E%26\"",
+        "@champion → 1", ">2 <small>none</small>").doesNotContain("<b>&");
+    assertThat(page("/ui/models?q=churn", fx.session("vic"))).contains(ESCAPED);
+    assertThat(page("/ui/models?q=nothing-like-it", fx.session("vic"))).doesNotContain(ESCAPED)
+        .contains("No registered models match");
+    // a quote in the search box is text, not filter syntax
+    assertThat(fx.page("/ui/models?q=it%27s", fx.session("vic")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void theModelPageShowsVersionsAliasesPolicyAndHistoryEscaped() {
+    String html = page(modelUrl(), fx.session("vic"));
+    assertThat(html).contains("<h1>" + ESCAPED + "</h1>", "&lt;script&gt;alert(1)&lt;/script&gt;")
+        .doesNotContain(ModelFixture.TAG_VALUE);
+    assertThat(html).contains("<tr data-version=\"2\">", "<tr data-version=\"1\">",
+        "<a href=\"/ui/run?run_id=" + fx.run1 + "\">", "<a href=\"/ui/run?run_id=" + fx.run2 + "\">",
+        "runs:/" + fx.run1 + "/model", "<td class=\"aliases\">champion</td>",
+        "<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">1</td>");
+    assertThat(html.indexOf("data-version=\"2\"")).as("newest first").isLessThan(html.indexOf("data-version=\"1\""));
+    assertThat(html).contains("id=\"policies\"").containsPattern("<td>@champion</td><td class=\"num\">1</td><td>admin</td>");
+    assertThat(html).contains("id=\"alias-history\"").contains("– → 1</td><td>set</td>");
+  }
+
+  @Test
+  void anUnknownModelIsA404Page() {
+    Answer a = fx.page("/ui/model?name=nope", fx.session("vic"));
+    assertThat(a.status()).isEqualTo(404);
+    assertThat(a.body()).contains("nope");
+  }
+
+  @Test
+  void onlyAnApproverWhoIsNotTheRequesterSeesTheButtons() {
+    String approver = page(ModelViews.promotionsUrl(ModelFixture.NAME), fx.session("abe"));
+    assertThat(approver).contains("data-request=\"" + fx.requestId + "\"", "better &lt;acc&gt;",
+        "<td>acc</td><td class=\"num\">0.87</td><td class=\"num\">0.81</td>", "action=\"/ui/promotions/approve\"",
+        "formaction=\"/ui/promotions/reject\"", "name=\"request_id\" value=\"" + fx.requestId + "\"");
+    assertThat(approver).containsPattern("name=\"csrf\" value=\"[^\"]+\">\n<input type=\"text\" name=\"comment\"");
+    String requester = page(ModelViews.promotionsUrl(ModelFixture.NAME), fx.session("rita"));
+    assertThat(requester).contains("data-request=\"" + fx.requestId + "\"").doesNotContain("/ui/promotions/approve");
+    String viewer = page("/ui/promotions", fx.session("vic"));
+    assertThat(viewer).contains("data-request=\"" + fx.requestId + "\"").doesNotContain("/ui/promotions/approve");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aDecisionFormNeedsTheSessionsCsrfTokenAndTheRole() {
+    Map<String, String> formOf = Map.of("request_id", fx.requestId, "comment", "ok");
+    String vic = fx.session("vic");
+    Answer viewer = fx.send("POST", "/ui/promotions/reject", Map.of("Cookie", vic, "Content-Type",
+        "application/x-www-form-urlencoded"), ModelFixture.form(Map.of("request_id", fx.requestId,
+        "csrf", fx.page("/ui/models", vic).csrf())));
+    assertThat(viewer.status()).as("a viewer cannot decide even with the token").isEqualTo(403);
+    String abe = fx.session("abe");
+    Map<String, String> headers = Map.of("Cookie", abe, "Content-Type", "application/x-www-form-urlencoded");
+    Answer noToken = fx.send("POST", "/ui/promotions/approve", headers, ModelFixture.form(formOf));
+    assertThat(noToken.status()).isEqualTo(403);
+    assertThat(page(modelUrl(), abe)).as("nothing moved").contains("<tr data-alias=\"champion\"><td>@champion</td>"
+        + "<td class=\"num\">1</td>");
+    String csrf = fx.page(ModelViews.promotionsUrl(ModelFixture.NAME), abe).csrf();
+    Answer ok = fx.send("POST", "/ui/promotions/approve", headers, ModelFixture.form(Map.of("request_id",
+        fx.requestId, "comment", "ok", "csrf", csrf)));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(303);
+    assertThat(ok.header("Location")).isEqualTo(ModelViews.promotionsUrl(ModelFixture.NAME));
+    String after = page(ModelViews.promotionsUrl(ModelFixture.NAME), abe);
+    assertThat(after).contains("class=\"status\">applied</span>", "approve by <b>abe</b>")
+        .doesNotContain("/ui/promotions/approve");
+    assertThat(page(modelUrl(), abe)).contains("<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">2</td>",
+        "1 → 2</td><td>promotion</td>\n<td>abe</td>");
+  }
+}
