@@ -274,11 +274,11 @@ public final class CairnServer implements AutoCloseable {
     DatasetBlobs blobs = new DatasetBlobs(artifacts, maxBlobBytes);
     all.add((routes, m, a) -> DatasetRoutes.register(routes, versioning, blobs, m));
     all.add((routes, m, a) -> dev.cairn.server.ui.DatasetPages.register(routes, versioning));
-    all.add((routes, m, a) -> dev.cairn.server.ui.ModelPages.register(routes, registry, promotions));
     all.add((routes, m, a) -> RegistryRoutes.register(routes, registry, m, loggedModels::artifactLocation, integrity));
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
+    all.add((routes, m, a) -> dev.cairn.server.ui.ModelPages.register(routes, registry, promotions, lineage));
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     all.add(new LoggedModelRoutes.Module(loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));

@@ -197,6 +197,7 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/ui/datasets*", viewer, global)); // like the dataset API: global grants
     rules.add(new Rule("GET", "/ui/models", viewer, global)); // registry pages: as the registry API they show
     rules.add(new Rule("GET", "/ui/model", viewer, model));
+    rules.add(new Rule("GET", "/ui/model/lineage", viewer, global)); // as the lineage API: it crosses experiments
     rules.add(new Rule("GET", "/ui/promotions", viewer, model));
     rules.add(new Rule("POST", "/ui/promotions/*", approver, model)); // by the request_id's model, as the API
     rules.add(new Rule("GET", "/ui/*", viewer, exp));

@@ -7,8 +7,11 @@ import dev.cairn.registry.ModelVersion;
 import dev.cairn.registry.PromotionPolicy;
 import dev.cairn.registry.PromotionRequest;
 import dev.cairn.registry.RegisteredModel;
+import dev.cairn.lineage.LineageGraph;
 import dev.cairn.server.auth.Access;
+import dev.cairn.server.lineage.LineageService;
 import dev.cairn.server.auth.SignIn;
+import dev.cairn.server.ui.ModelViews.LineagePage;
 import dev.cairn.server.ui.ModelViews.ModelPage;
 import dev.cairn.server.ui.ModelViews.ModelsPage;
 import dev.cairn.server.ui.ModelViews.PromotionsPage;
@@ -29,6 +32,7 @@ import java.util.TreeSet;
  * <pre>
  * GET  /ui/models?q=TEXT                 registered models whose name contains TEXT (page_token)
  * GET  /ui/model?name=NAME               versions, aliases, protected aliases and alias history (page_token)
+ * GET  /ui/model/lineage?name=NAME&amp;version=N  what the version was made from: run, logged model, datasets
  * GET  /ui/promotions?name=NAME          promotion requests (pending first) with their evidence and decisions
  * POST /ui/promotions/approve|reject     request_id, comment, csrf: decides as the signed-in user, back to the list
  * </pre>
@@ -36,6 +40,7 @@ import java.util.TreeSet;
 public final class ModelPages {
   public static final String MODELS = "/ui/models";
   public static final String MODEL = "/ui/model";
+  public static final String LINEAGE = "/ui/model/lineage";
   public static final String PROMOTIONS = "/ui/promotions";
   static final int MODELS_PAGE_SIZE = 50;
   static final int VERSIONS_PAGE_SIZE = 100;
@@ -45,16 +50,20 @@ public final class ModelPages {
 
   private final ModelRegistryStore registry;
   private final PromotionStore promotions;
+  private final LineageService lineage;
 
-  private ModelPages(ModelRegistryStore registry, PromotionStore promotions) {
+  private ModelPages(ModelRegistryStore registry, PromotionStore promotions, LineageService lineage) {
     this.registry = registry;
     this.promotions = promotions;
+    this.lineage = lineage;
   }
 
-  public static void register(RoutesConfig routes, ModelRegistryStore registry, PromotionStore promotions) {
-    ModelPages p = new ModelPages(registry, promotions);
+  public static void register(RoutesConfig routes, ModelRegistryStore registry, PromotionStore promotions,
+      LineageService lineage) {
+    ModelPages p = new ModelPages(registry, promotions, lineage);
     routes.get(MODELS, UiRoutes.page(p::models));
     routes.get(MODEL, UiRoutes.page(p::model));
+    routes.get(LINEAGE, UiRoutes.page(p::lineage));
     routes.get(PROMOTIONS, UiRoutes.page(p::promotions));
     routes.post(PROMOTIONS + "/approve", UiRoutes.page(ctx -> p.decide(ctx, true)));
     routes.post(PROMOTIONS + "/reject", UiRoutes.page(ctx -> p.decide(ctx, false)));
@@ -83,6 +92,20 @@ public final class ModelPages {
     history.sort(Comparator.comparingLong(AliasChange::time).reversed());
     UiRoutes.render(ctx, "model.jte", new ModelPage(model, versions.items(), versions.nextPageToken(), policies,
         history));
+  }
+
+  private void lineage(Context ctx) {
+    String name = required(ctx, "name");
+    String text = required(ctx, "version");
+    int version;
+    try {
+      version = Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw CairnException.invalid("version '" + text + "' must be a model version number (1, 2, ...)");
+    }
+    LineageGraph graph = lineage.ofModelVersion(name, version);
+    UiRoutes.render(ctx, "model-lineage.jte", new LineagePage(name, version,
+        ModelViews.tree(graph, "model:" + name + "/" + version)));
   }
 
   private void promotions(Context ctx) {

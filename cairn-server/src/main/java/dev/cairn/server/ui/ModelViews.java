@@ -1,7 +1,12 @@
 package dev.cairn.server.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
+import dev.cairn.data.version.DatasetRef;
+import dev.cairn.lineage.LineageGraph;
+import dev.cairn.lineage.LineageGraph.Edge;
+import dev.cairn.lineage.LineageGraph.Node;
 import dev.cairn.registry.AliasChange;
 import dev.cairn.registry.ModelVersion;
 import dev.cairn.registry.PromotionPolicy;
@@ -10,8 +15,11 @@ import dev.cairn.registry.RegisteredModel;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /** What the registry and governance pages show, and their URLs (model names may hold '/', so they go in the query). */
@@ -24,6 +32,10 @@ public final class ModelViews {
 
   public static String runUrl(String runId) {
     return UiRoutes.RUN + "?run_id=" + encode(runId);
+  }
+
+  public static String lineageUrl(String name, int version) {
+    return ModelPages.LINEAGE + "?name=" + encode(name) + "&version=" + version;
   }
 
   public static String promotionsUrl(String name) {
@@ -113,5 +125,65 @@ public final class ModelViews {
   /** An enum constant as a label or CSS class: lower case in every locale. */
   public static String label(Enum<?> e) {
     return e.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The lineage page: a model version and what it was made from, as a tree rooted at the version. */
+  public record LineagePage(String name, int version, TreeNode root) {}
+
+  /**
+   * One node of the lineage tree with the nodes it was made from below it.
+   *
+   * @param relation how this node led to its parent (input to, produced, registered as); null at the root
+   * @param url the node's page, or null when the UI has none (a logged model, a dataset from elsewhere)
+   */
+  public record TreeNode(Node node, String relation, String detail, String url, List<TreeNode> children) {
+    public String kind() {
+      return node.kind().label();
+    }
+  }
+
+  /** The graph as a tree upstream from {@code rootId}: each node's children are the nodes with an edge into it. */
+  static TreeNode tree(LineageGraph graph, String rootId) {
+    Map<String, Node> nodes = new java.util.HashMap<>();
+    graph.nodes().forEach(n -> nodes.put(n.id(), n));
+    return tree(graph, nodes, nodes.get(rootId), null, new HashSet<>());
+  }
+
+  private static TreeNode tree(LineageGraph graph, Map<String, Node> nodes, Node node, Edge via, Set<String> path) {
+    List<TreeNode> children = new ArrayList<>();
+    path.add(node.id());
+    for (Edge e : graph.edges()) {
+      // a node already on the path to the root would loop: lineage graphs have none, but a tree must not hang
+      if (e.to().equals(node.id()) && nodes.containsKey(e.from()) && !path.contains(e.from())) {
+        children.add(tree(graph, nodes, nodes.get(e.from()), e, path));
+      }
+    }
+    path.remove(node.id());
+    return new TreeNode(node, via == null ? null : via.relation().name().toLowerCase(java.util.Locale.ROOT)
+        .replace('_', ' '), via == null ? null : via.detail(), nodeUrl(node), children);
+  }
+
+  /** A lineage node's page in the UI, from the ids LineageService gives (run:ID, dataset:NAME@V, model:NAME/V). */
+  static String nodeUrl(Node n) {
+    if (n.attributes().containsKey("missing") || n.id().equals("truncated")) {
+      return null;
+    }
+    return switch (n.kind()) {
+      case RUN -> runUrl(n.label());
+      case DATASET_VERSION -> n.attributes().containsKey("source") ? DatasetViews.inputUrl(n.attributes().get("source"))
+          : datasetUrl(n.label());
+      case MODEL_VERSION -> n.id().startsWith("model:") && n.id().lastIndexOf('/') > 6
+          ? modelUrl(n.id().substring(6, n.id().lastIndexOf('/'))) : null;
+      default -> null;
+    };
+  }
+
+  private static String datasetUrl(String label) {
+    try {
+      DatasetRef ref = DatasetRef.parse(label);
+      return ref.isLatest() ? DatasetViews.datasetUrl(ref.name()) : DatasetViews.versionUrl(ref.name(), ref.version());
+    } catch (CairnException e) {
+      return null;
+    }
   }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.Json;
 import dev.cairn.server.CairnServer;
 import dev.cairn.store.MetadataStore;
+import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Metric;
+import dev.cairn.tracking.Tag;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * A real server on SQLite with one registered model (a name holding '/' and markup) of two versions from two runs,
  * the alias {@code champion} on version 1, protected by a one-approval policy, and a pending request by rita to move
- * it to version 2. With authentication on, rita is an editor, abe an approver and vic a viewer, each with a password.
+ * it to version 2, whose run read dataset train-set@3 for training. With authentication on, rita is an editor, abe an approver and vic a viewer, each with a password.
  */
 final class ModelFixture implements AutoCloseable {
   static final String NAME = "team/churn <b>&";
@@ -63,6 +65,8 @@ final class ModelFixture implements AutoCloseable {
     String experiment = store.createExperiment("churn", null, List.of());
     run1 = run(store, experiment, 0.81);
     run2 = run(store, experiment, 0.87);
+    store.logInputs(run2, List.of(new DatasetInput("train-set", "sha256:ab12", "cairn", "cairn-dataset:train-set@3",
+        null, null, List.of(new Tag("mlflow.data.context", "training")))));
     if (auth) {
       for (String[] u : new String[][] {{"rita", "editor"}, {"abe", "approver"}, {"vic", "viewer"}}) {
         api("/api/cairn/v1/users", Map.of("name", u[0], "password", password(u[0]), "role", u[1]), admin);

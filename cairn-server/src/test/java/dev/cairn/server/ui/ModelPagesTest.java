@@ -71,6 +71,28 @@ class ModelPagesTest {
   }
 
   @Test
+  void aVersionsLineageIsATreeFromTheVersionThroughItsRunToItsData() {
+    String model = page(modelUrl(), fx.session("vic"));
+    String url = ModelViews.lineageUrl(ModelFixture.NAME, 2);
+    assertThat(model).contains("href=\"" + url.replace("&", "&amp;") + "\"");
+    String html = page(url, fx.session("vic"));
+    int root = html.indexOf("data-kind=\"model version\"");
+    int run = html.indexOf("data-kind=\"run\"");
+    int data = html.indexOf("data-kind=\"dataset\"");
+    assertThat(root).isPositive().isLessThan(run);
+    assertThat(run).isLessThan(data);
+    assertThat(html.substring(root, run)).contains(ESCAPED + "/2").contains("<ul>");
+    assertThat(html.substring(run, data)).contains("<span class=\"relation\">produced</span>",
+        "<a href=\"/ui/run?run_id=" + fx.run2 + "\">" + fx.run2 + "</a>").contains("<ul>");
+    assertThat(html.substring(data)).contains("<span class=\"relation\">input to (training)</span>",
+        "<a href=\"/ui/datasets/train-set/3\">train-set</a>");
+    // nested: the dataset's list closes inside the run's, inside the version's
+    assertThat(html.substring(data)).containsPattern("(?s)</li>\\s*</ul>\\s*</li>\\s*</ul>\\s*</li>\\s*</ul>");
+    assertThat(fx.page(ModelViews.lineageUrl(ModelFixture.NAME, 9), fx.session("vic")).status()).isEqualTo(404);
+    assertThat(fx.page(ModelPages.LINEAGE + "?name=x&version=two", fx.session("vic")).status()).isEqualTo(400);
+  }
+
+  @Test
   void anUnknownModelIsA404Page() {
     Answer a = fx.page("/ui/model?name=nope", fx.session("vic"));
     assertThat(a.status()).isEqualTo(404);
