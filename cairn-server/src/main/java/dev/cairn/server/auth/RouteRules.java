@@ -200,6 +200,7 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/ui/model/lineage", viewer, global)); // as the lineage API: it crosses experiments
     rules.add(new Rule("GET", "/ui/promotions", viewer, model));
     rules.add(new Rule("POST", "/ui/promotions/*", approver, model)); // by the request_id's model, as the API
+    rules.add(new Rule("GET", "/ui/audit", admin, global));
     rules.add(new Rule("GET", "/ui/*", viewer, exp));
     return List.copyOf(rules);
   }

@@ -16,6 +16,7 @@ import dev.cairn.server.ui.ModelViews.ModelPage;
 import dev.cairn.server.ui.ModelViews.ModelsPage;
 import dev.cairn.server.ui.ModelViews.PromotionsPage;
 import dev.cairn.server.ui.ModelViews.RequestView;
+import dev.cairn.store.audit.AuditLog;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.tracking.Page;
@@ -35,6 +36,7 @@ import java.util.TreeSet;
  * GET  /ui/model/lineage?name=NAME&amp;version=N  what the version was made from: run, logged model, datasets
  * GET  /ui/promotions?name=NAME          promotion requests (pending first) with their evidence and decisions
  * POST /ui/promotions/approve|reject     request_id, comment, csrf: decides as the signed-in user, back to the list
+ * GET  /ui/audit?actor=&amp;target=&amp;verify=1  audit events, newest first (admin), with the chain check on request
  * </pre>
  */
 public final class ModelPages {
@@ -58,8 +60,9 @@ public final class ModelPages {
     this.lineage = lineage;
   }
 
+  /** The registry pages and, as governance, the audit page. */
   public static void register(RoutesConfig routes, ModelRegistryStore registry, PromotionStore promotions,
-      LineageService lineage) {
+      LineageService lineage, AuditLog audit) {
     ModelPages p = new ModelPages(registry, promotions, lineage);
     routes.get(MODELS, UiRoutes.page(p::models));
     routes.get(MODEL, UiRoutes.page(p::model));
@@ -67,6 +70,7 @@ public final class ModelPages {
     routes.get(PROMOTIONS, UiRoutes.page(p::promotions));
     routes.post(PROMOTIONS + "/approve", UiRoutes.page(ctx -> p.decide(ctx, true)));
     routes.post(PROMOTIONS + "/reject", UiRoutes.page(ctx -> p.decide(ctx, false)));
+    routes.get(AuditPage.PATH, UiRoutes.page(new AuditPage(audit)::show));
   }
 
   private void models(Context ctx) {

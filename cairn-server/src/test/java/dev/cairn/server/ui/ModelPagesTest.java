@@ -93,6 +93,25 @@ class ModelPagesTest {
   }
 
   @Test
+  void theAuditPageIsTheAdminsAndFiltersByActorAndTarget() {
+    assertThat(fx.page("/ui/audit", fx.session("vic")).status()).isEqualTo(403);
+    Map<String, String> admin = Map.of("Authorization", fx.admin, "Accept", "text/html");
+    Answer all = fx.send("GET", "/ui/audit", admin, null);
+    assertThat(all.status()).as(all.body()).isEqualTo(200);
+    assertThat(all.body()).contains("<td>registry.alias.set</td>", "<td>rita</td>", "<td>admin</td>",
+        "<td>registry.promotion.requested</td>", "Verify the hash chain")
+        .contains("model:" + ESCAPED + "@champion").doesNotContain("<b>&");
+    String rita = fx.send("GET", "/ui/audit?actor=rita", admin, null).body();
+    assertThat(rita).contains("<td>rita</td>", "<td>registry.promotion.requested</td>").doesNotContain("<td>admin</td>");
+    String target = fx.send("GET", "/ui/audit?target=" + ModelViews.encode("model:team/churn"), admin, null).body();
+    assertThat(target).contains("model:" + ESCAPED, "<td>registry.alias.set</td>")
+        .doesNotContain("registry.promotion.requested");
+    assertThat(fx.send("GET", "/ui/audit?actor=nobody-at-all", admin, null).body()).contains("No events match");
+    Answer verified = fx.send("GET", "/ui/audit?actor=rita&target=&verify=1", admin, null);
+    assertThat(verified.body()).containsPattern("<p id=\"verify\" class=\"ok\">Chain verified: \\d+ events");
+  }
+
+  @Test
   void anUnknownModelIsA404Page() {
     Answer a = fx.page("/ui/model?name=nope", fx.session("vic"));
     assertThat(a.status()).isEqualTo(404);
