@@ -3,7 +3,11 @@ package dev.cairn.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.server.ui.ModelFixture.Answer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,5 +160,23 @@ class ModelPagesTest {
         .doesNotContain("/ui/promotions/approve");
     assertThat(page(modelUrl(), abe)).contains("<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">2</td>",
         "1 → 2</td><td>promotion</td>\n<td>abe</td>");
+  }
+
+  @Test
+  void everyModelUrlOfTheDocsAnswersAPage() throws Exception {
+    List<String> urls = new ArrayList<>();
+    for (String line : Files.readAllLines(UiDocsTest.DOC)) {
+      if (line.matches(Pattern.quote(UiDocsTest.HOST) + "/ui/(models?\\b|promotions|audit).*")) {
+        urls.add(line.strip().substring(UiDocsTest.HOST.length()));
+      }
+    }
+    assertThat(urls).hasSizeGreaterThanOrEqualTo(7);
+    Map<String, String> admin = Map.of("Authorization", fx.admin, "Accept", "text/html");
+    for (String url : urls) {
+      Answer a = fx.send("GET", url.replace("NAME", ModelViews.encode(ModelFixture.NAME))
+          .replace("REQUEST_ID", fx.requestId), admin, null);
+      assertThat(a.status()).as(url + ": " + a.body()).isEqualTo(200);
+      assertThat(a.body()).as(url).contains("<main>");
+    }
   }
 }
