@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * GET  /ui/model?name=NAME               versions, aliases, protected aliases and alias history (page_token)
  * GET  /ui/model/lineage?name=NAME&amp;version=N  what the version was made from: run, logged model, datasets
  * GET  /ui/promotions?name=NAME          promotion requests (pending first) with their evidence and decisions
- * POST /ui/promotions/approve|reject     request_id, comment, csrf: decides as the signed-in user, back to the list
+ * POST /ui/promotions/approve|reject?request_id=ID   form: comment, csrf; decides as the signed-in user, back to the list
  * GET  /ui/audit?actor=&amp;target=&amp;verify=1  audit events, newest first (admin), with the chain check on request
  * </pre>
  */
@@ -130,9 +130,10 @@ public final class ModelPages {
   }
 
   private void decide(Context ctx, boolean approve) {
-    String requestId = ctx.formParam("request_id");
+    // in the query, where Access finds the request's model for model-scoped grants (it reads no form bodies)
+    String requestId = ctx.queryParam("request_id");
     if (requestId == null || requestId.isBlank()) {
-      throw CairnException.invalid("form field request_id is missing");
+      throw CairnException.invalid("query parameter request_id is missing");
     }
     String user = ctx.attribute(Access.ACTOR);
     if (user == null) {

@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
 /**
  * A real server on SQLite with one registered model (a name holding '/' and markup) of two versions from two runs,
  * the alias {@code champion} on version 1, protected by a one-approval policy, and a pending request by rita to move
- * it to version 2, whose run read dataset train-set@3 for training. With authentication on, rita is an editor, abe an approver and vic a viewer, each with a password.
+ * it to version 2, whose run read dataset train-set@3 for training. With authentication on, rita is an editor, abe an
+ * approver and vic a viewer, each with a password; ann approves this model only (no global role).
  */
 final class ModelFixture implements AutoCloseable {
   static final String NAME = "team/churn <b>&";
@@ -73,6 +74,10 @@ final class ModelFixture implements AutoCloseable {
       }
     }
     api("/api/2.0/mlflow/registered-models/create", Map.of("name", NAME), admin);
+    if (auth) { // ann approves this model only
+      api("/api/cairn/v1/users", Map.of("name", "ann", "password", password("ann")), admin);
+      api("/api/cairn/v1/users/ann/grants", Map.of("role", "approver", "scope", "registered_model:" + NAME), admin);
+    }
     api("/api/2.0/mlflow/registered-models/set-tag", Map.of("name", NAME, "key", "owner", "value", TAG_VALUE), admin);
     for (String run : List.of(run1, run2)) {
       api("/api/2.0/mlflow/model-versions/create", Map.of("name", NAME, "source", "runs:/" + run + "/model",

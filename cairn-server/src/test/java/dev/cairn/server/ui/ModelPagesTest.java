@@ -116,6 +116,17 @@ class ModelPagesTest {
   }
 
   @Test
+  void aGrantOnTheModelOpensItsPagesAndItsButtonsOnly() {
+    String ann = fx.session("ann");
+    assertThat(page(modelUrl(), ann)).contains("<h1>" + ESCAPED + "</h1>");
+    assertThat(page(ModelViews.promotionsUrl(ModelFixture.NAME), ann)).contains("action=\"/ui/promotions/approve?request_id=");
+    assertThat(fx.page(ModelViews.modelUrl("another"), ann).status()).isEqualTo(403);
+    assertThat(fx.page("/ui/models", ann).status()).as("the list is global, as the search API").isEqualTo(403);
+    assertThat(fx.page(ModelViews.lineageUrl(ModelFixture.NAME, 1), ann).status()).as("as the lineage API")
+        .isEqualTo(403);
+  }
+
+  @Test
   void anUnknownModelIsA404Page() {
     Answer a = fx.page("/ui/model?name=nope", fx.session("vic"));
     assertThat(a.status()).isEqualTo(404);
@@ -126,8 +137,9 @@ class ModelPagesTest {
   void onlyAnApproverWhoIsNotTheRequesterSeesTheButtons() {
     String approver = page(ModelViews.promotionsUrl(ModelFixture.NAME), fx.session("abe"));
     assertThat(approver).contains("data-request=\"" + fx.requestId + "\"", "better &lt;acc&gt;",
-        "<td>acc</td><td class=\"num\">0.87</td><td class=\"num\">0.81</td>", "action=\"/ui/promotions/approve\"",
-        "formaction=\"/ui/promotions/reject\"", "name=\"request_id\" value=\"" + fx.requestId + "\"");
+        "<td>acc</td><td class=\"num\">0.87</td><td class=\"num\">0.81</td>",
+        "action=\"/ui/promotions/approve?request_id=" + fx.requestId + "\"",
+        "formaction=\"/ui/promotions/reject?request_id=" + fx.requestId + "\"");
     assertThat(approver).containsPattern("name=\"csrf\" value=\"[^\"]+\">\n<input type=\"text\" name=\"comment\"");
     String requester = page(ModelViews.promotionsUrl(ModelFixture.NAME), fx.session("rita"));
     assertThat(requester).contains("data-request=\"" + fx.requestId + "\"").doesNotContain("/ui/promotions/approve");
@@ -138,28 +150,29 @@ class ModelPagesTest {
   @Test
   @Order(Integer.MAX_VALUE)
   void aDecisionFormNeedsTheSessionsCsrfTokenAndTheRole() {
-    Map<String, String> formOf = Map.of("request_id", fx.requestId, "comment", "ok");
+    String action = "/ui/promotions/approve?request_id=" + fx.requestId;
     String vic = fx.session("vic");
-    Answer viewer = fx.send("POST", "/ui/promotions/reject", Map.of("Cookie", vic, "Content-Type",
-        "application/x-www-form-urlencoded"), ModelFixture.form(Map.of("request_id", fx.requestId,
-        "csrf", fx.page("/ui/models", vic).csrf())));
+    Answer viewer = fx.send("POST", "/ui/promotions/reject?request_id=" + fx.requestId, Map.of("Cookie", vic,
+        "Content-Type", "application/x-www-form-urlencoded"), ModelFixture.form(Map.of("csrf",
+        fx.page("/ui/models", vic).csrf())));
     assertThat(viewer.status()).as("a viewer cannot decide even with the token").isEqualTo(403);
-    String abe = fx.session("abe");
-    Map<String, String> headers = Map.of("Cookie", abe, "Content-Type", "application/x-www-form-urlencoded");
-    Answer noToken = fx.send("POST", "/ui/promotions/approve", headers, ModelFixture.form(formOf));
+    // ann approves this model only: the request's model is found from the request_id in the form's address
+    String ann = fx.session("ann");
+    Map<String, String> headers = Map.of("Cookie", ann, "Content-Type", "application/x-www-form-urlencoded");
+    Answer noToken = fx.send("POST", action, headers, ModelFixture.form(Map.of("comment", "ok")));
     assertThat(noToken.status()).isEqualTo(403);
-    assertThat(page(modelUrl(), abe)).as("nothing moved").contains("<tr data-alias=\"champion\"><td>@champion</td>"
+    assertThat(noToken.body()).contains("csrf");
+    assertThat(page(modelUrl(), ann)).as("nothing moved").contains("<tr data-alias=\"champion\"><td>@champion</td>"
         + "<td class=\"num\">1</td>");
-    String csrf = fx.page(ModelViews.promotionsUrl(ModelFixture.NAME), abe).csrf();
-    Answer ok = fx.send("POST", "/ui/promotions/approve", headers, ModelFixture.form(Map.of("request_id",
-        fx.requestId, "comment", "ok", "csrf", csrf)));
+    String csrf = fx.page(ModelViews.promotionsUrl(ModelFixture.NAME), ann).csrf();
+    Answer ok = fx.send("POST", action, headers, ModelFixture.form(Map.of("comment", "fine <by> me", "csrf", csrf)));
     assertThat(ok.status()).as(ok.body()).isEqualTo(303);
     assertThat(ok.header("Location")).isEqualTo(ModelViews.promotionsUrl(ModelFixture.NAME));
-    String after = page(ModelViews.promotionsUrl(ModelFixture.NAME), abe);
-    assertThat(after).contains("class=\"status\">applied</span>", "approve by <b>abe</b>")
+    String after = page(ModelViews.promotionsUrl(ModelFixture.NAME), ann);
+    assertThat(after).contains("class=\"status\">applied</span>", "approve by <b>ann</b>", "fine &lt;by&gt; me")
         .doesNotContain("/ui/promotions/approve");
-    assertThat(page(modelUrl(), abe)).contains("<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">2</td>",
-        "1 → 2</td><td>promotion</td>\n<td>abe</td>");
+    assertThat(page(modelUrl(), ann)).contains("<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">2</td>",
+        "1 → 2</td><td>promotion</td>\n<td>ann</td>");
   }
 
   @Test
