@@ -6,6 +6,7 @@ import dev.cairn.registry.AliasChange;
 import dev.cairn.registry.ModelVersion;
 import dev.cairn.registry.PromotionPolicy;
 import dev.cairn.registry.PromotionRequest;
+import dev.cairn.registry.PromotionRequest.Status;
 import dev.cairn.registry.RegisteredModel;
 import dev.cairn.lineage.LineageGraph;
 import dev.cairn.server.auth.Access;
@@ -46,6 +47,7 @@ public final class ModelPages {
   public static final String PROMOTIONS = "/ui/promotions";
   static final int MODELS_PAGE_SIZE = 50;
   static final int VERSIONS_PAGE_SIZE = 100;
+  /** Pending requests shown, and closed ones after them: the newest of each. */
   static final int REQUESTS_SHOWN = 100;
   /** Alias moves shown per alias: the newest. */
   static final int HISTORY_PER_ALIAS = 20;
@@ -115,8 +117,16 @@ public final class ModelPages {
   private void promotions(Context ctx) {
     String name = text(ctx, "name");
     String user = ctx.attribute(Access.ACTOR);
+    String model = name.isEmpty() ? null : name;
+    // pending requests first (they wait for someone), then closed ones; the newest REQUESTS_SHOWN of each
+    List<PromotionRequest> shown = new ArrayList<>(promotions.list(model, Status.PENDING, REQUESTS_SHOWN, null).items());
+    for (PromotionRequest r : promotions.list(model, null, REQUESTS_SHOWN, null).items()) {
+      if (!r.status().isOpen()) {
+        shown.add(r);
+      }
+    }
     List<RequestView> requests = new ArrayList<>();
-    for (PromotionRequest r : promotions.list(name.isEmpty() ? null : name, null, REQUESTS_SHOWN, null).items()) {
+    for (PromotionRequest r : shown) {
       boolean decided = r.decisions().stream().anyMatch(d -> d.actor().equals(user));
       // with authentication off nobody can decide (the API refuses "local"); the API checks the role again
       boolean canDecide = user != null && r.status().isOpen() && !user.equals(r.requester()) && !decided
@@ -124,8 +134,6 @@ public final class ModelPages {
       requests.add(new RequestView(r, ModelViews.version(r.evidenceJson(), "candidate"),
           ModelViews.version(r.evidenceJson(), "current"), ModelViews.evidence(r.evidenceJson()), canDecide));
     }
-    // pending first, each group newest first (the store's order)
-    requests.sort(Comparator.comparing((RequestView v) -> !v.request().status().isOpen()));
     UiRoutes.render(ctx, "promotions.jte", new PromotionsPage(name, requests, ctx.attribute(SignIn.CSRF_ATTRIBUTE)));
   }
 

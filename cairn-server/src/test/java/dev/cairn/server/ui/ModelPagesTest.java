@@ -173,6 +173,12 @@ class ModelPagesTest {
         .doesNotContain("/ui/promotions/approve");
     assertThat(page(modelUrl(), ann)).contains("<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">2</td>",
         "1 → 2</td><td>promotion</td>\n<td>ann</td>");
+    // a newer request waits: it comes before the applied one
+    String back = fx.api("/api/cairn/v1/registry/promotions/request", Map.of("name", ModelFixture.NAME, "alias",
+        "champion", "version", 1, "reason", "roll back"), fx.admin).path("request").path("request_id").asText();
+    String list = page(ModelViews.promotionsUrl(ModelFixture.NAME), ann);
+    assertThat(list.indexOf("data-request=\"" + back + "\"")).isPositive()
+        .isLessThan(list.indexOf("data-request=\"" + fx.requestId + "\""));
   }
 
   @Test
