@@ -4,6 +4,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.server.ui.UiViews.ArtifactLink;
+import dev.cairn.server.ui.UiViews.ArtifactPage;
 import dev.cairn.server.ui.UiViews.ComparePage;
 import dev.cairn.server.ui.UiViews.ExperimentsPage;
 import dev.cairn.server.ui.UiViews.RunPage;
@@ -44,6 +45,7 @@ public final class UiRoutes {
   public static final String RUNS = "/ui/runs";
   public static final String RUN = "/ui/run";
   public static final String COMPARE = "/ui/compare";
+  public static final String ARTIFACT = "/ui/artifact";
   public static final String STATIC = "/static/{name}";
   static final int DEFAULT_PAGE_SIZE = 50;
   static final int EXPERIMENTS_PAGE_SIZE = 50;
@@ -71,6 +73,7 @@ public final class UiRoutes {
     routes.get(RUNS, ui.page(ui::runs));
     routes.get(RUN, ui.page(ui::run));
     routes.get(COMPARE, ui.page(ui::compare));
+    routes.get(ARTIFACT, ui.page(ui::artifact));
     routes.get(STATIC, UiRoutes::asset);
   }
 
@@ -218,6 +221,26 @@ public final class UiRoutes {
     }
     render(ctx, "run.jte", new RunPage(run, experiment, params, tags, metrics, source, run.inputs(), relative,
         links, note));
+  }
+
+  /** One file's preview; the path is checked as the run page's (no '..') and read from this server's store. */
+  private void artifact(Context ctx) {
+    String runId = required(ctx, "run_id");
+    String relative = ArtifactPaths.normalize(required(ctx, "path"));
+    Run run = store.getRun(runId);
+    String base = ArtifactLocations.storePath(run.info().artifactUri(), artifacts.rootUri());
+    if (base == null) {
+      throw CairnException.invalid("run " + runId + " stores its artifacts at " + run.info().artifactUri()
+          + ", outside this server's artifact store; no preview");
+    }
+    String full = ArtifactPaths.join(base, relative);
+    ArtifactStore.StoredBlob blob = artifacts.stat(full);
+    if (blob == null) {
+      throw ArtifactStore.missing(relative);
+    }
+    String name = relative.substring(relative.lastIndexOf('/') + 1);
+    render(ctx, "artifact.jte", new ArtifactPage(runId, relative, blob.size(), UiViews.downloadUrl(full),
+        ArtifactPreview.of(artifacts, full, name)));
   }
 
   private void compare(Context ctx) {

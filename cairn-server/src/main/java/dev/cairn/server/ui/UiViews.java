@@ -179,7 +179,24 @@ public final class UiViews {
   public record SourceTag(String label, String value) {}
 
   /** One artifact entry with the link that downloads it (files) or browses it (folders). */
-  public record ArtifactLink(String name, boolean isDir, long size, String href) {}
+  public record ArtifactLink(String name, boolean isDir, long size, String href, String previewHref) {}
+
+  /** One artifact's preview page. */
+  public record ArtifactPage(String runId, String path, long size, String downloadUrl, ArtifactPreview preview) {
+    public String truncatedNote() {
+      return preview.kind().equals("table")
+          ? "Truncated: only the first " + ArtifactPreview.MAX_ROWS + " rows are shown."
+          : "Truncated: only the first " + ArtifactPreview.MAX_BYTES / 1024 + " KiB are shown.";
+    }
+  }
+
+  static String previewUrl(String runId, String rel) {
+    return "/ui/artifact?run_id=" + encode(runId) + "&path=" + encode(rel);
+  }
+
+  static String downloadUrl(String storePath) {
+    return "/api/2.0/mlflow-artifacts/artifacts/" + pathEncode(storePath);
+  }
 
   /** One run: everything it logged, its source, its inputs and one folder of its artifacts. */
   public record RunPage(Run run, Experiment experiment, List<Param> params, List<Tag> tags, List<Metric> metrics,
@@ -201,8 +218,8 @@ public final class UiViews {
     String rel = relative.isEmpty() ? name : relative + "/" + name;
     String href = e.isDir()
         ? runUrl(runId) + "&path=" + encode(rel)
-        : "/api/2.0/mlflow-artifacts/artifacts/" + pathEncode(storePath + "/" + rel);
-    return new ArtifactLink(name, e.isDir(), e.size(), href);
+        : downloadUrl(storePath + "/" + rel);
+    return new ArtifactLink(name, e.isDir(), e.size(), href, e.isDir() ? null : previewUrl(runId, rel));
   }
 
   private static String pathEncode(String path) {
