@@ -65,6 +65,9 @@ class UiAccessTest {
     assertThat(server.get("/ui/run?run_id=" + at.myRun(), ada).status()).isEqualTo(200);
     assertThat(server.get("/ui/runs?experiment_id=" + at.theirs(), ada).status()).isEqualTo(403);
     assertThat(server.get("/ui/run?run_id=" + at.theirRun(), ada).status()).isEqualTo(403);
+    // an artifact preview is scoped by its run_id like the run page (past authorisation, a missing file is 404)
+    assertThat(server.get("/ui/artifact?run_id=" + at.myRun() + "&path=none.txt", ada).status()).isEqualTo(404);
+    assertThat(server.get("/ui/artifact?run_id=" + at.theirRun() + "&path=none.txt", ada).status()).isEqualTo(403);
     assertThat(server.get("/ui/compare?run_ids=" + at.myRun() + "&run_ids=" + at.theirRun(), ada).status())
         .isEqualTo(403);
     // listing every experiment needs a global grant, as experiments/search does

@@ -64,7 +64,8 @@ class ArtifactPreviewTest {
   void jsonIsPrettyPrinted() throws Exception {
     HttpResponse<String> r = preview("metrics.json");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("<pre id=\"preview\">{\n  \"acc\" : 0.9,\n  \"layers\" : [ 1, 2 ]\n}</pre>").doesNotContain("id=\"truncated\"");
+    assertThat(r.body()).contains("<pre id=\"preview\">{\n  \"acc\" : 0.9,\n  \"layers\" : [ 1, 2 ]\n}</pre>")
+        .doesNotContain("id=\"truncated\"");
   }
 
   @Test
