@@ -39,6 +39,8 @@ class ArtifactPreviewTest {
     put(base + "/small.csv", "h1,h2\n1,2\n".getBytes(StandardCharsets.UTF_8));
     put(base + "/evil.txt", "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8));
     put(base + "/plot.png", PNG);
+    put(base + "/logo.svg", "<svg><script>alert(1)</script></svg>".getBytes(StandardCharsets.UTF_8));
+    put(base + "/rows.tsv", "a\tb\n\"x\ty\"\t2\n".getBytes(StandardCharsets.UTF_8));
     put(base + "/big.log", "x".repeat(ArtifactPreview.MAX_BYTES + 1000).getBytes(StandardCharsets.UTF_8));
   }
 
@@ -101,6 +103,14 @@ class ArtifactPreviewTest {
         HttpResponse.BodyHandlers.ofByteArray());
     assertThat(bytes.statusCode()).isEqualTo(200);
     assertThat(bytes.body()).isEqualTo(PNG);
+  }
+
+  @Test
+  void anSvgIsADownloadOnlyAndATsvATable() throws Exception {
+    String svg = preview("logo.svg").body();
+    assertThat(svg).contains("id=\"download\"", "No preview").doesNotContain("<img id=\"preview\"", "alert");
+    assertThat(preview("rows.tsv").body()).contains("<tr><td>a</td><td>b</td></tr>",
+        "<tr><td>x\ty</td><td>2</td></tr>");
   }
 
   @Test
