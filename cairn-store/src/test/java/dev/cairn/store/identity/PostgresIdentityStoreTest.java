@@ -1,29 +1,23 @@
 package dev.cairn.store.identity;
 
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.PostgresDatabases;
 import dev.cairn.store.sql.SqlDatabase;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The identity contract on a real PostgreSQL: one embedded server for the class, a fresh database per test. */
 class PostgresIdentityStoreTest extends IdentityStoreContract {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
+  private static PostgresDatabases postgres;
 
   @BeforeAll
-  static void startServer() throws IOException {
-    postgres = EmbeddedPostgres.start();
+  static void startServer() {
+    postgres = PostgresDatabases.start("identity", List.of(IdentityStore.MIGRATIONS));
   }
 
   @AfterAll
-  static void stopServer() throws IOException {
+  static void stopServer() {
     if (postgres != null) {
       postgres.close();
     }
@@ -31,13 +25,6 @@ class PostgresIdentityStoreTest extends IdentityStoreContract {
 
   @Override
   protected SqlDatabase newDatabase() {
-    String db = "identity_" + DATABASES.incrementAndGet();
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return MetadataStores.openDatabase("postgresql://localhost:" + postgres.getPort() + "/" + db + "?user=postgres",
-        List.of(IdentityStore.MIGRATIONS));
+    return MetadataStores.openDatabase(postgres.uri(postgres.fresh()), List.of(IdentityStore.MIGRATIONS));
   }
 }

@@ -1,29 +1,23 @@
 package dev.cairn.store.webhooks;
 
 import dev.cairn.store.MetadataStores;
+import dev.cairn.store.PostgresDatabases;
 import dev.cairn.store.sql.SqlDatabase;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The webhook store on a real PostgreSQL: a fresh database per test. */
 class PostgresWebhookStoreTest extends WebhookStoreContract {
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
+  private static PostgresDatabases postgres;
 
   @BeforeAll
-  static void startServer() throws IOException {
-    postgres = EmbeddedPostgres.start();
+  static void startServer() {
+    postgres = PostgresDatabases.start("webhooks", List.of(WebhookStore.MIGRATIONS));
   }
 
   @AfterAll
-  static void stopServer() throws IOException {
+  static void stopServer() {
     if (postgres != null) {
       postgres.close();
     }
@@ -31,13 +25,6 @@ class PostgresWebhookStoreTest extends WebhookStoreContract {
 
   @Override
   protected SqlDatabase newDatabase() {
-    String name = "webhooks_" + DATABASES.incrementAndGet();
-    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + name);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    return MetadataStores.openDatabase("postgresql://localhost:" + postgres.getPort() + "/" + name + "?user=postgres",
-        List.of(WebhookStore.MIGRATIONS));
+    return MetadataStores.openDatabase(postgres.uri(postgres.fresh()), List.of(WebhookStore.MIGRATIONS));
   }
 }
