@@ -121,7 +121,7 @@ public final class Access {
     Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
     String method = ctx.method().name();
     String path = endpoint == null ? ctx.path() : endpoint.path;
-    RouteRules.Rule rule = RouteRules.find(method, path);
+    RouteRules.Rule rule = endpoint == null ? RouteRules.findUnregistered(method, path) : RouteRules.find(method, path);
     if (rule != null && rule.isOpen()) {
       return;
     }

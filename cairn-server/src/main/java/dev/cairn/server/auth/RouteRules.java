@@ -74,19 +74,33 @@ public final class RouteRules {
     return RULES;
   }
 
-  /** The rule for a registered route, or null when none matches (the route is then refused to everyone). */
+  /**
+   * The rule for a registered route, or null when none matches (the route is then refused to everyone). Answers are
+   * remembered per route template, a set as small as the route table.
+   */
   public static Rule find(String method, String registeredPath) {
-    Rule r = RESOLVED.computeIfAbsent(method + ' ' + registeredPath, k -> {
-      for (Compiled c : COMPILED) {
-        if ((c.rule().method().equals("*") || c.rule().method().equalsIgnoreCase(method))
-            && c.path().matcher(registeredPath).matches()) {
-          Rule found = c.rule();
-          return found.method().equals("*") ? readWrite(found, method) : found;
-        }
-      }
-      return NONE;
-    });
+    Rule r = RESOLVED.computeIfAbsent(method + ' ' + registeredPath, k -> match(method, registeredPath));
     return r == NONE ? null : r;
+  }
+
+  /**
+   * As {@link #find}, for a path no route matched (a 404 to be): not remembered, since a client chooses such paths
+   * freely and remembering each would let it grow the server's memory without bound.
+   */
+  public static Rule findUnregistered(String method, String path) {
+    Rule r = match(method, path);
+    return r == NONE ? null : r;
+  }
+
+  private static Rule match(String method, String path) {
+    for (Compiled c : COMPILED) {
+      if ((c.rule().method().equals("*") || c.rule().method().equalsIgnoreCase(method))
+          && c.path().matcher(path).matches()) {
+        Rule found = c.rule();
+        return found.method().equals("*") ? readWrite(found, method) : found;
+      }
+    }
+    return NONE;
   }
 
   /** A method-agnostic rule applied: reads (GET, HEAD) need viewer, anything else the rule's role. */
