@@ -19,6 +19,7 @@ final class TestStores {
   static final class Wrapped implements ArtifactStore {
     final ArtifactStore inner;
     final AtomicInteger puts = new AtomicInteger();
+    final AtomicInteger completedPuts = new AtomicInteger();
     final AtomicInteger stats = new AtomicInteger();
     volatile int failOnPut = -1;
 
@@ -36,7 +37,9 @@ final class TestStores {
       if (puts.incrementAndGet() == failOnPut) {
         throw new IllegalStateException("simulated crash on put " + failOnPut);
       }
-      return inner.put(path, content);
+      StoredBlob stored = inner.put(path, content);
+      completedPuts.incrementAndGet();
+      return stored;
     }
 
     @Override
