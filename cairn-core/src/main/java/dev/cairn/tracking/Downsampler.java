@@ -185,6 +185,11 @@ public final class Downsampler {
     return out;
   }
 
+  /** The x range the buckets cut, as given. */
+  public MetricAxis.Range range() {
+    return new MetricAxis.Range(xMin, xMax);
+  }
+
   /** How many buckets the x range is cut into. */
   public int buckets() {
     return buckets;

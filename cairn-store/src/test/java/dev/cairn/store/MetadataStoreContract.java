@@ -18,6 +18,7 @@ import dev.cairn.tracking.RunStatus;
 import dev.cairn.tracking.Tag;
 import dev.cairn.tracking.ViewType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -795,49 +796,76 @@ public abstract class MetadataStoreContract {
 
   /**
    * Chart downsampling against the reference: a {@link dev.cairn.tracking.Downsampler} fed every point that
-   * get-history reads, over series with dense, repeated, sparse and negative steps, NaN, infinities and ties.
+   * get-history reads, over series with dense, repeated, sparse and negative steps, NaN, infinities and ties, and
+   * timestamps at random, rising with the steps (the timestamp chart's step-range path), rising with ties, rising
+   * in bursts with gaps, and rising but for one point out of order (which that path must detect).
    */
   @Test
   void downsampledHistoryIsWhatTheDownsamplerMakesOfEveryPoint() {
     java.util.Random random = new java.util.Random(8);
     for (int shape = 0; shape < 5; shape++) {
-      String run = store.createRun("0", "ada", 1, "chart-" + shape, List.of()).runId();
-      List<Metric> points = new ArrayList<>();
-      int n = shape == 4 ? 40 : 1500;
-      for (int i = 0; i < n; i++) {
-        long step = switch (shape) {
-          case 0 -> i;
-          case 1 -> i / 7; // several points per step
-          case 2 -> (i - 700) * 1_000_003L; // sparse and negative
-          case 3 -> random.nextInt(50) == 0 ? 5_000_000_000L : random.nextInt(300);
-          default -> 42; // one step: no range
-        };
-        double value = switch (random.nextInt(12)) {
-          case 0 -> Double.NaN;
-          case 1 -> Double.POSITIVE_INFINITY;
-          case 2 -> Double.NEGATIVE_INFINITY;
-          case 3, 4 -> 0.5; // ties
-          default -> random.nextGaussian() * (random.nextInt(100) == 0 ? 1000 : 1);
-        };
-        points.add(new Metric("m", value, 1_700_000_000_000L + random.nextInt(1_000_000), step));
+      for (int times = 0; times < 5; times++) {
+        downsampledHistoryMatchesTheReference(random, shape, times);
       }
-      for (int from = 0; from < points.size(); from += 1000) {
-        store.logBatch(run, points.subList(from, Math.min(points.size(), from + 1000)), List.of(), List.of());
-      }
-      List<Metric> stored = store.getMetricHistory(run, "m", 10_000, null).items();
-      for (dev.cairn.tracking.MetricAxis axis : dev.cairn.tracking.MetricAxis.values()) {
-        long min = stored.stream().mapToLong(axis::of).min().orElseThrow();
-        long max = stored.stream().mapToLong(axis::of).max().orElseThrow();
-        for (int maxPoints : new int[] {2, 3, 4, 5, 9, 64, 400, 5000}) {
-          dev.cairn.tracking.Downsampler reference =
-              new dev.cairn.tracking.Downsampler(maxPoints, new dev.cairn.tracking.MetricAxis.Range(min, max));
-          stored.forEach(m -> reference.add(axis.of(m), m.value()));
-          dev.cairn.tracking.DownsampledHistory actual = store.downsampleMetricHistory(run, "m", axis, maxPoints);
-          assertThat(actual.totalPoints()).as("shape %d, %s, %d points", shape, axis, maxPoints)
-              .isEqualTo(stored.size());
-          assertThat(actual.points()).as("shape %d, %s, %d points", shape, axis, maxPoints)
-              .containsExactlyElementsOf(reference.points());
-        }
+    }
+  }
+
+  private void downsampledHistoryMatchesTheReference(java.util.Random random, int shape, int times) {
+    String run = store.createRun("0", "ada", 1, "chart-" + shape + "-" + times, List.of()).runId();
+    int n = shape == 4 ? 40 : 1500;
+    long[] steps = new long[n];
+    double[] values = new double[n];
+    for (int i = 0; i < n; i++) {
+      steps[i] = switch (shape) {
+        case 0 -> i;
+        case 1 -> i / 7; // several points per step
+        case 2 -> (i - 700) * 1_000_003L; // sparse and negative
+        case 3 -> random.nextInt(50) == 0 ? 5_000_000_000L : random.nextInt(300);
+        default -> 42; // one step: no range
+      };
+      values[i] = switch (random.nextInt(12)) {
+        case 0 -> Double.NaN;
+        case 1 -> Double.POSITIVE_INFINITY;
+        case 2 -> Double.NEGATIVE_INFINITY;
+        case 3, 4 -> 0.5; // ties
+        default -> random.nextGaussian() * (random.nextInt(100) == 0 ? 1000 : 1);
+      };
+    }
+    if (times != 0) {
+      Arrays.sort(steps); // a training loop's order: its clock rises as its steps do
+    }
+    List<Metric> points = new ArrayList<>();
+    long clock = 1_700_000_000_000L;
+    int late = random.nextInt(n);
+    for (int i = 0; i < n; i++) {
+      clock += switch (times) {
+        case 2 -> random.nextInt(3) == 0 ? 1 : 0; // many points share a timestamp
+        case 3 -> random.nextInt(200) == 0 ? 3_600_000 : random.nextInt(5); // bursts an hour apart
+        default -> 1 + random.nextInt(40);
+      };
+      long timestamp = switch (times) {
+        case 0 -> 1_700_000_000_000L + random.nextInt(1_000_000);
+        case 4 -> i == late ? clock - 100_000 : clock; // one point logged with an earlier clock
+        default -> clock;
+      };
+      points.add(new Metric("m", values[i], timestamp, steps[i]));
+    }
+    for (int from = 0; from < points.size(); from += 1000) {
+      store.logBatch(run, points.subList(from, Math.min(points.size(), from + 1000)), List.of(), List.of());
+    }
+    List<Metric> stored = store.getMetricHistory(run, "m", 10_000, null).items();
+    for (dev.cairn.tracking.MetricAxis axis : dev.cairn.tracking.MetricAxis.values()) {
+      long min = stored.stream().mapToLong(axis::of).min().orElseThrow();
+      long max = stored.stream().mapToLong(axis::of).max().orElseThrow();
+      for (int maxPoints : new int[] {2, 3, 4, 5, 9, 64, 400, 5000}) {
+        dev.cairn.tracking.Downsampler reference =
+            new dev.cairn.tracking.Downsampler(maxPoints, new dev.cairn.tracking.MetricAxis.Range(min, max));
+        stored.forEach(m -> reference.add(axis.of(m), m.value()));
+        dev.cairn.tracking.DownsampledHistory actual = store.downsampleMetricHistory(run, "m", axis, maxPoints);
+        assertThat(actual.totalPoints()).as("shape %d, times %d, %s, %d points", shape, times, axis, maxPoints)
+            .isEqualTo(stored.size());
+        assertThat(actual.points()).as("shape %d, times %d, %s, %d points", shape, times, axis, maxPoints)
+            .containsExactlyElementsOf(reference.points());
       }
     }
   }

@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
@@ -15,9 +16,11 @@ import org.jdbi.v3.core.Handle;
 /**
  * Reduces one metric series to chart points ({@link Downsampler}) in one read transaction, so range, count and
  * points agree. The JDBC driver's per-column calls, not the database, are what a million points cost (SQLite counts
- * them in 25 ms; reading two columns of each through sqlite-jdbc takes 200 ms or more), so a step chart of a long
- * series reads only each bucket's four candidate points, found by the primary key's step ranges; a timestamp chart
- * (no index leads with the timestamp) and a short series stream every point with two getters each.
+ * them in 25 ms; reading two columns of each through sqlite-jdbc takes 200 ms or more), so a chart of a long
+ * series reads only each bucket's four candidate points, found by the primary key's step ranges. No index leads with
+ * the timestamp, but a training loop logs its timestamps rising with its steps, so a timestamp bucket is a step range
+ * too: found by seeks, then checked (every point of the range must fall in the bucket). A series whose timestamps
+ * do not follow its steps, and a short series, stream every point with two getters each.
  */
 final class MetricChartReader {
   private static final Comparator<long[]> KEY_ORDER = Comparator.<long[]>comparingLong(k -> k[0])
@@ -28,7 +31,8 @@ final class MetricChartReader {
   // point (two seeks). Asking for the least value's row with ORDER BY value LIMIT 1 instead sorted every bucket:
   // 155 ms for a million points against 61 ms for the aggregate.
   private static final String BUCKET_SUMMARY = """
-      SELECT COUNT(*), MIN(CASE WHEN is_nan = 0 THEN value END), MAX(CASE WHEN is_nan = 0 THEN value END)
+      SELECT COUNT(*), MIN(CASE WHEN is_nan = 0 THEN value END), MAX(CASE WHEN is_nan = 0 THEN value END),
+        MIN(timestamp), MAX(timestamp)
       FROM metric_points WHERE series_id = ? AND step BETWEEN ? AND ?""";
   private static final String FIRST_WITH_VALUE = """
       SELECT step, timestamp, is_nan, value FROM metric_points
@@ -39,6 +43,23 @@ final class MetricChartReader {
       ORDER BY step, timestamp, is_nan, value LIMIT 1""";
   private static final String LAST = """
       SELECT step, timestamp, is_nan, value FROM metric_points WHERE series_id = ? AND step BETWEEN ? AND ?
+      ORDER BY step DESC, timestamp DESC, is_nan DESC, value DESC LIMIT 1""";
+  // On the timestamp axis a bucket's first point is the first in key order at its least timestamp (the downsampler
+  // keeps the earliest of equal x), its last the last in key order at its greatest.
+  private static final String FIRST_AT_TIME = """
+      SELECT step, timestamp, is_nan, value FROM metric_points
+      WHERE series_id = ? AND step BETWEEN ? AND ? AND timestamp = ?
+      ORDER BY step, timestamp, is_nan, value LIMIT 1""";
+  private static final String LAST_AT_TIME = """
+      SELECT step, timestamp, is_nan, value FROM metric_points
+      WHERE series_id = ? AND step BETWEEN ? AND ? AND timestamp = ?
+      ORDER BY step DESC, timestamp DESC, is_nan DESC, value DESC LIMIT 1""";
+  /** The first point at or after a step, in key order: one seek. */
+  private static final String AT_OR_AFTER = """
+      SELECT step, timestamp FROM metric_points WHERE series_id = ? AND step >= ?
+      ORDER BY step, timestamp, is_nan, value LIMIT 1""";
+  private static final String LAST_POINT = """
+      SELECT step, timestamp FROM metric_points WHERE series_id = ?
       ORDER BY step DESC, timestamp DESC, is_nan DESC, value DESC LIMIT 1""";
 
   private final MetricHistoryReader.Reads reads;
@@ -51,19 +72,28 @@ final class MetricChartReader {
   DownsampledHistory downsample(long seriesId, MetricAxis axis, int maxPoints) {
     return reads.read(h -> h.inTransaction(tx -> {
       try {
+        Connection c = tx.getConnection();
+        if (axis == MetricAxis.TIMESTAMP && maxPoints >= 4) {
+          DownsampledHistory inStepOrder = timestampsInStepOrder(c, seriesId, maxPoints);
+          if (inStepOrder != null) {
+            return inStepOrder;
+          }
+        }
         MetricAxis.Range range = range(tx, seriesId, axis);
         if (range == null) {
           return null;
         }
         Downsampler downsampler = new Downsampler(maxPoints, range);
         if (axis == MetricAxis.STEP && maxPoints >= 4) {
-          long total = addBucketExtremes(tx.getConnection(), seriesId, downsampler);
+          MetricAxis.Range[] steps = new MetricAxis.Range[downsampler.buckets()];
+          Arrays.setAll(steps, downsampler::bucketRange);
+          long total = addBucketExtremes(c, seriesId, downsampler, MetricAxis.STEP, steps);
           if (total > maxPoints) {
             return new DownsampledHistory(total, downsampler.points());
           }
           downsampler = new Downsampler(maxPoints, range); // short: every point is the answer
         }
-        addEveryPoint(tx.getConnection(), seriesId, axis, downsampler);
+        addEveryPoint(c, seriesId, axis, downsampler);
         return new DownsampledHistory(downsampler.total(), downsampler.points());
       } catch (SQLException e) {
         throw new IllegalStateException("reading metric series " + seriesId + " for a chart: " + e.getMessage(), e);
@@ -111,18 +141,127 @@ final class MetricChartReader {
   }
 
   /**
-   * Per bucket of the step range, its candidates in key order, each once (the same row may fill several roles);
-   * returns the points counted, which is the series' total.
+   * The timestamp chart of a series whose timestamps rise with its steps, from its buckets' step ranges; null when
+   * the series is short or its timestamps do not follow its steps (the caller then streams every point).
+   *
+   * <p>The range is the first and last point's timestamps (two seeks). Each bucket's first step is found by a search
+   * over steps, one seek per probe, assuming the timestamps rise; then each range's summary is checked: every point
+   * of it must lie in its bucket's timestamp range, and so in the series' range. Passing that check, the ranges hold
+   * exactly each bucket's points whatever the order inside them, so the answer is the streamed one.
    */
-  private static long addBucketExtremes(Connection c, long seriesId, Downsampler downsampler) throws SQLException {
+  static DownsampledHistory timestampsInStepOrder(Connection c, long seriesId, int maxPoints)
+      throws SQLException {
+    long[] first;
+    long[] last;
+    try (PreparedStatement atOrAfter = c.prepareStatement(AT_OR_AFTER);
+        PreparedStatement lastPoint = c.prepareStatement(LAST_POINT)) {
+      first = seek(atOrAfter, seriesId, Long.MIN_VALUE);
+      lastPoint.setLong(1, seriesId);
+      last = point(lastPoint);
+      if (first == null || last == null || first[1] > last[1] || last[0] == Long.MAX_VALUE) {
+        return null;
+      }
+      MetricAxis.Range range = new MetricAxis.Range(first[1], last[1]);
+      Downsampler downsampler = new Downsampler(maxPoints, range);
+      int buckets = downsampler.buckets();
+      // starts[b]: bucket b's first step; bucket b holds steps starts[b] to starts[b + 1] - 1
+      long[] starts = new long[buckets + 1];
+      starts[0] = first[0];
+      starts[buckets] = last[0] + 1;
+      long[] below = first; // a point known to lie before the boundary searched next
+      boolean[] empty = new boolean[buckets];
+      for (int b = 1; b < buckets; b++) {
+        MetricAxis.Range times = downsampler.bucketRange(b);
+        if (times == null) {
+          empty[b] = true; // no whole timestamp falls in it: it starts where the next bucket does (below)
+          continue;
+        }
+        below = lastPointBefore(atOrAfter, seriesId, times.min(), below, last);
+        starts[b] = below[0] + 1;
+      }
+      for (int b = buckets - 1; b > 0; b--) {
+        if (empty[b]) {
+          starts[b] = starts[b + 1];
+        }
+      }
+      for (int b = 1; b < buckets; b++) { // non-decreasing, so the ranges cover every step once
+        starts[b] = Math.min(Math.max(starts[b], starts[b - 1]), starts[buckets]);
+      }
+      MetricAxis.Range[] steps = new MetricAxis.Range[buckets];
+      for (int b = 0; b < buckets; b++) {
+        steps[b] = starts[b] < starts[b + 1] ? new MetricAxis.Range(starts[b], starts[b + 1] - 1) : null;
+      }
+      long total = addBucketExtremes(c, seriesId, downsampler, MetricAxis.TIMESTAMP, steps);
+      return total > maxPoints ? new DownsampledHistory(total, downsampler.points()) : null;
+    }
+  }
+
+  /**
+   * Where bucket boundary {@code time} falls: (step, timestamp) of the last point before the least step whose first
+   * point's timestamp is at least {@code time} (that step less one, when no point lies between), searched from
+   * {@code below} (a point before it) to one past {@code last}'s step. A probe interpolates on the timestamps (a loop logging at a steady pace is
+   * found in two: the step, then the one before it), unless the last one failed to halve the interval, in which case
+   * it halves it (so at most about 128 probes whatever the pace).
+   */
+  private static long[] lastPointBefore(PreparedStatement atOrAfter, long seriesId, long time, long[] below,
+      long[] last) throws SQLException {
+    long lo = below[0] + 1; // the answer is in [lo, hi]
+    long hi = last[0] + 1;
+    long loTime = below[1];
+    long hiTime = last[1];
+    boolean interpolate = true;
+    while (lo < hi) {
+      long probe = lo + ((hi - lo) >>> 1);
+      double width = (double) hi - lo;
+      if (interpolate && hiTime > loTime && time > loTime) {
+        double share = ((double) time - loTime) / ((double) hiTime - loTime);
+        probe = Math.max(lo, Math.min(hi - 1, lo + (long) (share * width)));
+      }
+      long[] p = seek(atOrAfter, seriesId, probe);
+      if (p == null || p[1] >= time) {
+        hi = probe;
+        if (p != null) {
+          hiTime = p[1];
+        }
+      } else {
+        lo = p[0] + 1; // every step up to the point found starts before the time
+        loTime = p[1];
+      }
+      interpolate = !interpolate || (double) hi - lo <= width / 2;
+    }
+    return new long[] {lo - 1, loTime};
+  }
+
+  private static long[] seek(PreparedStatement atOrAfter, long seriesId, long step) throws SQLException {
+    atOrAfter.setLong(1, seriesId);
+    atOrAfter.setLong(2, step);
+    return point(atOrAfter);
+  }
+
+  /** The query's single row's (step, timestamp), or null. */
+  private static long[] point(PreparedStatement query) throws SQLException {
+    try (ResultSet rs = query.executeQuery()) {
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+    }
+  }
+
+  /**
+   * Per bucket, given as a step range (null when empty), its candidates in key order, each once (the same row may
+   * fill several roles); returns the points counted, which is the series' total, or -1 on the timestamp axis when a
+   * range holds a point outside its bucket's timestamps (the ranges are then not the buckets).
+   */
+  private static long addBucketExtremes(Connection c, long seriesId, Downsampler downsampler, MetricAxis axis,
+      MetricAxis.Range[] steps) throws SQLException {
+    boolean byTime = axis == MetricAxis.TIMESTAMP;
     long total = 0;
+    List<long[]> keys = new ArrayList<>(4);
+    List<long[]> candidates = new ArrayList<>();
     try (PreparedStatement summary = c.prepareStatement(BUCKET_SUMMARY);
         PreparedStatement withValue = c.prepareStatement(FIRST_WITH_VALUE);
-        PreparedStatement first = c.prepareStatement(FIRST);
-        PreparedStatement last = c.prepareStatement(LAST)) {
-      List<long[]> keys = new ArrayList<>(4);
-      for (int b = 0; b < downsampler.buckets(); b++) {
-        MetricAxis.Range r = downsampler.bucketRange(b);
+        PreparedStatement first = c.prepareStatement(byTime ? FIRST_AT_TIME : FIRST);
+        PreparedStatement last = c.prepareStatement(byTime ? LAST_AT_TIME : LAST)) {
+      for (int b = 0; b < steps.length; b++) {
+        MetricAxis.Range r = steps[b];
         if (r == null) {
           continue;
         }
@@ -130,20 +269,34 @@ final class MetricChartReader {
         double least;
         double greatest;
         boolean anyNumber;
+        long earliest;
+        long latest;
         try (ResultSet rs = bind(summary, seriesId, r).executeQuery()) {
           rs.next();
           count = rs.getLong(1);
           least = rs.getDouble(2);
           anyNumber = !rs.wasNull();
           greatest = rs.getDouble(3);
+          earliest = rs.getLong(4);
+          latest = rs.getLong(5);
         }
         if (count == 0) {
           continue;
         }
+        if (byTime && !inBucket(downsampler, b, earliest, latest)) {
+          return -1;
+        }
         total += count;
         keys.clear();
-        collect(bind(first, seriesId, r), keys);
-        collect(bind(last, seriesId, r), keys);
+        if (byTime) {
+          bind(first, seriesId, r).setLong(4, earliest);
+          bind(last, seriesId, r).setLong(4, latest);
+        } else {
+          bind(first, seriesId, r);
+          bind(last, seriesId, r);
+        }
+        collect(first, keys);
+        collect(last, keys);
         if (anyNumber) {
           bind(withValue, seriesId, r).setDouble(4, least);
           collect(withValue, keys);
@@ -151,12 +304,22 @@ final class MetricChartReader {
           collect(withValue, keys);
         }
         keys.sort(KEY_ORDER);
-        for (long[] k : keys) {
-          downsampler.add(k[0], k[2] != 0 ? Double.NaN : Double.longBitsToDouble(k[3]));
-        }
+        candidates.addAll(keys);
       }
     }
+    // added only once every range has passed its check, so a refused series leaves the downsampler untouched
+    for (long[] k : candidates) {
+      downsampler.add(byTime ? k[1] : k[0], k[2] != 0 ? Double.NaN : Double.longBitsToDouble(k[3]));
+    }
     return total;
+  }
+
+  /** Whether timestamps from {@code earliest} to {@code latest} lie in the bucket and in the downsampler's range. */
+  private static boolean inBucket(Downsampler downsampler, int bucket, long earliest, long latest) {
+    MetricAxis.Range times = downsampler.bucketRange(bucket);
+    MetricAxis.Range all = downsampler.range();
+    return times != null && earliest >= times.min() && latest <= times.max()
+        && earliest >= all.min() && latest <= all.max();
   }
 
   private static PreparedStatement bind(PreparedStatement query, long seriesId, MetricAxis.Range steps)
