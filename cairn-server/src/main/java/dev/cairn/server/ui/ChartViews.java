@@ -85,8 +85,14 @@ public final class ChartViews {
     }
   }
 
-  /** A label at a position along an axis (SVG units, formatted). */
-  public record Tick(String at, String label) {}
+  /** A label at a position along an axis (SVG units, formatted); long labels are cut, {@code full} is the hover. */
+  public record Tick(String at, String label, String full) {
+    static final int MAX_LABEL = 16;
+
+    Tick(String at, String full) {
+      this(at, full.length() <= MAX_LABEL ? full : full.substring(0, MAX_LABEL - 1) + "…", full);
+    }
+  }
 
   /** One run's point on the scatter: its position, its run's name and page, and a hover title. */
   public record ScatterPoint(String runId, String name, String href, String cx, String cy, String title) {}
@@ -254,7 +260,8 @@ public final class ChartViews {
 
   static ParallelPlot parallel(List<Run> runs, List<String> params, String metric) {
     int axes = params.size() + 1;
-    int width = LEFT + RIGHT + AXIS_SPACING * Math.max(1, axes - 1);
+    // the last axis's title is centred on it: room for about 20 characters beyond it
+    int width = LEFT + 80 + AXIS_SPACING * Math.max(1, axes - 1);
     int height = PARALLEL_HEIGHT;
     double y0 = height - BOTTOM;
     double y1 = TOP;

@@ -99,7 +99,7 @@ class CompareChartsTest {
   @Test
   void aCategoricalParamIsDrawnAsEvenlySpacedCategories() throws Exception {
     String scatter = svg(page(fx.compareUrl() + "&scatter_metric=acc&scatter_param=opt"), "scatter");
-    assertThat(scatter).contains("data-categorical=\"true\"", ">adam</text>", ">sgd</text>");
+    assertThat(scatter).contains("data-categorical=\"true\"", ">adam<title>adam</title></text>", ">sgd<title>sgd</title></text>");
     Map<String, double[]> p = points(scatter);
     assertThat(p).hasSize(3);
     assertThat(p.get(fx.small)[0]).isEqualTo(p.get(fx.mid)[0]); // both adam
