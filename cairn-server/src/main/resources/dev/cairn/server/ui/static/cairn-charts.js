@@ -9,6 +9,7 @@
   var MAX_FALLBACK_PAGES = 4;
   var COLOURS = ["#2457a6", "#c0392b", "#27ae60", "#8e44ad", "#d68910", "#17a589", "#5d6d7e", "#cb4335"];
   var fetched = {};
+  var drawn = 0;
 
   function getJson(url) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
@@ -182,8 +183,10 @@
   // every chart is fetched before any is drawn: relative time counts from each run's first point on the page
   function drawAll() {
     var view = controls();
+    var generation = ++drawn; // a slower, older fetch (another x axis) must not draw over a newer view
     var figures = Array.prototype.slice.call(document.querySelectorAll("figure.chart"));
     return Promise.all(figures.map(function (fig) { return load(fig, view); })).then(function (all) {
+      if (generation !== drawn) { return; }
       var origins = {};
       all.forEach(function (loaded) {
         if (loaded.error || axisOf(loaded.fig, view) === "step") { return; }
