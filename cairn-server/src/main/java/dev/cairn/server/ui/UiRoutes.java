@@ -191,7 +191,9 @@ public final class UiRoutes {
     Run run = store.getRun(runId);
     Experiment experiment = store.getExperiment(run.info().experimentId());
     List<Param> params = run.params().stream().sorted(Comparator.comparing(Param::key)).toList();
-    List<Metric> metrics = run.metrics().stream().sorted(Comparator.comparing(Metric::key)).toList();
+    List<Metric> all = run.metrics().stream().sorted(Comparator.comparing(Metric::key)).toList();
+    List<Metric> metrics = all.stream().filter(m -> !ChartViews.isSystem(m.key())).toList();
+    List<Metric> system = all.stream().filter(m -> ChartViews.isSystem(m.key())).toList();
     List<Tag> tags = new ArrayList<>();
     List<SourceTag> source = new ArrayList<>();
     Map<String, String> byKey = new LinkedHashMap<>();
@@ -220,7 +222,7 @@ public final class UiRoutes {
       }
     }
     render(ctx, "run.jte", new RunPage(run, experiment, params, tags, metrics, source, run.inputs(), relative,
-        links, note));
+        links, note, system, controls(ctx)));
   }
 
   /** One file's preview; the path is checked as the run page's (no '..') and read from this server's store. */
@@ -256,7 +258,32 @@ public final class UiRoutes {
       r.params().forEach(p -> params.add(p.key()));
       r.metrics().forEach(m -> metrics.add(m.key()));
     }
-    render(ctx, "compare.jte", new ComparePage(runs, List.copyOf(params), List.copyOf(metrics)));
+    ComparePage plain = new ComparePage(runs, List.copyOf(params), List.copyOf(metrics), controls(ctx), null, null);
+    String metric = choice(ctx, "scatter_metric", metrics,
+        metrics.stream().filter(k -> !ChartViews.isSystem(k)).findFirst().orElse(metrics.isEmpty() ? null : metrics.first()));
+    String param = choice(ctx, "scatter_param", params,
+        params.stream().filter(plain::paramDiffers).findFirst().orElse(params.isEmpty() ? null : params.first()));
+    String pcMetric = choice(ctx, "pc_metric", metrics, metric);
+    render(ctx, "compare.jte", new ComparePage(runs, plain.paramKeys(), plain.metricKeys(), plain.controls(),
+        metric == null || param == null ? null : ChartViews.scatter(runs, metric, param),
+        pcMetric == null ? null : ChartViews.parallel(runs, plain.paramKeys(), pcMetric)));
+  }
+
+  private static ChartViews.ChartControls controls(Context ctx) {
+    return ChartViews.ChartControls.of(ctx.queryParam("x"), ctx.queryParam("log"), ctx.queryParam("smooth"));
+  }
+
+  /** A key the compared runs have, picked in the URL; {@code fallback} when the URL names none. */
+  private static String choice(Context ctx, String name, TreeSet<String> keys, String fallback) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isEmpty()) {
+      return fallback;
+    }
+    if (!keys.contains(v)) {
+      throw CairnException.invalid(name + " '" + v + "' is not a key of the compared runs; they have "
+          + String.join(", ", keys));
+    }
+    return v;
   }
 
   private static void asset(Context ctx) {

@@ -201,7 +201,7 @@ public final class UiViews {
   /** One run: everything it logged, its source, its inputs and one folder of its artifacts. */
   public record RunPage(Run run, Experiment experiment, List<Param> params, List<Tag> tags, List<Metric> metrics,
       List<SourceTag> source, List<DatasetInput> inputs, String artifactPath, List<ArtifactLink> artifacts,
-      String artifactsNote) {
+      String artifactsNote, List<Metric> systemMetrics, ChartViews.ChartControls controls) {
     public String name() {
       return run.info().runName() == null ? run.info().runId() : run.info().runName();
     }
@@ -231,7 +231,8 @@ public final class UiViews {
   }
 
   /** Runs side by side: a param row is marked when the runs' values differ (a missing value counts). */
-  public record ComparePage(List<Run> runs, List<String> paramKeys, List<String> metricKeys) {
+  public record ComparePage(List<Run> runs, List<String> paramKeys, List<String> metricKeys,
+      ChartViews.ChartControls controls, ChartViews.ScatterPlot scatter, ChartViews.ParallelPlot parallel) {
     public String name(Run run) {
       return run.info().runName() == null ? run.info().runId() : run.info().runName();
     }
