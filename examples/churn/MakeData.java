@@ -10,13 +10,21 @@ import java.util.SplittableRandom;
 /**
  * Writes the churn sample of docs/datasets.md into DIR, byte for byte the same on every machine (SplittableRandom
  * is specified to the bit; awk's rand() differs between mawk and gawk). Run with the JDK's source launcher:
- * {@code java examples/churn/MakeData.java churn} for the first version, {@code ... churn v2} for the second.
+ * {@code java examples/churn/MakeData.java churn} for the first version, {@code ... churn v2} for the second;
+ * {@code ... DIR labelled [ROWS]} writes the pipeline example's customers.csv, whose churn follows its features.
  */
 public final class MakeData {
   private static final String HEADER = "customer_id,tenure_months,monthly_charges,contract,churned\n";
 
   public static void main(String[] args) throws IOException {
     Path dir = Path.of(args.length > 0 ? args[0] : "churn");
+    if (args.length > 1 && args[1].equals("labelled")) {
+      Files.createDirectories(dir);
+      int rows = args.length > 2 ? Integer.parseInt(args[2]) : 20_000;
+      Files.writeString(dir.resolve("customers.csv"), labelled(rows, 11));
+      System.out.println("wrote " + rows + " customers to " + dir.resolve("customers.csv"));
+      return;
+    }
     if (args.length > 1 && args[1].equals("v2")) {
       // 2,000 customers from an autumn campaign: shorter tenure, higher charges, mostly monthly, more churn
       SplittableRandom r = new SplittableRandom(3);
@@ -53,6 +61,31 @@ public final class MakeData {
       double c = r.nextDouble();
       String contract = c < 0.5 ? "monthly" : c < 0.75 ? "one_year" : "two_year";
       out.append(row(firstId + i, r.nextInt(72), 20 + r.nextDouble() * 100, contract, r.nextDouble() < 0.27));
+    }
+    return out.toString();
+  }
+
+  /**
+   * Customers whose churn follows their features (the pipeline example learns it): the odds fall with tenure, rise
+   * with charges, and depend on the contract; the region does not matter, so a fair model's slices agree. About 1%
+   * of the charges are missing, for the imputer.
+   */
+  private static String labelled(int count, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    StringBuilder out = new StringBuilder("customer_id,tenure_months,monthly_charges,contract,region,senior,churned\n");
+    String[] regions = {"north", "south", "east", "west"};
+    for (int i = 0; i < count; i++) {
+      double c = r.nextDouble();
+      String contract = c < 0.5 ? "monthly" : c < 0.75 ? "one_year" : "two_year";
+      int tenure = r.nextInt(72);
+      double charges = 20 + r.nextDouble() * 100;
+      boolean senior = r.nextDouble() < 0.16;
+      double logit = -0.6 - 0.045 * tenure + 0.025 * (charges - 70) + (senior ? 0.4 : 0)
+          + (contract.equals("monthly") ? 1.1 : contract.equals("one_year") ? -0.2 : -1.3);
+      boolean churned = r.nextDouble() < 1 / (1 + Math.exp(-logit));
+      String chargesText = r.nextDouble() < 0.01 ? "" : String.format(Locale.ROOT, "%.2f", charges);
+      out.append(String.format(Locale.ROOT, "%d,%d,%s,%s,%s,%s,%d%n", 100_000 + i, tenure, chargesText, contract,
+          regions[r.nextInt(regions.length)], senior ? "yes" : "no", churned ? 1 : 0).replace("\r", ""));
     }
     return out.toString();
   }
