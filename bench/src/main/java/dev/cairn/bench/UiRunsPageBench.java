@@ -40,7 +40,7 @@ public final class UiRunsPageBench {
       pages.put("sorted by metrics.metric_5 DESC", base + "&sort=metrics.metric_5&desc=1");
       pages.put("filter metrics.metric_3 > 0.9 OR params.param_1 = '3'",
           base + "&filter=" + URLEncoder.encode("metrics.metric_3 > 0.9 OR params.param_1 = '3'", StandardCharsets.UTF_8));
-      pages.put("experiments list (newest run of each looked up)", "/ui/experiments");
+      pages.put("experiments list (newest run of each looked up, active runs counted)", "/ui/experiments");
       HttpClient http = HttpClient.newHttpClient();
       System.out.printf(Locale.ROOT, "# UiRunsPageBench: %d runs, 50 rows a page, %d calls per page, load %s%n", runs,
           calls, HttpCeilingBench.loadAverage());
@@ -68,6 +68,36 @@ public final class UiRunsPageBench {
         System.out.printf(Locale.ROOT, "| %s | %.1f ms | %.1f ms | %.1f ms | %d |%n", p.getKey(), ms[calls / 2],
             ms[(int) (calls * 0.9)], ms[calls - 1], html.getBytes(StandardCharsets.UTF_8).length);
       }
+      // the experiments page's run counts alone: one grouped count over the runs (experiment_id, lifecycle_stage) index
+      java.util.List<String> ids = server.metadataStore().searchExperiments(dev.cairn.tracking.ViewType.ACTIVE_ONLY,
+          null, java.util.List.of(), 50, null).items().stream().map(dev.cairn.tracking.Experiment::experimentId).toList();
+      double[] countMs = new double[calls];
+      for (int i = -3; i < calls; i++) {
+        long t0 = System.nanoTime();
+        server.metadataStore().countRuns(ids, dev.cairn.tracking.ViewType.ACTIVE_ONLY);
+        if (i >= 0) {
+          countMs[i] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+      Arrays.sort(countMs);
+      System.out.printf(Locale.ROOT, "| countRuns of %d experiments (in process, no HTTP) | %.1f ms | %.1f ms | %.1f ms | - |%n",
+          ids.size(), countMs[calls / 2], countMs[(int) (calls * 0.9)], countMs[calls - 1]);
+      // the runs page's bulk delete at its limit: 500 runs in one form post (a scratch experiment, deleted after)
+      String scratch = server.metadataStore().createExperiment("bulk-" + System.nanoTime(), null, java.util.List.of());
+      for (int round = 0; round < 3; round++) {
+        StringBuilder form = new StringBuilder();
+        for (int i = 0; i < 500; i++) {
+          form.append(i == 0 ? "" : "&").append("run_ids=").append(server.metadataStore()
+              .createRun(scratch, "bench", i, "bulk-" + i, java.util.List.of()).runId());
+        }
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/ui/runs/delete?experiment_id="
+            + scratch)).header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.printf(Locale.ROOT, "| delete 500 runs from the runs page, round %d | %.1f ms | status %d | | |%n", round + 1,
+            (System.nanoTime() - t0) / 1e6, r.statusCode());
+      }
+      server.metadataStore().deleteExperiment(scratch);
       long raw = firstHtml.getBytes(StandardCharsets.UTF_8).length;
       long zipped = gzip(firstHtml.getBytes(StandardCharsets.UTF_8));
       System.out.println();

@@ -19,6 +19,7 @@ import dev.cairn.tracking.TrackingValidation;
 import dev.cairn.tracking.ViewType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -149,6 +150,16 @@ public interface MetadataStore extends Component, AutoCloseable {
       int maxResults,
       List<String> orderBy,
       String pageToken);
+
+  /** Most experiments {@link #countRuns} takes in one call. */
+  int MAX_COUNTED_EXPERIMENTS = 1_000;
+
+  /**
+   * How many runs of each experiment are in {@code viewType}'s lifecycle stage (null: active), in one grouped
+   * query served by an index: the experiments page shows it without reading any run. Experiments without such runs,
+   * and ids no experiment has, map to 0; at most {@value #MAX_COUNTED_EXPERIMENTS} ids.
+   */
+  Map<String, Long> countRuns(List<String> experimentIds, ViewType viewType);
 
   @Override
   void close();

@@ -224,6 +224,29 @@ public abstract class MetadataStoreContract {
         () -> store.searchExperiments(ViewType.ALL, null, null, 10, notJson), "page token");
   }
 
+  @Test
+  void countRunsCountsEachExperimentsRunsInOneLifecycleStage() {
+    String a = store.createExperiment("a", null, List.of());
+    String b = store.createExperiment("b", null, List.of());
+    String empty = store.createExperiment("empty", null, List.of());
+    List<String> runsOfA = IntStream.range(0, 3).mapToObj(i -> store.createRun(a, "u", i, "r" + i, List.of()).runId())
+        .toList();
+    store.createRun(b, "u", 1, "only", List.of());
+    store.deleteRun(runsOfA.get(0));
+    assertThat(store.countRuns(List.of(a, b, empty, "424242", "not-a-number"), ViewType.ACTIVE_ONLY))
+        .containsExactly(Map.entry(a, 2L), Map.entry(b, 1L), Map.entry(empty, 0L), Map.entry("424242", 0L),
+            Map.entry("not-a-number", 0L));
+    assertThat(store.countRuns(List.of(a, b), null)).containsEntry(a, 2L).containsEntry(b, 1L);
+    assertThat(store.countRuns(List.of(a, b), ViewType.DELETED_ONLY)).containsEntry(a, 1L).containsEntry(b, 0L);
+    assertThat(store.countRuns(List.of(a), ViewType.ALL)).containsEntry(a, 3L);
+    store.restoreRun(runsOfA.get(0));
+    assertThat(store.countRuns(List.of(a), ViewType.ACTIVE_ONLY)).containsEntry(a, 3L);
+    assertThat(store.countRuns(List.of(), ViewType.ACTIVE_ONLY)).isEmpty();
+    List<String> tooMany = IntStream.range(0, MetadataStore.MAX_COUNTED_EXPERIMENTS + 1).mapToObj(Integer::toString)
+        .toList();
+    assertError(ErrorCode.INVALID_PARAMETER_VALUE, () -> store.countRuns(tooMany, null), "1001", "1000");
+  }
+
   // ------------------------------------------------------------------ runs
 
   @Test

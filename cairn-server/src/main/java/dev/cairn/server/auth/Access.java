@@ -117,6 +117,19 @@ public final class Access {
     return r != null && r.includes(role);
   }
 
+  /**
+   * Whether the caller holds the role over an experiment (for pages hiding what the API refuses); with
+   * authentication off everyone does.
+   */
+  public static boolean holdsOnExperiment(Context ctx, Role role, String experimentId) {
+    Principal p = ctx.attribute(PRINCIPAL);
+    if (p == null) {
+      return ctx.attribute(ACTOR) == null;
+    }
+    Role r = p.roleOn(Scope.experiment(experimentId));
+    return r != null && r.includes(role);
+  }
+
   void check(Context ctx) throws IOException {
     Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
     String method = ctx.method().name();

@@ -215,6 +215,10 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/ui/promotions", viewer, model));
     rules.add(new Rule("POST", "/ui/promotions/*", approver, model)); // by the request_id's model, as the API
     rules.add(new Rule("GET", "/ui/audit", admin, global));
+    // deleting and restoring runs from the runs page: as runs/delete and runs/restore, on the experiment_id in the
+    // address (the handler refuses runs of any other experiment)
+    rules.add(new Rule("POST", "/ui/runs/delete", editor, exp));
+    rules.add(new Rule("POST", "/ui/runs/restore", editor, exp));
     rules.add(new Rule("GET", "/ui/*", viewer, exp));
     return List.copyOf(rules);
   }

@@ -36,6 +36,7 @@ import java.util.TreeSet;
  * GET  /ui/model?name=NAME               versions, aliases, protected aliases and alias history (page_token)
  * GET  /ui/model/lineage?name=NAME&amp;version=N  what the version was made from: run, logged model, datasets
  * GET  /ui/promotions?name=NAME          promotion requests (pending first) with their evidence and decisions
+ *                                        (page_size, pending_token, closed_token: the two lists page apart)
  * POST /ui/promotions/approve|reject?request_id=ID   form: comment, csrf; decides as the signed-in user, back to the list
  * GET  /ui/audit?actor=&amp;target=&amp;verify=1  audit events, newest first (admin), with the chain check on request
  * </pre>
@@ -47,7 +48,7 @@ public final class ModelPages {
   public static final String PROMOTIONS = "/ui/promotions";
   static final int MODELS_PAGE_SIZE = 50;
   static final int VERSIONS_PAGE_SIZE = 100;
-  /** Pending requests shown, and closed ones after them: the newest of each. */
+  /** Pending requests shown a page, and closed ones after them (and the largest page_size). */
   static final int REQUESTS_SHOWN = 100;
   /** Alias moves shown per alias: the newest. */
   static final int HISTORY_PER_ALIAS = 20;
@@ -118,13 +119,14 @@ public final class ModelPages {
     String name = text(ctx, "name");
     String user = ctx.attribute(Access.ACTOR);
     String model = name.isEmpty() ? null : name;
-    // pending requests first (they wait for someone), then closed ones; the newest REQUESTS_SHOWN of each
-    List<PromotionRequest> shown = new ArrayList<>(promotions.list(model, Status.PENDING, REQUESTS_SHOWN, null).items());
-    for (PromotionRequest r : promotions.list(model, null, REQUESTS_SHOWN, null).items()) {
-      if (!r.status().isOpen()) {
-        shown.add(r);
-      }
-    }
+    int pageSize = pageSize(ctx);
+    String pendingToken = ctx.queryParam("pending_token");
+    String closedToken = ctx.queryParam("closed_token");
+    // pending requests first (they wait for someone), then closed ones; each list pages on its own, newest first
+    Page<PromotionRequest> pending = promotions.list(model, Status.PENDING, pageSize, pendingToken);
+    Page<PromotionRequest> closed = promotions.listClosed(model, pageSize, closedToken);
+    List<PromotionRequest> shown = new ArrayList<>(pending.items());
+    shown.addAll(closed.items());
     List<RequestView> requests = new ArrayList<>();
     for (PromotionRequest r : shown) {
       boolean decided = r.decisions().stream().anyMatch(d -> d.actor().equals(user));
@@ -134,7 +136,8 @@ public final class ModelPages {
       requests.add(new RequestView(r, ModelViews.version(r.evidenceJson(), "candidate"),
           ModelViews.version(r.evidenceJson(), "current"), ModelViews.evidence(r.evidenceJson()), canDecide));
     }
-    UiRoutes.render(ctx, "promotions.jte", new PromotionsPage(name, requests, ctx.attribute(SignIn.CSRF_ATTRIBUTE)));
+    UiRoutes.render(ctx, "promotions.jte", new PromotionsPage(name, requests, ctx.attribute(SignIn.CSRF_ATTRIBUTE),
+        pageSize, pendingToken, pending.nextPageToken(), closedToken, closed.nextPageToken()));
   }
 
   private void decide(Context ctx, boolean approve) {
@@ -153,6 +156,22 @@ public final class ModelPages {
     PromotionRequest r = approve ? promotions.approve(requestId, user, comment).request()
         : promotions.reject(requestId, user, comment);
     ctx.redirect(ModelViews.promotionsUrl(r.modelName()), io.javalin.http.HttpStatus.SEE_OTHER);
+  }
+
+  private static int pageSize(Context ctx) {
+    String text = ctx.queryParam("page_size");
+    if (text == null || text.isBlank()) {
+      return REQUESTS_SHOWN;
+    }
+    try {
+      int n = Integer.parseInt(text.strip());
+      if (n >= 1 && n <= REQUESTS_SHOWN) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw CairnException.invalid("page_size '" + text + "' must be a whole number from 1 to " + REQUESTS_SHOWN);
   }
 
   private static String text(Context ctx, String name) {

@@ -60,8 +60,45 @@ public final class ModelViews {
   public record RequestView(PromotionRequest request, Integer candidateVersion, Integer currentVersion,
       List<EvidenceRow> evidence, boolean canDecide) {}
 
-  /** The promotions page: requests, pending first, optionally of one model. */
-  public record PromotionsPage(String name, List<RequestView> requests, String csrf) {}
+  /**
+   * The promotions page: requests, pending first, optionally of one model. The pending and the closed requests are
+   * paged apart ({@code pending_token}, {@code closed_token}, {@code page_size} each), so paging through the history
+   * keeps the waiting requests on top.
+   */
+  public record PromotionsPage(String name, List<RequestView> requests, String csrf, int pageSize,
+      String pendingToken, String pendingNext, String closedToken, String closedNext) {
+    public String olderPendingUrl() {
+      return pendingNext == null ? null : url(pendingNext, closedToken);
+    }
+
+    public String newerPendingUrl() {
+      String previous = UiViews.previousToken(pendingToken, pageSize);
+      return previous == null ? null : url(previous, closedToken);
+    }
+
+    public String olderClosedUrl() {
+      return closedNext == null ? null : url(pendingToken, closedNext);
+    }
+
+    public String newerClosedUrl() {
+      String previous = UiViews.previousToken(closedToken, pageSize);
+      return previous == null ? null : url(pendingToken, previous);
+    }
+
+    private String url(String pending, String closed) {
+      StringBuilder b = new StringBuilder(ModelPages.PROMOTIONS + "?name=" + encode(name));
+      if (pageSize != ModelPages.REQUESTS_SHOWN) {
+        b.append("&page_size=").append(pageSize);
+      }
+      if (pending != null && !pending.isEmpty()) {
+        b.append("&pending_token=").append(encode(pending));
+      }
+      if (closed != null && !closed.isEmpty()) {
+        b.append("&closed_token=").append(encode(closed));
+      }
+      return b.toString();
+    }
+  }
 
   /** Reads the evidence the promotion API stored ({"candidate":{"metrics":{}},"current":{...}}) as table rows. */
   static List<EvidenceRow> evidence(String json) {

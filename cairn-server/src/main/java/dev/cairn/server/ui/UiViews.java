@@ -1,6 +1,8 @@
 package dev.cairn.server.ui;
 
+import dev.cairn.core.CairnException;
 import dev.cairn.store.ArtifactStore;
+import dev.cairn.store.sql.PageTokens;
 import dev.cairn.tracking.DatasetInput;
 import dev.cairn.tracking.Experiment;
 import dev.cairn.tracking.Metric;
@@ -53,17 +55,53 @@ public final class UiViews {
     return "/ui/runs?experiment_id=" + encode(experimentId);
   }
 
-  /** The experiments list: {@code q} filters names (ILIKE, so % and _ are wildcards). */
+  /**
+   * The token of the page before the one {@code token} starts, for a Previous link: the store's page tokens are
+   * offsets ({@link PageTokens}), so the page before starts {@code pageSize} earlier. Null when {@code token} is the
+   * first page (or not a token: the page shows that error), {@link #FIRST_PAGE} when the previous page is the first.
+   */
+  public static String previousToken(String token, int pageSize) {
+    if (token == null || token.isEmpty()) {
+      return null;
+    }
+    long offset;
+    try {
+      offset = PageTokens.decode(token);
+    } catch (CairnException e) {
+      return null;
+    }
+    return offset <= 0 ? null : offset <= pageSize ? FIRST_PAGE : PageTokens.encode(offset - pageSize);
+  }
+
+  /** What {@link #previousToken} answers when the previous page is the first: links to it carry no token. */
+  public static final String FIRST_PAGE = "";
+
+  /**
+   * The experiments list: {@code q} filters names (ILIKE, so % and _ are wildcards); {@code runCounts} holds each
+   * listed experiment's active runs.
+   */
   public record ExperimentsPage(String q, List<Experiment> experiments, Map<String, Long> lastRunStart,
-      String nextPageToken) {
+      Map<String, Long> runCounts, String pageToken, String nextPageToken) {
     /** When the experiment's newest run started; blank for an experiment without runs. */
     public String lastRun(Experiment e) {
       return time(lastRunStart.get(e.experimentId()));
     }
 
+    public long runs(Experiment e) {
+      return runCounts.getOrDefault(e.experimentId(), 0L);
+    }
+
     public String nextUrl() {
-      return nextPageToken == null ? null
-          : "/ui/experiments?q=" + encode(q) + "&page_token=" + encode(nextPageToken);
+      return nextPageToken == null ? null : url(nextPageToken);
+    }
+
+    public String previousUrl() {
+      String previous = previousToken(pageToken, UiRoutes.EXPERIMENTS_PAGE_SIZE);
+      return previous == null ? null : url(previous);
+    }
+
+    private String url(String token) {
+      return "/ui/experiments?q=" + encode(q) + (token.isEmpty() ? "" : "&page_token=" + encode(token));
     }
   }
 
@@ -73,7 +111,7 @@ public final class UiViews {
    */
   public record RunsPage(Experiment experiment, String filter, String filterError, int errorPosition,
       List<String> columns, List<String> availableColumns, String sort, boolean desc, int pageSize,
-      String pageToken, List<Run> runs, String nextPageToken) {
+      String pageToken, List<Run> runs, String nextPageToken, boolean deleted, boolean canEdit, String csrf) {
 
     public static final List<String> ATTRIBUTES =
         List.of("attributes.run_name", "attributes.status", "attributes.start_time", "attributes.user_id");
@@ -134,6 +172,28 @@ public final class UiViews {
       return pageToken == null ? null : url(sort, desc, null);
     }
 
+    public String previousUrl() {
+      String previous = previousToken(pageToken, pageSize);
+      return previous == null ? null : url(sort, desc, previous);
+    }
+
+    /** This page's own URL: where a delete or restore of its runs returns to. */
+    public String selfUrl() {
+      return url(sort, desc, pageToken);
+    }
+
+    /** The same view of the active runs, or of the deleted ones, from the first page. */
+    public String viewUrl(boolean deletedRuns) {
+      return new RunsPage(experiment, filter, filterError, errorPosition, columns, availableColumns, sort, desc,
+          pageSize, null, runs, null, deletedRuns, canEdit, csrf).url(sort, desc, null);
+    }
+
+    /** The form action of the delete (active view) or restore (deleted view) button, back to this page. */
+    public String bulkAction() {
+      return "/ui/runs/" + (deleted ? "restore" : "delete") + "?experiment_id=" + encode(experiment.experimentId())
+          + "&back=" + encode(selfUrl());
+    }
+
     public String filterBefore() {
       return errorPosition < 0 ? filter : filter.substring(0, Math.min(errorPosition, filter.length()));
     }
@@ -165,7 +225,10 @@ public final class UiViews {
       if (pageSize != UiRoutes.DEFAULT_PAGE_SIZE) {
         b.append("&page_size=").append(pageSize);
       }
-      if (token != null) {
+      if (deleted) {
+        b.append("&view=deleted");
+      }
+      if (token != null && !token.isEmpty()) {
         b.append("&page_token=").append(encode(token));
       }
       return b.toString();

@@ -129,6 +129,8 @@ class AuthorisationMatrixTest {
     expected.put("GET /api/cairn/v1/models/resolve", "viewer");
     expected.put("GET /api/cairn/v1/models/manifest", "viewer");
     expected.put("GET /api/cairn/v1/models/public-key", "open");
+    expected.put("POST /ui/runs/delete", "editor"); // as runs/delete and runs/restore
+    expected.put("POST /ui/runs/restore", "editor");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);

@@ -74,4 +74,38 @@ class UiAccessTest {
     assertThat(server.get("/ui/experiments", ada).status()).isEqualTo(403);
     assertThat(server.get("/ui/experiments", admin).status()).isEqualTo(200);
   }
+
+  /** A form post of run ids, as the runs page's delete and restore buttons send it. */
+  static int postForm(String path, String runIds, String authorization) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create(server.server.url() + path)).header("Authorization", authorization)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(runIds)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void deletingRunsFromThePageNeedsEditorOnTheExperimentInTheAddressAndOnlyItsRuns() throws Exception {
+    MetadataStore store = server.server.metadataStore();
+    String mine = store.createRun(at.mine(), "admin", 2L, "to delete", List.of()).runId();
+    String eddie = AuthServer.bearer(server.userWithToken("eddie", null));
+    assertThat(server.post("/api/cairn/v1/users/eddie/grants", "{\"role\":\"editor\",\"scope\":\"experiment:"
+        + at.mine() + "\"}", admin).status()).isEqualTo(200);
+    // a viewer of the experiment is refused; so is its editor on another experiment, or with another's run in the form
+    assertThat(postForm("/ui/runs/delete?experiment_id=" + at.mine(), "run_ids=" + mine, at.adaBasic()))
+        .isEqualTo(403);
+    assertThat(postForm("/ui/runs/delete?experiment_id=" + at.theirs(), "run_ids=" + at.theirRun(), eddie))
+        .isEqualTo(403);
+    assertThat(postForm("/ui/runs/delete?experiment_id=" + at.mine(), "run_ids=" + mine + "&run_ids="
+        + at.theirRun(), eddie)).isEqualTo(400);
+    assertThat(store.getRun(mine).info().lifecycleStage().name()).isEqualTo("ACTIVE");
+    assertThat(store.getRun(at.theirRun()).info().lifecycleStage().name()).isEqualTo("ACTIVE");
+    assertThat(server.get("/ui/runs?experiment_id=" + at.mine(), eddie).text()).contains("Delete selected");
+    assertThat(server.get("/ui/runs?experiment_id=" + at.mine(), at.adaBasic()).text())
+        .doesNotContain("Delete selected");
+    assertThat(postForm("/ui/runs/delete?experiment_id=" + at.mine(), "run_ids=" + mine, eddie)).isEqualTo(303);
+    assertThat(store.getRun(mine).info().lifecycleStage().name()).isEqualTo("DELETED");
+    assertThat(postForm("/ui/runs/restore?experiment_id=" + at.mine(), "run_ids=" + mine, eddie)).isEqualTo(303);
+    assertThat(store.getRun(mine).info().lifecycleStage().name()).isEqualTo("ACTIVE");
+  }
 }

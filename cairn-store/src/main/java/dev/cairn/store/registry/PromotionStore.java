@@ -191,6 +191,15 @@ public final class PromotionStore {
 
   /** Requests, newest first, optionally of one model and in one status. */
   public Page<PromotionRequest> list(String name, Status status, int maxResults, String pageToken) {
+    return list(name, status == null ? List.of() : List.of(status), maxResults, pageToken);
+  }
+
+  /** Closed requests (applied, rejected or cancelled), newest first, optionally of one model: a page's history. */
+  public Page<PromotionRequest> listClosed(String name, int maxResults, String pageToken) {
+    return list(name, List.of(Status.APPLIED, Status.REJECTED, Status.CANCELLED), maxResults, pageToken);
+  }
+
+  private Page<PromotionRequest> list(String name, List<Status> statuses, int maxResults, String pageToken) {
     if (maxResults < 1 || maxResults > MAX_PAGE) {
       throw CairnException.invalid("max_results is " + maxResults + "; it must be between 1 and " + MAX_PAGE);
     }
@@ -202,13 +211,15 @@ public final class PromotionStore {
         params.put("key", ModelRegistryStore.requireKey(h, name));
         sql.append(" AND r.model_key = :key");
       }
-      if (status != null) {
-        params.put("status", status.name());
-        sql.append(" AND r.status = :status");
+      if (!statuses.isEmpty()) {
+        sql.append(" AND r.status IN (<statuses>)");
       }
       sql.append(" ORDER BY r.created_time DESC, r.request_id LIMIT :limit OFFSET :offset");
       var query = h.createQuery(sql.toString()).bind("limit", maxResults + 1).bind("offset", offset);
       params.forEach(query::bind);
+      if (!statuses.isEmpty()) {
+        query.bindList("statuses", statuses.stream().map(Status::name).toList());
+      }
       List<String> ids = query.mapTo(String.class).list();
       List<PromotionRequest> page = new ArrayList<>();
       for (String id : ids.subList(0, Math.min(maxResults, ids.size()))) {

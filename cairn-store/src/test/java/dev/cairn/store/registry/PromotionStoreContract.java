@@ -8,6 +8,7 @@ import dev.cairn.registry.PromotionRequest;
 import dev.cairn.registry.PromotionRequest.Status;
 import dev.cairn.store.registry.PromotionStore.NewRequest;
 import dev.cairn.store.registry.PromotionStore.Outcome;
+import dev.cairn.tracking.Page;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -117,6 +118,31 @@ abstract class PromotionStoreContract extends ModelRegistryStoreContract {
     assertThat(holder()).isEmpty();
     refused(ErrorCode.INVALID_STATE, () -> promotions.approve(r.requestId(), "carol", null));
     assertThat(promotions.history("churn", "production", 10)).isEmpty();
+  }
+
+  @Test
+  void closedRequestsAreListedApartFromPendingOnesAndPage() {
+    churnWithThreeVersions();
+    promotions.setPolicy("churn", "production", 1, "admin");
+    PromotionRequest rejected = requestV(3, "alice");
+    promotions.reject(rejected.requestId(), "bob", "no");
+    PromotionRequest cancelled = requestV(3, "alice");
+    promotions.cancel(cancelled.requestId(), "alice");
+    PromotionRequest applied = requestV(2, "alice");
+    promotions.approve(applied.requestId(), "bob", null);
+    PromotionRequest pending = requestV(3, "alice");
+    List<String> closed = new ArrayList<>();
+    String token = null;
+    do {
+      Page<PromotionRequest> page = promotions.listClosed("churn", 2, token);
+      assertThat(page.items()).hasSizeLessThanOrEqualTo(2).allSatisfy(r -> assertThat(r.status().isOpen()).isFalse());
+      page.items().forEach(r -> closed.add(r.requestId()));
+      token = page.nextPageToken();
+    } while (token != null);
+    assertThat(closed).containsExactlyInAnyOrder(rejected.requestId(), cancelled.requestId(), applied.requestId());
+    assertThat(promotions.listClosed(null, 10, null).items()).hasSize(3);
+    assertThat(promotions.list("churn", Status.PENDING, 10, null).items()).extracting(PromotionRequest::requestId)
+        .containsExactly(pending.requestId());
   }
 
   @Test
