@@ -112,7 +112,7 @@ public final class ModelPages {
     }
     LineageGraph graph = lineage.ofModelVersion(name, version);
     UiRoutes.render(ctx, "model-lineage.jte", new LineagePage(name, version,
-        ModelViews.tree(graph, "model:" + name + "/" + version)));
+        ModelViews.tree(graph, "model:" + name + "/" + version), LineageLayout.of(graph)));
   }
 
   private void promotions(Context ctx) {

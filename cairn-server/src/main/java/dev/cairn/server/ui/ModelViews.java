@@ -164,8 +164,8 @@ public final class ModelViews {
     return e.name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** The lineage page: a model version and what it was made from, as a tree rooted at the version. */
-  public record LineagePage(String name, int version, TreeNode root) {}
+  /** The lineage page: a model version and what it was made from, drawn as a graph and listed as a tree. */
+  public record LineagePage(String name, int version, TreeNode root, LineageLayout.Drawing drawing) {}
 
   /**
    * One node of the lineage tree with the nodes it was made from below it.

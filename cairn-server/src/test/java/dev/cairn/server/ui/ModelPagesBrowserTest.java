@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -66,6 +68,14 @@ class ModelPagesBrowserTest {
     browser.navigate().back();
     wait.until(ExpectedConditions.presenceOfElementLocated(By.id("lineage")));
     HeadlessChromium.screenshot(browser, "model-lineage");
+    // the graph is drawn: three boxes laid out left to right (data, run, version), and a box is a link
+    List<WebElement> boxes = browser.findElements(By.cssSelector("svg#lineage-graph g.node rect"));
+    assertThat(boxes).hasSize(3);
+    assertThat(boxes.stream().map(b -> b.getRect().getX()).distinct().count()).isEqualTo(3);
+    browser.findElement(By.cssSelector("svg#lineage-graph g.node[data-node-kind='run'] a")).click();
+    wait.until(ExpectedConditions.urlContains("/ui/run?run_id=" + fx.run2));
+    browser.navigate().back();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("lineage")));
     browser.findElement(By.cssSelector("#lineage li[data-kind='run'] > a")).click();
     wait.until(ExpectedConditions.urlContains("/ui/run?run_id=" + fx.run2));
   }

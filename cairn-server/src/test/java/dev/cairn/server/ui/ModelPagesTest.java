@@ -80,6 +80,13 @@ class ModelPagesTest {
     String url = ModelViews.lineageUrl(ModelFixture.NAME, 2);
     assertThat(model).contains("href=\"" + url.replace("&", "&amp;") + "\"");
     String html = page(url, fx.session("vic"));
+    // the graph: one box per node (version, run, dataset), one curve per edge, the run's box linking to its page
+    String svg = html.substring(html.indexOf("<svg class=\"lineage-graph\""), html.indexOf("</svg>"));
+    assertThat(svg.split("<g class=\"node\"", -1)).hasSize(4);
+    assertThat(svg.split("<g class=\"link\"", -1)).hasSize(3);
+    assertThat(svg).contains("data-node-kind=\"dataset\"", "data-node-kind=\"run\"",
+        "data-node-kind=\"model version\"", "<a href=\"/ui/run?run_id=" + fx.run2 + "\">");
+    html = html.substring(html.indexOf("</svg>"));
     int root = html.indexOf("data-kind=\"model version\"");
     int run = html.indexOf("data-kind=\"run\"");
     int data = html.indexOf("data-kind=\"dataset\"");
