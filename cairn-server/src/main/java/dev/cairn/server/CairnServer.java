@@ -278,7 +278,8 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> PromotionRoutes.register(routes, promotions, registry, m));
     LineageService lineage = new LineageService(metadata, datasets, new RegistryLineage(registry));
     all.add((routes, m, a) -> LineageRoutes.register(routes, lineage));
-    all.add((routes, m, a) -> dev.cairn.server.ui.ModelPages.register(routes, registry, promotions, lineage, new AuditLog(database)));
+    all.add((routes, m, a) -> dev.cairn.server.ui.ModelPages.register(routes, registry, promotions, lineage, new AuditLog(database),
+        m));
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     all.add(new LoggedModelRoutes.Module(loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));

@@ -1,6 +1,7 @@
 package dev.cairn.server.ui;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
 import dev.cairn.identity.Role;
 import dev.cairn.registry.AliasChange;
 import dev.cairn.registry.ModelVersion;
@@ -13,11 +14,13 @@ import dev.cairn.server.auth.Access;
 import dev.cairn.server.lineage.LineageService;
 import dev.cairn.server.auth.SignIn;
 import dev.cairn.server.ui.ModelViews.LineagePage;
+import dev.cairn.server.ui.ModelViews.VersionMetrics;
 import dev.cairn.server.ui.ModelViews.ModelPage;
 import dev.cairn.server.ui.ModelViews.ModelsPage;
 import dev.cairn.server.ui.ModelViews.PromotionsPage;
 import dev.cairn.server.ui.ModelViews.RequestView;
 import dev.cairn.store.audit.AuditLog;
+import dev.cairn.store.MetadataStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.tracking.Page;
@@ -25,7 +28,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -53,20 +58,26 @@ public final class ModelPages {
   /** Alias moves shown per alias: the newest. */
   static final int HISTORY_PER_ALIAS = 20;
 
+  /** Metric columns of the versions table: the keys most of the versions' runs logged, in name order. */
+  static final int VERSION_METRIC_COLUMNS = 4;
+
   private final ModelRegistryStore registry;
   private final PromotionStore promotions;
   private final LineageService lineage;
+  private final MetadataStore tracking;
 
-  private ModelPages(ModelRegistryStore registry, PromotionStore promotions, LineageService lineage) {
+  private ModelPages(ModelRegistryStore registry, PromotionStore promotions, LineageService lineage,
+      MetadataStore tracking) {
     this.registry = registry;
     this.promotions = promotions;
     this.lineage = lineage;
+    this.tracking = tracking;
   }
 
   /** The registry pages and, as governance, the audit page. */
   public static void register(RoutesConfig routes, ModelRegistryStore registry, PromotionStore promotions,
-      LineageService lineage, AuditLog audit) {
-    ModelPages p = new ModelPages(registry, promotions, lineage);
+      LineageService lineage, AuditLog audit, MetadataStore tracking) {
+    ModelPages p = new ModelPages(registry, promotions, lineage, tracking);
     routes.get(MODELS, UiRoutes.page(p::models));
     routes.get(MODEL, UiRoutes.page(p::model));
     routes.get(LINEAGE, UiRoutes.page(p::lineage));
@@ -97,8 +108,37 @@ public final class ModelPages {
       history.addAll(promotions.history(name, alias, HISTORY_PER_ALIAS));
     }
     history.sort(Comparator.comparingLong(AliasChange::time).reversed());
+    VersionMetrics metrics = versionMetrics(versions.items());
     UiRoutes.render(ctx, "model.jte", new ModelPage(model, versions.items(), versions.nextPageToken(), policies,
-        history));
+        history, metrics));
+  }
+
+  /**
+   * The latest metrics of each version's source run, under the keys most of those runs logged (ties by name), at
+   * most {@link #VERSION_METRIC_COLUMNS}. One run read per version of the page; a run that is gone shows nothing.
+   */
+  private VersionMetrics versionMetrics(List<ModelVersion> versions) {
+    Map<String, Map<String, Double>> byRun = new HashMap<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (ModelVersion v : versions) {
+      if (v.runId() == null || v.runId().isEmpty() || byRun.containsKey(v.runId())) {
+        continue;
+      }
+      Map<String, Double> latest = new HashMap<>();
+      try {
+        tracking.getRun(v.runId()).metrics().forEach(m -> latest.put(m.key(), m.value()));
+      } catch (CairnException e) {
+        if (e.code() != ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+          throw e;
+        }
+      }
+      latest.keySet().forEach(k -> seen.merge(k, 1, Integer::sum));
+      byRun.put(v.runId(), latest);
+    }
+    List<String> keys = seen.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(VERSION_METRIC_COLUMNS).map(Map.Entry::getKey).sorted().toList();
+    return new VersionMetrics(keys, byRun);
   }
 
   private void lineage(Context ctx) {

@@ -51,7 +51,16 @@ public final class ModelViews {
 
   /** One model: its versions (newest first), aliases, protected aliases and each alias's moves. */
   public record ModelPage(RegisteredModel model, List<ModelVersion> versions, String nextPageToken,
-      List<PromotionPolicy> policies, List<AliasChange> history) {}
+      List<PromotionPolicy> policies, List<AliasChange> history, VersionMetrics metrics) {}
+
+  /** The versions table's metric columns and each source run's latest values (by run id). */
+  public record VersionMetrics(List<String> keys, Map<String, Map<String, Double>> byRun) {
+    /** The value shown for a version's run under {@code key}, or empty. */
+    public String value(String runId, String key) {
+      Double v = runId == null ? null : byRun.getOrDefault(runId, Map.of()).get(key);
+      return v == null ? "" : UiViews.number(v);
+    }
+  }
 
   /** One metric compared between the candidate version and the alias's current holder (null where absent). */
   public record EvidenceRow(String key, Double candidate, Double current) {}

@@ -70,6 +70,12 @@ class ModelPagesTest {
         "runs:/" + fx.run1 + "/model", "<td class=\"aliases\">champion</td>",
         "<tr data-alias=\"champion\"><td>@champion</td><td class=\"num\">1</td>");
     assertThat(html.indexOf("data-version=\"2\"")).as("newest first").isLessThan(html.indexOf("data-version=\"1\""));
+    // each version's source run's latest metric, in a column of its own
+    assertThat(html).contains("<th class=\"metric\">acc</th>");
+    String v2 = html.substring(html.indexOf("<tr data-version=\"2\">"), html.indexOf("<tr data-version=\"1\">"));
+    assertThat(v2).contains("<td class=\"num\" data-metric=\"acc\">" + UiViews.number(0.87) + "</td>");
+    assertThat(html.substring(html.indexOf("<tr data-version=\"1\">")))
+        .contains("<td class=\"num\" data-metric=\"acc\">" + UiViews.number(0.81) + "</td>");
     assertThat(html).contains("id=\"policies\"").containsPattern("<td>@champion</td><td class=\"num\">1</td><td>admin</td>");
     assertThat(html).contains("id=\"alias-history\"").contains("– → 1</td><td>set</td>");
   }
