@@ -2,6 +2,10 @@ package dev.cairn.server.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,24 +28,22 @@ class UiRefusalsTest {
   @BeforeAll
   static void start() {
     server = AuthServer.start(dir);
-    UiSignInTest.server = server; // its helpers sign in against this server
     for (String[] u : new String[][] {{"vic", "viewer"}, {"ann", "approver"}}) {
       AuthServer.Reply r = server.post("/api/cairn/v1/users", "{\"name\":\"" + u[0] + "\",\"password\":\"pw-of-"
           + u[0] + "-long\",\"role\":\"" + u[1] + "\"}", AuthServer.bearer(server.adminToken));
       assertThat(r.status()).as(r.toString()).isEqualTo(200);
     }
-    viewer = UiSignInTest.session("vic");
-    approver = UiSignInTest.session("ann");
+    viewer = BrowserSession.signIn(server.server.url(), "vic", "pw-of-vic-long").cookie();
+    approver = BrowserSession.signIn(server.server.url(), "ann", "pw-of-ann-long").cookie();
   }
 
   @AfterAll
   static void stop() {
-    UiSignInTest.server = null;
     server.close();
   }
 
   static UiSignInTest.Answer send(String method, String path, Map<String, String> headers, String body) {
-    return UiSignInTest.send(method, path, headers, body);
+    return UiSignInTest.send(server.server.url(), method, path, headers, body);
   }
 
   static Map<String, String> browser(String cookie, String contentType) {
@@ -115,14 +117,25 @@ class UiRefusalsTest {
   }
 
   @Test
-  void aRequestOverTheSizeLimitIsAnHtml413OnTheUi() {
+  void aRequestOverTheSizeLimitIsAnHtml413OnTheUi() throws Exception {
     String big = "comment=" + "x".repeat(2_000_000);
     String form = "application/x-www-form-urlencoded";
-    UiSignInTest.Answer ui = send("POST", "/ui/promotions/approve?request_id=1", browser(approver, form), big);
-    assertHtmlError(ui, 413, "Send less at once");
-    UiSignInTest.Answer api = send("POST", "/api/2.0/mlflow/experiments/create",
+    HttpResponse<String> ui = postOnNewConnection("/ui/promotions/approve?request_id=1", browser(approver, form), big);
+    assertThat(ui.statusCode()).isEqualTo(413);
+    assertThat(ui.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
+    assertThat(ui.body()).contains("<h1>Error 413</h1>", "Send less at once");
+    HttpResponse<String> api = postOnNewConnection("/api/2.0/mlflow/experiments/create",
         Map.of("Cookie", approver, "Content-Type", form), big);
-    assertThat(api.status()).isEqualTo(413);
+    assertThat(api.statusCode()).isEqualTo(413);
     assertThat(api.body()).contains("\"error_code\"");
+  }
+
+  /** The server closes a connection whose body it refused unread: each such request gets a client of its own. */
+  static HttpResponse<String> postOnNewConnection(String path, Map<String, String> headers, String body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.server.url() + path));
+    headers.forEach(b::header);
+    b.POST(HttpRequest.BodyPublishers.ofString(body));
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

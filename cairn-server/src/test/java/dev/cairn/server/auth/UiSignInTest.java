@@ -67,7 +67,11 @@ class UiSignInTest {
   }
 
   static Answer send(String method, String path, Map<String, String> headers, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.server.url() + path));
+    return send(server.server.url(), method, path, headers, body);
+  }
+
+  static Answer send(String url, String method, String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
     headers.forEach(b::header);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
