@@ -156,7 +156,7 @@ public final class Access {
           : "each of " + scopes + " (or global)";
       throw new CairnException(ErrorCode.PERMISSION_DENIED, "user '" + p.user() + "' needs role " + needed.wire()
           + " on " + where + " to " + method + " " + ctx.path() + "; they have "
-          + (effective == null ? "no role" : effective.wire()) + " there; ask an admin to grant it");
+          + (effective == null ? "no role" : effective.wire()) + " there");
     }
   }
 

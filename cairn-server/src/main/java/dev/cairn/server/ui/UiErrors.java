@@ -57,6 +57,9 @@ public final class UiErrors {
     String m = message == null || message.isBlank() ? "request refused" : message;
     return switch (status) {
       case 401 -> m + ". Sign in at /ui/login (or send an Authorization header).";
+      // Access names the role and scope missing ("user 'U' needs role R on S ..."): who can give it
+      case 403 -> m.contains(" needs role ") ? m + ". Ask an admin to grant you that role, or sign in as a user who"
+          + " has it." : m;
       case 404 -> m + ". Check the address, or start again from the experiments page.";
       case 413 -> m + ". Send less at once.";
       default -> m;

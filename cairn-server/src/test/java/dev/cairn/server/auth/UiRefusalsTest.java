@@ -90,7 +90,7 @@ class UiRefusalsTest {
   void aViewerOpeningTheAdminsAuditPageIsToldWhichRoleToAskFor() {
     UiSignInTest.Answer page = send("GET", "/ui/audit", browser(viewer, null), null);
     assertHtmlError(page, 403, "user 'vic' needs role admin on global", "they have viewer there",
-        "ask an admin to grant it");
+        "Ask an admin to grant you that role");
     // the page still shows who is signed in, with the sign-out form
     assertThat(page.body()).contains("<span id=\"signed-in-user\">vic</span>");
     assertJsonError(send("GET", "/api/cairn/v1/audit", browser(viewer, null), null), 403, "PERMISSION_DENIED");
