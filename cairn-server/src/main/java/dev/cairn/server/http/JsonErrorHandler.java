@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
-import dev.cairn.server.ui.UiErrors;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
@@ -18,32 +17,17 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Renders errors Jetty raises before a request reaches Javalin (an unparseable URI, a NUL in the path) in
- * the same MLflow error JSON as every other error, without Jetty's HTML or stack traces; a request for a UI
- * page gets the UI's error page instead ({@link UiErrors}).
+ * the same MLflow error JSON as every other error, without Jetty's HTML or stack traces.
  */
 public final class JsonErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
       Callback callback) {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.JSON);
     // Jetty closes the connection after an error it raised itself; saying so keeps a client from sending its
     // next request on a connection that is already gone (the JDK client then fails with "received no bytes")
     response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-    if (UiErrors.isUi(pathOf(request))) { // a browser's page: the UI's error page, as for every refusal of a UI request
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
-      response.write(true, ByteBuffer.wrap(UiErrors.html(code, detail(code, message))), callback);
-      return;
-    }
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Responses.JSON);
     response.write(true, ByteBuffer.wrap(body(code, message)), callback);
-  }
-
-  /** The request's path, or null when the URI is too broken to have one. */
-  private static String pathOf(Request request) {
-    try {
-      return request.getHttpURI() == null ? null : request.getHttpURI().getPath();
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   @Override
@@ -54,15 +38,7 @@ public final class JsonErrorHandler extends ErrorHandler {
   }
 
   static byte[] body(int status, String message) {
-    ErrorCode code = codeOf(status);
-    ObjectNode body = JsonNodeFactory.instance.objectNode();
-    body.put("error_code", code.mlflowCode());
-    body.put("message", "HTTP " + status + ": " + detail(status, message));
-    return Json.write(body).getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static ErrorCode codeOf(int status) {
-    return switch (status) {
+    ErrorCode code = switch (status) {
       case 400 -> ErrorCode.INVALID_PARAMETER_VALUE;
       case 404, 405 -> ErrorCode.ENDPOINT_NOT_FOUND;
       case 413, 414, 431 -> ErrorCode.REQUEST_TOO_LARGE;
@@ -71,11 +47,8 @@ public final class JsonErrorHandler extends ErrorHandler {
       case 502, 503, 504 -> ErrorCode.TEMPORARILY_UNAVAILABLE;
       default -> status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.BAD_REQUEST;
     };
-  }
-
-  /** What the answer says about a refusal Jetty raised (never its internals). */
-  static String detail(int status, String message) {
-    ErrorCode code = codeOf(status);
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    body.put("error_code", code.mlflowCode());
     String detail;
     if (code == ErrorCode.TEMPORARILY_UNAVAILABLE) {
       detail = "the server is stopping or overloaded; retry shortly";
@@ -86,6 +59,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     } else {
       detail = message == null ? "request refused" : message;
     }
-    return detail;
+    body.put("message", "HTTP " + status + ": " + detail);
+    return Json.write(body).getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -1,10 +1,6 @@
 package dev.cairn.server.ui;
 
-import gg.jte.ContentType;
-import gg.jte.TemplateEngine;
-import gg.jte.output.StringOutput;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -12,11 +8,11 @@ import java.util.Locale;
  * gets the HTML error page with the status and message the API would give (a browser has no use for error
  * JSON), every other request MLflow's {@code {"error_code","message"}} JSON. It serves the refusals that happen
  * before a page's handler runs (no credentials, a missing CSRF token, a missing grant, an unknown page, a body
- * over the limits) as well as those of the handlers themselves.
+ * over the limits) as well as those of the handlers themselves. Requests Jetty refuses while parsing them (a
+ * malformed request line, an encoded NUL in the path, headers over the limit) keep the JSON of
+ * {@link dev.cairn.server.http.JsonErrorHandler}: Jetty hands that handler no path to choose by.
  */
 public final class UiErrors {
-  private static final TemplateEngine TEMPLATES = TemplateEngine.createPrecompiled(ContentType.Html);
-
   private UiErrors() {}
 
   /** Whether a request for {@code path} is a UI page's, and so is refused in HTML. */
@@ -43,13 +39,6 @@ public final class UiErrors {
     ctx.status(status);
     UiRoutes.render(ctx, "error.jte", new UiViews.ErrorPage(status, withNextStep(status, message)));
     return true;
-  }
-
-  /** The error page as bytes, for refusals raised before there is a request context (Jetty's own). */
-  public static byte[] html(int status, String message) {
-    StringOutput out = new StringOutput();
-    TEMPLATES.render("error.jte", new UiViews.ErrorPage(status, withNextStep(status, message)), out);
-    return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /** The message, with what to do about it where the message does not say already. */
