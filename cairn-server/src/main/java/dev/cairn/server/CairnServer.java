@@ -20,6 +20,7 @@ import dev.cairn.core.CairnException;
 import dev.cairn.core.Component;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.server.http.JsonErrorHandler;
+import dev.cairn.server.ui.UiErrors;
 import dev.cairn.server.http.Responses;
 import dev.cairn.server.loggedmodels.LoggedModelRoutes;
 import dev.cairn.server.mlflow.ArtifactLocations;
@@ -419,7 +420,7 @@ public final class CairnServer implements AutoCloseable {
         if (e.code() == ErrorCode.INTERNAL_ERROR) {
           LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
         }
-        Responses.error(ctx, e.code(), e.getMessage());
+        refuse(ctx, e.code().httpStatus(), e.code().mlflowCode(), e.getMessage());
       });
       cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
         String code = switch (e.getStatus()) {
@@ -431,16 +432,16 @@ public final class CairnServer implements AutoCloseable {
         String message = e.getStatus() == 404
             ? "no endpoint " + ctx.method().name() + " " + ctx.path()
             : e.getMessage();
-        Responses.error(ctx, e.getStatus(), code, message);
+        refuse(ctx, e.getStatus(), code, message);
       });
       cfg.routes.exception(Exception.class, (e, ctx) -> {
         if (SqlErrors.isBusy(e)) { // a store that did not translate its own busy error: still never a 500
           LOG.warn("{} {}: database busy: {}", ctx.method().name(), ctx.path(), e.toString());
-          Responses.error(ctx, ErrorCode.TEMPORARILY_UNAVAILABLE, "the database is busy; retry in a moment");
+          refuse(ctx, 503, ErrorCode.TEMPORARILY_UNAVAILABLE.mlflowCode(), "the database is busy; retry in a moment");
           return;
         }
         LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
-        Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the server log has the details");
+        refuse(ctx, 500, ErrorCode.INTERNAL_ERROR.mlflowCode(), "internal error; the server log has the details");
       });
       if (identity != null) {
         Access.install(cfg, identity, metadata);
@@ -454,6 +455,13 @@ public final class CairnServer implements AutoCloseable {
         module.register(cfg.routes, metadata, artifacts);
       }
     });
+  }
+
+  /** Answers a refusal: the HTML error page for a UI page ({@link UiErrors}), MLflow's error JSON for the rest. */
+  private static void refuse(io.javalin.http.Context ctx, int status, String errorCode, String message) {
+    if (!UiErrors.refuse(ctx, status, message)) {
+      Responses.error(ctx, status, errorCode, message);
+    }
   }
 
   /** The port actually bound (useful when the config asked for 0). */

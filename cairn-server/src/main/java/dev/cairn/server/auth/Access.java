@@ -58,7 +58,7 @@ public final class Access {
 
   Access(Setup setup, MetadataStore tracking) {
     this.authenticator = new Authenticator(setup.identity());
-    this.signIn = new SignIn(authenticator, new Sessions());
+    this.signIn = new SignIn(authenticator, new Sessions(setup.identity().sessions()));
     this.tracking = tracking;
     this.modelOfPromotion = setup.modelOfPromotion();
   }

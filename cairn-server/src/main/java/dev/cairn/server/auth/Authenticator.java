@@ -230,6 +230,10 @@ final class Authenticator {
     return new String[] {user, decoded.substring(colon + 1)};
   }
 
+  IdentityStore store() {
+    return store;
+  }
+
   FailedLogins failures() {
     return failures;
   }

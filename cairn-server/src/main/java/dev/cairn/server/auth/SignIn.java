@@ -2,7 +2,9 @@ package dev.cairn.server.auth;
 
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
+import dev.cairn.identity.ApiToken;
 import dev.cairn.server.ui.UiRoutes;
+import dev.cairn.store.identity.IdentityStore;
 import dev.cairn.store.audit.AuditScope;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -12,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The web UI's sign-in when authentication is on: a form at {@value #LOGIN} (user and password, or user and
- * token, or a token alone) that starts a server-side {@link Sessions session} held in an HttpOnly cookie, and a
+ * token, or a token alone) that starts a {@link Sessions session} stored in the database and named by an HttpOnly cookie, and a
  * sign-out at {@value #LOGOUT} (POST). A session's user is the request's principal with the same grants as on
  * the API. Every request a session cookie signs in that is not a read (GET, HEAD, OPTIONS) must carry the
  * session's synchronizer token, as the form field {@value #CSRF_FIELD} or the header {@value #CSRF_HEADER}:
@@ -77,7 +79,7 @@ public final class SignIn {
     if (s == null) {
       return null;
     }
-    Principal p = authenticator.sessionPrincipal(s.user).orElse(null);
+    Principal p = authenticator.sessionPrincipal(s.user()).orElse(null);
     if (p == null) {
       sessions.end(id);
       return null;
@@ -88,13 +90,13 @@ public final class SignIn {
       if (given == null && isForm(ctx)) {
         given = ctx.formParam(CSRF_FIELD);
       }
-      if (!Sessions.same(s.csrf, given)) {
+      if (!s.csrfMatches(given)) {
         throw new CairnException(ErrorCode.PERMISSION_DENIED, "a " + method + " signed in by the session cookie"
             + " needs the session's CSRF token in the form field " + CSRF_FIELD + " or the header " + CSRF_HEADER
             + "; it is " + (given == null ? "missing" : "wrong") + " (reload the page and try again)");
       }
     }
-    ctx.attribute(CSRF_ATTRIBUTE, s.csrf);
+    ctx.attribute(CSRF_ATTRIBUTE, s.csrf());
     return p;
   }
 
@@ -154,7 +156,11 @@ public final class SignIn {
       return;
     }
     sessions.end(ctx.cookie(COOKIE)); // a session the browser had before is not kept alive beside the new one
-    String id = sessions.create(p.user());
+    // a session signed in with a token ends when the token is revoked, and no later than it expires
+    String tokenId = IdentityStore.tokenIdOf(secret).orElse(null);
+    Long tokenExpires = tokenId == null ? null
+        : authenticator.store().token(tokenId).map(ApiToken::expiresTime).orElse(null);
+    String id = sessions.create(p.user(), tokenId, tokenExpires);
     // no Max-Age: the cookie ends with the browser, and the server ends the session sooner when idle
     setCookie(ctx, COOKIE, id, "/", false);
     setCookie(ctx, LOGIN_COOKIE, "", LOGIN, true);

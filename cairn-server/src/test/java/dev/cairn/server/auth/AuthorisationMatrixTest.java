@@ -58,7 +58,7 @@ class AuthorisationMatrixTest {
       String body = method.equals("GET") || method.equals("HEAD") ? null : "{}";
       AuthServer.Reply anonymous = server.send(method, path, body, null);
       boolean open = rule.isOpen();
-      if (open ? denied(anonymous) : anonymous.status() != 401 || !"UNAUTHENTICATED".equals(anonymous.errorCode())
+      if (open ? denied(anonymous) : anonymous.status() != 401 || !"UNAUTHENTICATED".equals(errorCode(path, anonymous))
           || anonymous.header("WWW-Authenticate") == null) {
         wrong.add(route + " without credentials: " + anonymous);
       }
@@ -68,13 +68,30 @@ class AuthorisationMatrixTest {
             || (!caller.getKey().equals("nobody") && Role.parse(caller.getKey()).includes(rule.role()));
         if (allowed && denied(r)) {
           wrong.add(route + " as " + caller.getKey() + " should pass the rule (" + rule + "): " + r);
-        } else if (!allowed && (r.status() != 403 || !"PERMISSION_DENIED".equals(r.errorCode())
-            || !r.json().get("message").asText().contains("needs role " + rule.role().wire()))) {
+        } else if (!allowed && (r.status() != 403 || !"PERMISSION_DENIED".equals(errorCode(path, r))
+            || !message(path, r).contains("needs role " + rule.role().wire()))) {
           wrong.add(route + " as " + caller.getKey() + " should be 403 (" + rule + "): " + r);
         }
       }
     }
     assertThat(wrong).isEmpty();
+  }
+
+  /**
+   * A refusal's error code: MLflow's error_code for the API; for a UI page, answered with the HTML error page
+   * (UiErrors), the code its status stands for.
+   */
+  static String errorCode(String path, AuthServer.Reply r) {
+    if (!dev.cairn.server.ui.UiErrors.isUi(path)) {
+      return r.errorCode();
+    }
+    boolean page = r.text().contains("id=\"page-error\"") && r.header("Content-Type").startsWith("text/html");
+    return !page ? "not the HTML error page" : r.status() == 401 ? "UNAUTHENTICATED"
+        : r.status() == 403 ? "PERMISSION_DENIED" : "HTTP " + r.status();
+  }
+
+  static String message(String path, AuthServer.Reply r) {
+    return dev.cairn.server.ui.UiErrors.isUi(path) ? r.text() : r.json().get("message").asText();
   }
 
   /** The table's decisions for routes whose role the issue fixes, so the table cannot drift unnoticed. */

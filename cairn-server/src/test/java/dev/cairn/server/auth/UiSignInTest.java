@@ -67,7 +67,11 @@ class UiSignInTest {
   }
 
   static Answer send(String method, String path, Map<String, String> headers, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.server.url() + path));
+    return send(server.server.url(), method, path, headers, body);
+  }
+
+  static Answer send(String url, String method, String path, Map<String, String> headers, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path));
     headers.forEach(b::header);
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
@@ -179,7 +183,7 @@ class UiSignInTest {
     Map<String, String> formHeaders = Map.of("Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
     Answer none = send("POST", SignIn.LOGOUT, formHeaders, "");
     assertThat(none.status()).isEqualTo(403);
-    assertThat(none.body()).contains("PERMISSION_DENIED", "CSRF token", "missing");
+    assertThat(none.body()).contains("<h1>Error 403</h1>", "CSRF token", "missing"); // a UI form: the HTML error page
     Answer wrong = send("POST", SignIn.LOGOUT, formHeaders, form(Map.of("csrf", csrf + "x")));
     assertThat(wrong.status()).isEqualTo(403);
     assertThat(page("/ui/experiments", cookie).status()).as("refused sign-outs leave the session").isEqualTo(200);

@@ -44,16 +44,29 @@ public final class IdentityStore {
 
   private final SqlDatabase db;
   private final AtomicLong changes = new AtomicLong();
+  private final SessionStore sessions;
   /** A hash of no one's password, checked when a user is unknown so that answer takes as long as a wrong one. */
   private volatile String decoyHash;
 
   private IdentityStore(SqlDatabase db) {
     this.db = db;
+    this.sessions = new SessionStore(db);
   }
 
   /** The store on a database already open and migrated with {@link #MIGRATIONS}; closing the database is the caller's. */
   public static IdentityStore on(SqlDatabase database) {
     return new IdentityStore(database);
+  }
+
+  /** The signed-in UI sessions kept beside the users, on the same database. */
+  public SessionStore sessions() {
+    return sessions;
+  }
+
+  /** The id of the token a secret names by its shape ({@code cairn_ID_...}), or empty for anything else. */
+  public static Optional<String> tokenIdOf(String secret) {
+    java.util.regex.Matcher m = secret == null ? null : TOKEN_SHAPE.matcher(secret);
+    return m != null && m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   /** A new token: its metadata, and the secret, which exists only in this value and is never stored. */
@@ -127,9 +140,22 @@ public final class IdentityStore {
     updateUser(name, "UPDATE identity_users SET password_hash = :value WHERE name = :name", hash);
   }
 
-  /** Disables or enables a user; a disabled user's password and tokens are refused. */
+  /**
+   * Disables or enables a user; a disabled user's password and tokens are refused, and disabling deletes their
+   * signed-in UI sessions in the same write, so no server on the database accepts them any more.
+   */
   public void setDisabled(String name, boolean disabled) {
-    updateUser(name, "UPDATE identity_users SET disabled = :value WHERE name = :name", disabled ? 1 : 0);
+    int n = db.write(h -> {
+      if (disabled) {
+        h.createUpdate("DELETE FROM identity_sessions WHERE user_name = :name").bind("name", name).execute();
+      }
+      return h.createUpdate("UPDATE identity_users SET disabled = :value WHERE name = :name")
+          .bind("name", name).bind("value", disabled ? 1 : 0).execute();
+    });
+    if (n == 0) {
+      throw CairnException.notFound("user '" + name + "' does not exist");
+    }
+    changes.incrementAndGet();
   }
 
   private void updateUser(String name, String sql, Object value) {
@@ -298,10 +324,15 @@ public final class IdentityStore {
         : h.createQuery(select + " WHERE user_name = :user" + order).bind("user", user).map((rs, ctx) -> token(rs)).list());
   }
 
-  /** Revokes a token; RESOURCE_DOES_NOT_EXIST if there is no such token. Revoking twice is harmless. */
+  /**
+   * Revokes a token, and ends the UI sessions signed in with it in the same write; RESOURCE_DOES_NOT_EXIST if
+   * there is no such token. Revoking twice is harmless.
+   */
   public ApiToken revokeToken(String id) {
-    int n = db.write(h -> h.createUpdate("UPDATE identity_tokens SET revoked = 1 WHERE token_id = :id")
-        .bind("id", id).execute());
+    int n = db.write(h -> {
+      h.createUpdate("DELETE FROM identity_sessions WHERE token_id = :id").bind("id", id).execute();
+      return h.createUpdate("UPDATE identity_tokens SET revoked = 1 WHERE token_id = :id").bind("id", id).execute();
+    });
     changes.incrementAndGet();
     if (n == 0) {
       throw CairnException.notFound("token '" + id + "' does not exist");

@@ -193,4 +193,34 @@ abstract class IdentityStoreContract {
     store.setDisabled("ada", true);
     assertThat(store.hasEnabledAdmin()).isFalse();
   }
+
+  @Test
+  void sessionsAreStoredAndEndWithTheirUserOrToken() {
+    store.createUser("ada", "correct horse");
+    store.createUser("bob", "battery staple");
+    IdentityStore.NewToken token = store.createToken("bob", "ui", null);
+    SessionStore sessions = store.sessions();
+    String a = "a".repeat(64);
+    String b = "b".repeat(64);
+    String c = "c".repeat(64);
+    sessions.create(a, "ada", "1".repeat(64), null, 1_000, 2_000);
+    sessions.create(b, "bob", "2".repeat(64), token.token().id(), 1_000, 2_000);
+    sessions.create(c, "bob", "3".repeat(64), null, 1_000, 2_000);
+    assertThat(sessions.find(a)).contains(new SessionStore.StoredSession("ada", "1".repeat(64), null, 1_000, 1_000, 2_000));
+    sessions.touch(a, 1_500, 2_500);
+    assertThat(sessions.find(a)).map(SessionStore.StoredSession::lastSeenTime).contains(1_500L);
+    store.revokeToken(token.token().id());
+    assertThat(sessions.find(b)).as("revoking the token ends the session started with it").isEmpty();
+    assertThat(sessions.find(c)).isPresent();
+    store.setDisabled("bob", true);
+    assertThat(sessions.find(c)).as("disabling the user ends their sessions").isEmpty();
+    assertThat(sessions.find(a)).isPresent();
+    // signing in purges what is over: ada's session (until 2,500) outlives a sign-in at 2,400 but not at 2,500
+    sessions.create("d".repeat(64), "ada", "4".repeat(64), null, 2_400, 3_000);
+    assertThat(sessions.count()).isEqualTo(2);
+    sessions.create("e".repeat(64), "ada", "5".repeat(64), null, 2_500, 3_000);
+    assertThat(sessions.find(a)).isEmpty();
+    assertThat(sessions.purgeExpired(3_000)).isEqualTo(2);
+    assertThat(sessions.end("e".repeat(64))).isFalse();
+  }
 }
