@@ -50,6 +50,10 @@ public record Evaluation(String task, long rows, List<String> labels, Map<String
     perClass = List.copyOf(perClass == null ? List.of() : perClass);
     slices = Objects.requireNonNullElse(slices, SliceReport.none());
     importance = List.copyOf(importance == null ? List.of() : importance);
+    if (confusionMatrix != null && !confusionMatrix.labels().equals(labels)) {
+      throw CairnException.invalid("confusion matrix labels " + confusionMatrix.labels() + " differ from the "
+          + "evaluation's labels " + labels);
+    }
     for (var e : metrics.entrySet()) {
       if (e.getValue() == null || !Double.isFinite(e.getValue())) {
         throw CairnException.invalid("metric '" + e.getKey() + "' is " + e.getValue() + "; values must be finite");

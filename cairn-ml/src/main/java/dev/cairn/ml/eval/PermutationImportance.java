@@ -17,15 +17,23 @@ public final class PermutationImportance {
   /** Importance for a classifier against the actual labels. */
   public static List<FeatureImportance> forClassifier(double[][] features, List<String> featureNames,
       Predictor predictor, String[] actual, Metric metric, int repeats, long seed) {
-    return compute(features, featureNames, predictor, out -> Predictions.of(actual, (ModelOutput.Classes) out),
-        metric, repeats, seed);
+    return compute(features, featureNames, predictor, out -> {
+      if (!(out instanceof ModelOutput.Classes classes)) {
+        throw CairnException.invalid("predictor returned values; importance for a classifier needs class labels");
+      }
+      return Predictions.of(actual, classes);
+    }, metric, repeats, seed);
   }
 
   /** Importance for a regressor against the actual values. */
   public static List<FeatureImportance> forRegressor(double[][] features, List<String> featureNames,
       Predictor predictor, double[] actual, Metric metric, int repeats, long seed) {
-    return compute(features, featureNames, predictor, out -> Predictions.of(actual, (ModelOutput.Values) out),
-        metric, repeats, seed);
+    return compute(features, featureNames, predictor, out -> {
+      if (!(out instanceof ModelOutput.Values values)) {
+        throw CairnException.invalid("predictor returned class labels; importance for a regressor needs values");
+      }
+      return Predictions.of(actual, values);
+    }, metric, repeats, seed);
   }
 
   private static List<FeatureImportance> compute(double[][] features, List<String> featureNames,

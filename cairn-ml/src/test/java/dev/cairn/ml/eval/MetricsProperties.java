@@ -129,4 +129,29 @@ class MetricsProperties {
         List.of(new SliceColumn("g", group)), 2);
     assertThat(Evaluation.fromJson(e.toJson())).isEqualTo(e);
   }
+
+  @Property(tries = 50)
+  void importanceIsDeterministicPerSeedAndZeroForAnIgnoredFeature(@ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 4) int repeats) {
+    double[][] x = new double[20][];
+    double[] y = new double[20];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = new double[] {i, 19 - i};
+      y[i] = i * i;
+    }
+    Predictor squareOfFirst = rows -> {
+      double[] v = new double[rows.length];
+      for (int i = 0; i < rows.length; i++) {
+        v[i] = rows[i][0] * rows[i][0];
+      }
+      return new ModelOutput.Values(v);
+    };
+    var once = PermutationImportance.forRegressor(x, List.of("used", "ignored"), squareOfFirst, y, Metric.MAE,
+        repeats, seed);
+    var again = PermutationImportance.forRegressor(x, List.of("used", "ignored"), squareOfFirst, y, Metric.MAE,
+        repeats, seed);
+    assertThat(again).isEqualTo(once);
+    assertThat(once.get(0).drops()).hasSize(repeats).allSatisfy(d -> assertThat(d).isGreaterThanOrEqualTo(0.0));
+    assertThat(once.get(1).mean()).isZero();
+  }
 }

@@ -87,4 +87,12 @@ class PermutationImportanceTest {
     assertThat(result.get(0).mean()).isBetween(0.1, 1.0);
     assertThat(result.get(1).mean()).isCloseTo(0.0, within(0.0));
   }
+
+  @Test
+  void aPredictorOfTheWrongKindIsAClearError() {
+    double[][] x = features();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PermutationImportance.forClassifier(x,
+        List.of("a", "b"), TWICE_X0, new String[x.length], Metric.ACCURACY, 1, 1))
+        .hasMessage("predictor returned values; importance for a classifier needs class labels");
+  }
 }

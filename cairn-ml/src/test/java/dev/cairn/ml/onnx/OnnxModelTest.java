@@ -48,6 +48,9 @@ class OnnxModelTest {
       assertThat(onnxModel.outputs().get(0).kind()).isEqualTo("tensor");
 
       ModelOutput.Classes out = onnxModel.classify(TribuoModels.inModelOrder(test, features), labels);
+      var raw = onnxModel.runTensors(TribuoModels.inModelOrder(test, features));
+      assertThat(raw).containsOnlyKeys(onnxModel.outputs().get(0).name());
+      assertThat(raw.values().iterator().next()).hasNumberOfRows(test.length);
       for (int i = 0; i < test.length; i++) {
         Prediction<Label> expected = model.predict(
             new ArrayExample<>(new Label("gold"), TribuoModels.FEATURES, test[i]));
@@ -113,6 +116,8 @@ class OnnxModelTest {
         }
         assertThat(out.predicted()[i]).isEqualTo(labels.get(best));
       }
+      // the raw numeric outputs: only the label tensor is not numeric, the sequence of maps is not a tensor
+      assertThat(model.runTensors(x)).isEmpty();
       // without declared labels the map keys are used, sorted
       assertThat(model.classify(x, null).labels()).containsExactly("cat", "dog", "eel");
       assertThatThrownBy(() -> model.classify(x, List.of("cat", "dog", "fox")))
