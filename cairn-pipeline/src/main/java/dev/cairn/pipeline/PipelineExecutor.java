@@ -190,8 +190,15 @@ public final class PipelineExecutor {
       Thread.currentThread().interrupt();
       throw new CairnException(ErrorCode.INTERNAL_ERROR, "pipeline run '" + runId + "' was interrupted", e);
     } catch (ExecutionException e) {
-      throw new CairnException(ErrorCode.INTERNAL_ERROR, "pipeline run '" + runId + "' could not record a step: "
-          + e.getCause(), e.getCause());
+      // the stores failed while recording a step (a step's own failure is an outcome, not an exception)
+      String error = "could not record a step: " + describe(e.getCause());
+      try {
+        store.updateRun(runId, PipelineStatus.FAILED, System.currentTimeMillis(), error);
+        tracking.updateRun(runId, RunStatus.FAILED, System.currentTimeMillis(), null);
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "pipeline run '" + runId + "' " + error, e.getCause());
     } finally {
       pool.shutdownNow();
     }
