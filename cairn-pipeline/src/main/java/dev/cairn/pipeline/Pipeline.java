@@ -20,10 +20,33 @@ import java.util.function.Consumer;
 public final class Pipeline {
   private final String name;
   private final List<Node> steps;
+  private final String source;
+  private final List<String> overrides;
 
   Pipeline(String name, List<Node> steps) {
+    this(name, steps, null, List.of());
+  }
+
+  private Pipeline(String name, List<Node> steps, String source, List<String> overrides) {
     this.name = name;
     this.steps = List.copyOf(steps);
+    this.source = source;
+    this.overrides = List.copyOf(overrides);
+  }
+
+  /** The same pipeline noted as loaded from {@code file} (recorded on its runs, so a resume can reload it). */
+  Pipeline withSource(String file) {
+    return new Pipeline(name, steps, file, overrides);
+  }
+
+  /** The file the pipeline was loaded from (absolute), or null for one built in Java. */
+  public String source() {
+    return source;
+  }
+
+  /** The overrides applied with {@link #withOverrides}, in order ({@code STEP.PARAM=VALUE}). */
+  public List<String> overrides() {
+    return overrides;
   }
 
   /** An upstream output an input reads: {@code step.output}. */
@@ -145,7 +168,9 @@ public final class Pipeline {
       params.putAll(changed.getOrDefault(n.name(), Map.of()));
       result.add(new Node(n.name(), n.type(), n.step(), n.inputs(), params, n.cache()));
     }
-    return new Pipeline(name, result);
+    List<String> all = new ArrayList<>(overrides);
+    all.addAll(assignments);
+    return new Pipeline(name, result, source, all);
   }
 
   public static Builder builder(String name) {

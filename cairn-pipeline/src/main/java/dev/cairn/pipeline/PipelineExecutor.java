@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * Runs pipelines in process: steps whose inputs are ready run in parallel on a bounded pool (one thread per step at
  * most {@link RunOptions#parallelism}), each in its own {@link StepContext} and work directory.
  *
- * <p>Recording: the pipeline run is an MLflow run (tags {@value #TAG_PIPELINE}, {@value #TAG_DEFINITION}) and each
+ * <p>Recording: the pipeline run is an MLflow run (tags {@value #TAG_PIPELINE}, {@value #TAG_DEFINITION}, and
+ * {@value #TAG_SOURCE} and {@value #TAG_OVERRIDES} for a pipeline loaded from YAML) and each
  * step run a child run (tag {@value #TAG_PARENT}, plus {@value #TAG_PIPELINE_RUN}, {@value #TAG_STEP},
  * {@value #TAG_CACHE_KEY}, and {@value #TAG_CACHED_FROM} on a cache hit) carrying the step's parameters as MLflow
  * params; outputs are stored under the step run's artifact location in {@value #OUTPUTS_DIR}/NAME, its log at
@@ -62,6 +63,10 @@ import org.slf4j.LoggerFactory;
 public final class PipelineExecutor {
   public static final String TAG_PIPELINE = "cairn.pipeline";
   public static final String TAG_DEFINITION = "cairn.pipeline.definition";
+  /** The pipeline file a run was loaded from (absolute path), so {@code cairn pipeline resume} can reload it. */
+  public static final String TAG_SOURCE = "cairn.pipeline.source";
+  /** The run's parameter overrides as a JSON list of {@code STEP.PARAM=VALUE}, present when there were any. */
+  public static final String TAG_OVERRIDES = "cairn.pipeline.overrides";
   public static final String TAG_PIPELINE_RUN = "cairn.pipeline.run";
   public static final String TAG_STEP = "cairn.pipeline.step";
   public static final String TAG_CACHE_KEY = "cairn.step.cache_key";
@@ -90,8 +95,15 @@ public final class PipelineExecutor {
   public PipelineRun run(Pipeline pipeline, RunOptions options, PipelineEvent.Listener listener) {
     long now = System.currentTimeMillis();
     String definitionSha = pipeline.definitionSha256();
-    RunInfo info = tracking.createRun(options.experimentId(), options.user(), now, pipeline.name(),
-        List.of(new Tag(TAG_PIPELINE, pipeline.name()), new Tag(TAG_DEFINITION, definitionSha)));
+    List<Tag> tags = new ArrayList<>(List.of(new Tag(TAG_PIPELINE, pipeline.name()),
+        new Tag(TAG_DEFINITION, definitionSha)));
+    if (pipeline.source() != null) {
+      tags.add(new Tag(TAG_SOURCE, pipeline.source()));
+    }
+    if (!pipeline.overrides().isEmpty()) {
+      tags.add(new Tag(TAG_OVERRIDES, Json.write(pipeline.overrides())));
+    }
+    RunInfo info = tracking.createRun(options.experimentId(), options.user(), now, pipeline.name(), tags);
     store.createRun(info.runId(), pipeline.name(), info.experimentId(), definitionSha,
         Json.write(pipeline.describe()), now);
     return execute(pipeline, info.runId(), info.experimentId(), 1, Map.of(), options, listener, now);

@@ -76,7 +76,8 @@ public final class PipelineYaml {
       }
       mergeParamsFile(parsed, file.toAbsolutePath().getParent().resolve(relative), declared, where);
     }
-    Pipeline pipeline = PipelineValidation.validate(pipelineName, declared, key -> locate(where, key, parsed.file));
+    Pipeline pipeline = PipelineValidation.validate(pipelineName, declared, key -> locate(where, key, parsed.file))
+        .withSource(file.toAbsolutePath().normalize().toString());
     return overrides == null || overrides.isEmpty() ? pipeline : pipeline.withOverrides(overrides);
   }
 

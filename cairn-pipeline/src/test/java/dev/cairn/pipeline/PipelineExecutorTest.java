@@ -378,6 +378,14 @@ class PipelineExecutorTest {
   }
 
   @Test
+  void aFailingProgressListenerDoesNotFailTheRun() {
+    PipelineRun run = executor.run(twoSteps(), options, e -> {
+      throw new IllegalStateException("terminal closed");
+    });
+    assertThat(run.status()).isEqualTo(PipelineStatus.SUCCEEDED);
+  }
+
+  @Test
   void aDeclaredOutputThatWasNotWrittenFailsTheStep() {
     PipelineRun run = run(Pipeline.builder("forget").step("f", new TestSteps.Forgetful()).build());
     assertThat(run.status()).isEqualTo(PipelineStatus.FAILED);
@@ -396,6 +404,10 @@ class PipelineExecutorTest {
         """);
     PipelineRun run = executor.run(PipelineYaml.load(file, registry, List.of("load.count=3")), options, events::add);
     assertThat(read(run.latest("shout").output("data"))).isEqualTo("ROWS:YAML\n".repeat(3));
+    // what a resume needs to load the same pipeline again
+    assertThat(tracking.getRun(run.runId()).tags()).contains(
+        new Tag(PipelineExecutor.TAG_SOURCE, file.toAbsolutePath().normalize().toString()),
+        new Tag(PipelineExecutor.TAG_OVERRIDES, "[\"load.count=3\"]"));
     assertThat(store.listRuns("yaml-demo", 10)).extracting(PipelineRun::runId).containsExactly(run.runId());
     Map<String, Long> byStatus = run.steps().stream().collect(Collectors.groupingBy(s -> s.status().name(),
         Collectors.counting()));
