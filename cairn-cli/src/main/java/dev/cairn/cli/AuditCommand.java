@@ -6,7 +6,6 @@ import dev.cairn.audit.AuditEvent;
 import dev.cairn.audit.AuditVerification;
 import dev.cairn.client.AuditClient;
 import dev.cairn.core.CairnException;
-import dev.cairn.data.version.DatasetVersionStore;
 import dev.cairn.store.MetadataStores;
 import dev.cairn.store.audit.AuditLog;
 import dev.cairn.store.sql.SqlDatabase;
@@ -79,7 +78,7 @@ final class AuditCommand implements Runnable {
      */
     private SqlDatabase open() {
       String refused = "cairn audit verify only reads the database";
-      List<String> modules = List.of(DatasetVersionStore.MIGRATIONS);
+      List<String> modules = dev.cairn.server.CairnServer.MIGRATIONS; // the server's schema is current, not newer
       Optional<java.nio.file.Path> sqlite = MetadataStores.sqlitePath(backendStoreUri);
       if (sqlite.isPresent() && !Files.isRegularFile(sqlite.get())) {
         throw CairnException.notFound("no database at " + sqlite.get().toAbsolutePath() + " (from --backend-store-uri "

@@ -1,0 +1,24 @@
+package dev.cairn.pipeline;
+
+/**
+ * A pipeline step: a class that declares typed inputs, outputs and parameters ({@link #spec}) and does its work in
+ * {@link #run}, reading inputs and writing every declared output through the {@link StepContext}.
+ *
+ * <p>A step's implementation fingerprint, part of its cache key, is its class name and {@link StepSpec#version}:
+ * change the version when the step's behaviour changes. Hashing the class bytes instead was rejected: the bytes
+ * change with the compiler and debug flags (a rebuild would bust every cache) and do not cover the helpers and
+ * libraries the step calls (a real change could keep a stale hit). The Cairn version is also in the key, so a new
+ * Cairn release re-runs built-in steps. Steps used from YAML by class name need a public no-argument constructor.
+ * One instance may run in several pipeline runs at once: keep no per-run state in fields.
+ */
+public interface Step {
+  StepSpec spec();
+
+  /** Does the step's work; throwing fails the step (and the pipeline run) with the exception's message. */
+  void run(StepContext context) throws Exception;
+
+  /** The implementation fingerprint hashed into the cache key: class name and declared version. */
+  default String fingerprint() {
+    return getClass().getName() + "@" + spec().version();
+  }
+}
