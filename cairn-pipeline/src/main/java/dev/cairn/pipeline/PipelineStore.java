@@ -22,8 +22,11 @@ import org.jdbi.v3.core.Handle;
  * A missing run is {@code RESOURCE_DOES_NOT_EXIST}.
  */
 public final class PipelineStore implements Component {
-  /** Where Flyway finds this module's migrations (V60-V64); the database layer runs them. */
-  public static final String MIGRATIONS = "classpath:db/pipeline";
+  /**
+   * Where Flyway finds the pipeline tables' migrations (V60-V64). They ship in cairn-store, which every database
+   * opener applies, so a process without this module still opens a database the server migrated.
+   */
+  public static final String MIGRATIONS = dev.cairn.store.sql.SqlDatabases.PIPELINE_MIGRATIONS;
   public static final int MAX_PAGE_SIZE = 1000;
   static final int MAX_ERROR_LENGTH = 20_000;
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};

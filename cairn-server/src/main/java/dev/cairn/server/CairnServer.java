@@ -92,8 +92,7 @@ public final class CairnServer implements AutoCloseable {
    * migrates, and what a command opening the server's database on its own (the CLI's data commands) must know so
    * as not to take the server's schema for a newer Cairn's.
    */
-  public static final List<String> MIGRATIONS = List.of(DatasetVersionStore.MIGRATIONS,
-      dev.cairn.pipeline.PipelineStore.MIGRATIONS);
+  public static final List<String> MIGRATIONS = List.of(DatasetVersionStore.MIGRATIONS);
   /** How long close() lets requests already being handled finish before it cuts them. */
   static final long STOP_DRAIN_MILLIS = 10_000;
 

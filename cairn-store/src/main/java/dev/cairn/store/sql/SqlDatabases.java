@@ -31,10 +31,15 @@ public final class SqlDatabases {
    * would otherwise refuse a database the server migrated (a registry migration numbered above tracking's newest
    * reads to Flyway as one from a newer Cairn). The audit log is among them since every writer may append events.
    */
+  /**
+   * The pipeline tables (cairn-pipeline's PipelineStore) live here, not in that module: every opener of a database
+   * must know every migration the server applies, or Flyway takes the newest for one "made by a newer Cairn".
+   */
+  public static final String PIPELINE_MIGRATIONS = "classpath:db/pipeline";
   static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS,
       dev.cairn.store.loggedmodels.LoggedModelStore.MIGRATIONS, ModelRegistryStore.MIGRATIONS,
       dev.cairn.store.identity.IdentityStore.MIGRATIONS, dev.cairn.store.audit.AuditLog.MIGRATIONS,
-      dev.cairn.store.webhooks.WebhookStore.MIGRATIONS);
+      dev.cairn.store.webhooks.WebhookStore.MIGRATIONS, PIPELINE_MIGRATIONS);
 
   private SqlDatabases() {}
 
