@@ -258,7 +258,14 @@ public final class PipelineExecutor {
     Outcome runStep(Pipeline.Node node, Map<String, StepArtifact> inputs) {
       Map<String, String> inputSha = new LinkedHashMap<>();
       inputs.forEach((k, v) -> inputSha.put(k, v.sha256()));
-      String key = CacheKeys.of(node.step().fingerprint(), node.params(), inputSha, options.cairnVersion());
+      Map<String, String> external;
+      try {
+        external = node.step().externalState(node.params());
+      } catch (Exception e) {
+        return fail(node, inputs, "reading what step '" + node.name() + "' depends on outside the pipeline: "
+            + describe(e));
+      }
+      String key = CacheKeys.of(node.step().fingerprint(), node.params(), inputSha, external, options.cairnVersion());
       StepRun earlier = reusable.get(node.name());
       if (earlier != null && key.equals(earlier.cacheKey()) && isIntact(earlier.outputs())) {
         emit(PipelineEvent.Kind.STEP_REUSED, node.name(), earlier.stepRunId(), 0L,
@@ -336,6 +343,18 @@ public final class PipelineExecutor {
       emit(status == StepStatus.SUCCEEDED ? PipelineEvent.Kind.STEP_FINISHED : PipelineEvent.Kind.STEP_FAILED,
           node.name(), child.runId(), end - start, error);
       return new Outcome(node.name(), status, outputs, error);
+    }
+
+    /** A step that failed before it could run: recorded FAILED with {@code error}, no cache key, no outputs. */
+    private Outcome fail(Pipeline.Node node, Map<String, StepArtifact> inputs, String error) {
+      long now = System.currentTimeMillis();
+      RunInfo child = tracking.createRun(experimentId, options.user(), now, node.name(), childTags(node, null));
+      logParams(child.runId(), node);
+      store.insertStep(new StepRun(child.runId(), runId, node.name(), attempt, node.type(), StepStatus.FAILED, null,
+          null, now, now, node.params(), error, null, List.copyOf(inputs.values()), List.of()));
+      tracking.updateRun(child.runId(), RunStatus.FAILED, now, null);
+      emit(PipelineEvent.Kind.STEP_FAILED, node.name(), child.runId(), 0L, error);
+      return new Outcome(node.name(), StepStatus.FAILED, List.of(), error);
     }
 
     Outcome skip(Pipeline.Node node, String reason) {

@@ -1,5 +1,7 @@
 package dev.cairn.pipeline;
 
+import java.util.Map;
+
 /**
  * A pipeline step: a class that declares typed inputs, outputs and parameters ({@link #spec}) and does its work in
  * {@link #run}, reading inputs and writing every declared output through the {@link StepContext}.
@@ -20,5 +22,15 @@ public interface Step {
   /** The implementation fingerprint hashed into the cache key: class name and declared version. */
   default String fingerprint() {
     return getClass().getName() + "@" + spec().version();
+  }
+
+  /**
+   * What the step reads from outside the pipeline, as names to content hashes or versions, hashed into its cache
+   * key: a step loading a dataset returns the version's content hash, a gate the model version an alias names. Asked
+   * before the cache is, with the step's parameters; it must be cheap (no reading of data) and must not write.
+   * Without it a step whose source changed would be served its old output. Throwing fails the step.
+   */
+  default Map<String, String> externalState(Map<String, Object> params) throws Exception {
+    return Map.of();
   }
 }

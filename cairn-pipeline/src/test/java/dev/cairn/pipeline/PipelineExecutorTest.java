@@ -146,6 +146,30 @@ class PipelineExecutorTest {
   }
 
   @Test
+  void changedExternalStateMissesTheCacheAndAFailedLookUpFailsTheStep() throws IOException {
+    TestSteps.Outside outside = new TestSteps.Outside();
+    Pipeline p = Pipeline.builder("demo")
+        .step("read", outside, s -> { })
+        .step("shout", upper, s -> s.input("data", "read.data"))
+        .build();
+    run(p);
+    assertThat(run(p).latest("read").status()).as("same state: a hit").isEqualTo(StepStatus.CACHED);
+    outside.state.set("v2");
+    PipelineRun changed = run(p);
+    assertThat(changed.latest("read").status()).as("the source changed: no stale hit").isEqualTo(StepStatus.SUCCEEDED);
+    assertThat(read(changed.latest("shout").outputs().get(0))).isEqualTo("READ V2");
+    assertThat(outside.runs).hasValue(2);
+
+    outside.state.set(null);
+    PipelineRun failed = run(p);
+    assertThat(failed.status()).isEqualTo(PipelineStatus.FAILED);
+    assertThat(failed.latest("read").status()).isEqualTo(StepStatus.FAILED);
+    assertThat(failed.latest("read").error()).contains("outside the pipeline", "the source is gone");
+    assertThat(failed.latest("shout").status()).isEqualTo(StepStatus.SKIPPED);
+    assertThat(outside.runs).hasValue(2);
+  }
+
+  @Test
   void changedParametersMissTheCache() {
     run(twoSteps());
     PipelineRun changed = run(twoSteps().withOverrides(List.of("shout.l2=0.02")));

@@ -29,6 +29,35 @@ final class TestSteps {
     }
   }
 
+  /**
+   * Reads {@code state} (a field standing for data outside the pipeline, e.g. a dataset version) and declares it as
+   * external state; a null state fails the look-up.
+   */
+  static final class Outside implements Step {
+    final AtomicInteger runs = new AtomicInteger();
+    final AtomicReference<String> state = new AtomicReference<>("v1");
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.builder().output("data", "text").build();
+    }
+
+    @Override
+    public java.util.Map<String, String> externalState(java.util.Map<String, Object> params) {
+      String now = state.get();
+      if (now == null) {
+        throw new IllegalStateException("the source is gone");
+      }
+      return java.util.Map.of("source", now);
+    }
+
+    @Override
+    public void run(StepContext context) throws Exception {
+      runs.incrementAndGet();
+      context.writeOutput("data", "read " + state.get());
+    }
+  }
+
   /** Upper-cases input "data" into output "data"; optionally fails. Version is part of its fingerprint. */
   public static final class Upper implements Step {
     final AtomicInteger runs = new AtomicInteger();
