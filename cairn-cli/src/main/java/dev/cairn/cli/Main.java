@@ -67,6 +67,7 @@ public final class Main implements Runnable {
       RunsCommand.class,
       ArtifactsCommand.class,
       dev.cairn.cli.data.DataCommand.class,
+      dev.cairn.cli.pipeline.PipelineCommand.class,
       ModelsCommand.class,
       LineageCommand.class,
       AuditCommand.class,

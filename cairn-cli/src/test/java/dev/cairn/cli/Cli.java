@@ -35,6 +35,18 @@ public final class Cli {
     return new Result(code, out.toString(), err.toString());
   }
 
+  /**
+   * Runs {@code group args...} on embedded stores under {@code dir}: the database at {@code db/cairn.db}, blobs under
+   * {@code artifactsFolder}, the stat cache at {@code cache}.
+   */
+  public static Result onStores(Path dir, String artifactsFolder, String group, String... args) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(group));
+    all.addAll(java.util.List.of(args));
+    all.addAll(java.util.List.of("--backend-store-uri", "sqlite:" + dir.resolve("db/cairn.db"),
+        "--artifacts-uri", "file:" + dir.resolve(artifactsFolder), "--stat-cache", dir.resolve("cache").toString()));
+    return cairn(all.toArray(String[]::new));
+  }
+
   /** Runs a command against {@code server}. */
   static Result tracked(CairnServer server, String... args) {
     String[] all = new String[args.length + 2];

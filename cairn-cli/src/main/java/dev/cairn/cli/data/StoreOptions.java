@@ -29,21 +29,21 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /** Where the data commands keep metadata, blobs and the stat cache; the defaults need no server and no setup. */
-final class StoreOptions {
+public final class StoreOptions {
   static final String DEFAULT_BACKEND = "sqlite:./cairn-data/cairn.db";
   static final String DEFAULT_ARTIFACTS = "file:./cairn-data/artifacts";
 
   @Option(names = "--backend-store-uri", defaultValue = "${env:CAIRN_BACKEND_STORE_URI:-" + DEFAULT_BACKEND + "}",
       description = "Metadata store: sqlite:PATH or postgresql://HOST/DB (default: ${DEFAULT-VALUE}).")
-  String backendStoreUri;
+  public String backendStoreUri;
 
   @Option(names = "--artifacts-uri", defaultValue = "${env:CAIRN_ARTIFACTS_URI:-" + DEFAULT_ARTIFACTS + "}",
       description = "Blob store: file:PATH or s3://bucket/prefix (default: ${DEFAULT-VALUE}).")
-  String artifactsUri;
+  public String artifactsUri;
 
   @Option(names = "--stat-cache", defaultValue = "./.cairn/statcache",
       description = "File remembering hashes of unchanged files (default: ${DEFAULT-VALUE}).")
-  Path statCache;
+  public Path statCache;
 
   /**
    * The opened stores; closing it closes both. When a running server owns the data folder (its lock names
@@ -181,7 +181,7 @@ final class StoreOptions {
    * The live server that owns the data folder of a SQLite backend, if any. A folder locked by a process that
    * does not serve HTTP (yet) is an error: neither path would be safe.
    */
-  Optional<DataFolderLock.Holder> owningServer() {
+  public Optional<DataFolderLock.Holder> owningServer() {
     Optional<DataFolderLock.Holder> holder = DataFolderLock.folderOf(backendStoreUri).flatMap(DataFolderLock::holder);
     if (holder.isPresent() && holder.get().url() == null) {
       throw new CairnException(ErrorCode.CONFLICT, "the data folder of " + backendStoreUri + " is locked by "
@@ -195,7 +195,7 @@ final class StoreOptions {
    * The pool and migration libraries log their start-up at INFO; on a command line that output would mix into
    * what scripts parse, so they are held to warnings (when Logback is the logging backend).
    */
-  static void quietLibraries() {
+  public static void quietLibraries() {
     if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
       for (String name : new String[] {"com.zaxxer.hikari", "org.flywaydb"}) {
         context.getLogger(name).setLevel(ch.qos.logback.classic.Level.WARN);

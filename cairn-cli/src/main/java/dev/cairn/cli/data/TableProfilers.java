@@ -4,10 +4,10 @@ import dev.cairn.data.version.LibraryTableProfiler;
 import dev.cairn.data.version.TableProfiler;
 
 /** The table profiler the data commands use: the streaming profiler of dev.cairn.data.stats. */
-final class TableProfilers {
+public final class TableProfilers {
   private TableProfilers() {}
 
-  static TableProfiler available() {
+  public static TableProfiler available() {
     return LibraryTableProfiler.INSTANCE;
   }
 }

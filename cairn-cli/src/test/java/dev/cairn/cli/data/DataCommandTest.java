@@ -6,7 +6,6 @@ import dev.cairn.cli.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,11 +25,7 @@ class DataCommandTest {
   }
 
   private int run(String... args) {
-    List<String> all = new ArrayList<>(List.of("data"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--backend-store-uri", "sqlite:" + tmp.resolve("db/cairn.db"),
-        "--artifacts-uri", "file:" + tmp.resolve("artifacts"), "--stat-cache", tmp.resolve("cache").toString()));
-    Cli.Result r = Cli.cairn(all.toArray(String[]::new));
+    Cli.Result r = Cli.onStores(tmp, "artifacts", "data", args);
     out = r.out();
     err = r.err();
     return r.exitCode();

@@ -58,11 +58,7 @@ class DataThroughServerTest {
 
   /** Runs a data command on the server's database, with blobs pointed at a folder only the CLI would use. */
   private int run(String... args) {
-    List<String> all = new ArrayList<>(List.of("data"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--backend-store-uri", "sqlite:" + tmp.resolve("db/cairn.db"),
-        "--artifacts-uri", "file:" + tmp.resolve("cli-artifacts"), "--stat-cache", tmp.resolve("cache").toString()));
-    Cli.Result r = Cli.cairn(all.toArray(String[]::new));
+    Cli.Result r = Cli.onStores(tmp, "cli-artifacts", "data", args);
     out = r.out();
     err = r.err();
     return r.exitCode();

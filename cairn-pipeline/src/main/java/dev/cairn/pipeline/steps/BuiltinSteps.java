@@ -1,0 +1,24 @@
+package dev.cairn.pipeline.steps;
+
+import dev.cairn.data.version.DatasetVersioning;
+import dev.cairn.pipeline.StepRegistry;
+import java.nio.file.Path;
+
+/**
+ * The built-in steps a {@code pipeline.yaml} names with {@code uses:}, bound to the stores they read and write.
+ * {@code baseDir} is the pipeline file's folder: relative paths in step parameters (raw data, suites) are read
+ * from there, so a pipeline runs the same from any working directory.
+ */
+public final class BuiltinSteps {
+  private BuiltinSteps() {}
+
+  /** The stores and folder the built-in steps need. */
+  public record Services(DatasetVersioning datasets, Path baseDir) {}
+
+  public static StepRegistry registry(Services services) {
+    StepRegistry registry = new StepRegistry();
+    registry.register("dataset", () -> new LoadDataset(services.datasets(), services.baseDir()));
+    registry.register("validate", () -> new ValidateTable(services.baseDir()));
+    return registry;
+  }
+}
