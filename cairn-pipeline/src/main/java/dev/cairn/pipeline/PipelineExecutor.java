@@ -441,7 +441,7 @@ public final class PipelineExecutor {
    * The artifact store path of a run's artifact URI: {@code mlflow-artifacts:/PATH} (the server's proxied
    * locations) or a URI under the store's root. Anything else cannot hold step outputs.
    */
-  static String storePath(String artifactUri, String rootUri) {
+  public static String storePath(String artifactUri, String rootUri) {
     String uri = fileForm(artifactUri);
     if (uri.startsWith("mlflow-artifacts:")) {
       String rest = uri.substring("mlflow-artifacts:".length());
