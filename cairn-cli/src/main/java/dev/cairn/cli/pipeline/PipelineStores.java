@@ -11,6 +11,10 @@ import dev.cairn.pipeline.PipelineExecutor;
 import dev.cairn.pipeline.PipelineStore;
 import dev.cairn.pipeline.StepRegistry;
 import dev.cairn.pipeline.steps.BuiltinSteps;
+import dev.cairn.pipeline.steps.RegisterModel;
+import dev.cairn.store.loggedmodels.LoggedModelStore;
+import dev.cairn.store.registry.ModelRegistryStore;
+import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.server.CairnServer;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
@@ -69,7 +73,9 @@ final class PipelineStores implements AutoCloseable {
   }
 
   StepRegistry registry(Path baseDir) {
-    return BuiltinSteps.registry(new BuiltinSteps.Services(datasets, baseDir));
+    ModelRegistryStore registry = ModelRegistryStore.on(database);
+    return BuiltinSteps.registry(new BuiltinSteps.Services(datasets, new RegisterModel.Services(tracking, artifacts,
+        LoggedModelStore.on(database), registry, PromotionStore.on(database, registry)), baseDir));
   }
 
   @Override

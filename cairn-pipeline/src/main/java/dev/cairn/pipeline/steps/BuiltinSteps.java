@@ -13,12 +13,15 @@ public final class BuiltinSteps {
   private BuiltinSteps() {}
 
   /** The stores and folder the built-in steps need. */
-  public record Services(DatasetVersioning datasets, Path baseDir) {}
+  public record Services(DatasetVersioning datasets, RegisterModel.Services registry, Path baseDir) {}
 
   public static StepRegistry registry(Services services) {
     StepRegistry registry = new StepRegistry();
+    RegisterModel.Services r = services.registry();
     registry.register("dataset", () -> new LoadDataset(services.datasets(), services.baseDir()));
     registry.register("validate", () -> new ValidateTable(services.baseDir()));
+    registry.register("gate", () -> new GateStep(new Baselines(r.registry(), r.artifacts(), r.loggedModels())));
+    registry.register("register", () -> new RegisterModel(r));
     return registry;
   }
 }
