@@ -15,6 +15,9 @@ import dev.cairn.pipeline.steps.RegisterModel;
 import dev.cairn.store.loggedmodels.LoggedModelStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.PromotionStore;
+import dev.cairn.store.registry.RegistryEvents;
+import dev.cairn.store.webhooks.WebhookDispatcher;
+import dev.cairn.store.webhooks.WebhookStore;
 import dev.cairn.server.CairnServer;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.ArtifactStores;
@@ -37,6 +40,7 @@ final class PipelineStores implements AutoCloseable {
   final PipelineStore pipelines;
   final DatasetVersioning datasets;
   private final StatCache hashes;
+  private final WebhookDispatcher webhooks;
 
   private PipelineStores(SqlDatabase database, ArtifactStore artifacts, StatCache hashes) {
     this.database = database;
@@ -46,6 +50,7 @@ final class PipelineStores implements AutoCloseable {
     this.pipelines = PipelineStore.on(database);
     this.datasets = new DatasetVersioning(DatasetVersionStore.onOwned(database), artifacts, hashes,
         dev.cairn.cli.data.TableProfilers.available());
+    this.webhooks = new WebhookDispatcher(new WebhookStore(database), WebhookDispatcher.Options.DEFAULTS);
   }
 
   static PipelineStores open(StoreOptions options) {
@@ -73,7 +78,9 @@ final class PipelineStores implements AutoCloseable {
   }
 
   StepRegistry registry(Path baseDir) {
-    ModelRegistryStore registry = ModelRegistryStore.on(database);
+    // registry changes record their webhook deliveries in the same write, as the server's do; what this process
+    // does not send before it exits, the server sends when it runs
+    ModelRegistryStore registry = ModelRegistryStore.on(database, RegistryEvents.webhooks(webhooks));
     return BuiltinSteps.registry(new BuiltinSteps.Services(datasets, new RegisterModel.Services(tracking, artifacts,
         LoggedModelStore.on(database), registry, PromotionStore.on(database, registry)), baseDir));
   }
@@ -81,6 +88,7 @@ final class PipelineStores implements AutoCloseable {
   @Override
   public void close() {
     try {
+      webhooks.close();
       hashes.flush();
       artifacts.close();
     } finally {
