@@ -31,6 +31,11 @@ final class MetricChartReader {
   // point (two seeks). Asking for the least value's row with ORDER BY value LIMIT 1 instead sorted every bucket:
   // 155 ms for a million points against 61 ms for the aggregate.
   private static final String BUCKET_SUMMARY = """
+      SELECT COUNT(*), MIN(CASE WHEN is_nan = 0 THEN value END), MAX(CASE WHEN is_nan = 0 THEN value END)
+      FROM metric_points WHERE series_id = ? AND step BETWEEN ? AND ?""";
+  // the timestamp axis also needs each range's least and greatest timestamp (reading them costs the step axis
+  // about a quarter more, so it asks the query above)
+  private static final String BUCKET_SUMMARY_TIMES = """
       SELECT COUNT(*), MIN(CASE WHEN is_nan = 0 THEN value END), MAX(CASE WHEN is_nan = 0 THEN value END),
         MIN(timestamp), MAX(timestamp)
       FROM metric_points WHERE series_id = ? AND step BETWEEN ? AND ?""";
@@ -45,14 +50,16 @@ final class MetricChartReader {
       SELECT step, timestamp, is_nan, value FROM metric_points WHERE series_id = ? AND step BETWEEN ? AND ?
       ORDER BY step DESC, timestamp DESC, is_nan DESC, value DESC LIMIT 1""";
   // On the timestamp axis a bucket's first point is the first in key order at its least timestamp (the downsampler
-  // keeps the earliest of equal x), its last the last in key order at its greatest.
+  // keeps the earliest of equal x), its last the last in key order at its greatest. "timestamp + 0" keeps the
+  // equality a filter: as an index term SQLite dropped the timestamp from the key order and sorted every range in
+  // a temporary tree (63 ms of a 205 ms million-point chart).
   private static final String FIRST_AT_TIME = """
       SELECT step, timestamp, is_nan, value FROM metric_points
-      WHERE series_id = ? AND step BETWEEN ? AND ? AND timestamp = ?
+      WHERE series_id = ? AND step BETWEEN ? AND ? AND timestamp + 0 = ?
       ORDER BY step, timestamp, is_nan, value LIMIT 1""";
   private static final String LAST_AT_TIME = """
       SELECT step, timestamp, is_nan, value FROM metric_points
-      WHERE series_id = ? AND step BETWEEN ? AND ? AND timestamp = ?
+      WHERE series_id = ? AND step BETWEEN ? AND ? AND timestamp + 0 = ?
       ORDER BY step DESC, timestamp DESC, is_nan DESC, value DESC LIMIT 1""";
   /** The first point at or after a step, in key order: one seek. */
   private static final String AT_OR_AFTER = """
@@ -256,7 +263,7 @@ final class MetricChartReader {
     long total = 0;
     List<long[]> keys = new ArrayList<>(4);
     List<long[]> candidates = new ArrayList<>();
-    try (PreparedStatement summary = c.prepareStatement(BUCKET_SUMMARY);
+    try (PreparedStatement summary = c.prepareStatement(byTime ? BUCKET_SUMMARY_TIMES : BUCKET_SUMMARY);
         PreparedStatement withValue = c.prepareStatement(FIRST_WITH_VALUE);
         PreparedStatement first = c.prepareStatement(byTime ? FIRST_AT_TIME : FIRST);
         PreparedStatement last = c.prepareStatement(byTime ? LAST_AT_TIME : LAST)) {
@@ -277,8 +284,8 @@ final class MetricChartReader {
           least = rs.getDouble(2);
           anyNumber = !rs.wasNull();
           greatest = rs.getDouble(3);
-          earliest = rs.getLong(4);
-          latest = rs.getLong(5);
+          earliest = byTime ? rs.getLong(4) : 0;
+          latest = byTime ? rs.getLong(5) : 0;
         }
         if (count == 0) {
           continue;
