@@ -11,6 +11,7 @@ import org.tribuo.Model;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
 import org.tribuo.classification.LabelFactory;
+import org.tribuo.common.tree.TreeModel;
 import org.tribuo.protos.core.ModelProto;
 import org.tribuo.regression.Regressor;
 
@@ -72,9 +73,12 @@ public final class TrainedModel {
     return classes;
   }
 
-  /** Whether classification predictions carry probabilities. */
+  /**
+   * Whether classification predictions carry probabilities. A CART tree's scores are its leaf's class frequencies:
+   * Tribuo does not call them probabilities, but they sum to 1 and rank rows, which ROC AUC and log loss need.
+   */
   public boolean hasProbabilities() {
-    return task == Task.CLASSIFICATION && model.generatesProbabilities();
+    return task == Task.CLASSIFICATION && (model.generatesProbabilities() || model instanceof TreeModel);
   }
 
   /** The Tribuo model, for callers that need Tribuo's own API (explanations, ONNX export). */
@@ -101,7 +105,7 @@ public final class TrainedModel {
       List<Example<Label>> examples = TribuoData.examples(features, names, i -> LabelFactory.UNKNOWN_LABEL);
       List<Prediction<Label>> predictions = m.predict(examples);
       String[] labels = new String[n];
-      double[][] probabilities = m.generatesProbabilities() ? new double[n][classes.size()] : null;
+      double[][] probabilities = hasProbabilities() ? new double[n][classes.size()] : null;
       for (int i = 0; i < n; i++) {
         Prediction<Label> p = predictions.get(i);
         labels[i] = p.getOutput().getLabel();
