@@ -1,7 +1,5 @@
 package dev.cairn.ml.frame;
 
-import dev.cairn.core.CairnException;
-
 /**
  * A numeric column; NaN marks a missing value.
  *
@@ -10,12 +8,7 @@ import dev.cairn.core.CairnException;
  */
 public record NumericColumn(String name, double[] values) implements Column {
   public NumericColumn {
-    if (name == null || name.isEmpty()) {
-      throw CairnException.invalid("column 'name' is missing or empty");
-    }
-    if (values == null) {
-      throw CairnException.invalid("column '" + name + "' has no values array");
-    }
+    Columns.check(name, values);
   }
 
   @Override

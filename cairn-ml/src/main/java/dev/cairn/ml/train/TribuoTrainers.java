@@ -37,9 +37,8 @@ final class TribuoTrainers {
   static Trainer<Label> classification(TrainerSpec s) {
     long seed = s.integer("seed");
     return switch (s.algorithm()) {
-      case LOGISTIC_REGRESSION -> new org.tribuo.classification.sgd.linear.LinearSGDTrainer(new LogMulticlass(),
-          optimiser(s), (int) s.integer("epochs"), LOGGING_INTERVAL, (int) s.integer("minibatch_size"), seed);
-      case LINEAR_SGD -> new org.tribuo.classification.sgd.linear.LinearSGDTrainer(labelObjective(s.choice("objective")),
+      case LOGISTIC_REGRESSION, LINEAR_SGD -> new org.tribuo.classification.sgd.linear.LinearSGDTrainer(
+          s.algorithm() == Algorithm.LOGISTIC_REGRESSION ? new LogMulticlass() : labelObjective(s.choice("objective")),
           optimiser(s), (int) s.integer("epochs"), LOGGING_INTERVAL, (int) s.integer("minibatch_size"), seed);
       case CART -> classificationTree(s, seed);
       case RANDOM_FOREST -> new RandomForestTrainer<>(classificationTree(s, seed), new VotingCombiner(),

@@ -96,6 +96,19 @@ class ModelBundleTest {
   }
 
   @Test
+  void aFreshJvmTrainingFromTheSameInputsGivesTheSameId() throws Exception {
+    Path data = csv("churn.csv", churnCsv(400, 5));
+    String here = train(data, "random_forest", 7).id();
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), BundleIdMain.class.getName(), data.toString(), "random_forest", "7")
+        .redirectErrorStream(true).start();
+    String out = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    assertThat(child.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(child.exitValue()).as(out).isZero();
+    assertThat(out).isEqualTo(here);
+  }
+
+  @Test
   void anotherSeedOrOneChangedRowGivesAnotherId() throws IOException {
     String text = churnCsv(600, 5);
     Path data = csv("churn.csv", text);
