@@ -109,6 +109,25 @@ class TrainersTest {
   }
 
   @Test
+  void l2PenaltyShrinksLogisticRegressionWeightsYetItStillLearns() {
+    FeatureMatrix x = features(5, 400);
+    String[] y = Arrays.stream(x.rows()).map(r -> r[0] + r[1] > 0 ? "yes" : "no").toArray(String[]::new);
+    TrainedModel plain = ModelTrainer.of(Task.CLASSIFICATION, "logistic_regression", Map.of("epochs", 10))
+        .trainClassifier(x, y, "label");
+    TrainedModel penalised = ModelTrainer.of(Task.CLASSIFICATION, "logistic_regression",
+        Map.of("epochs", 10, "l2", 0.1)).trainClassifier(x, y, "label");
+    FeatureMatrix test = features(6, 200);
+    String[] truth = Arrays.stream(test.rows()).map(r -> r[0] + r[1] > 0 ? "yes" : "no").toArray(String[]::new);
+    String[] predicted = penalised.predict(test).labels();
+    long correct = java.util.stream.IntStream.range(0, truth.length).filter(i -> truth[i].equals(predicted[i])).count();
+    assertThat(correct / 200.0).isGreaterThan(0.9);
+    // smaller weights give less extreme probabilities on the same rows
+    double plainMax = Arrays.stream(plain.predict(test).probabilities()).mapToDouble(r -> Math.max(r[0], r[1])).average().orElseThrow();
+    double penalisedMax = Arrays.stream(penalised.predict(test).probabilities()).mapToDouble(r -> Math.max(r[0], r[1])).average().orElseThrow();
+    assertThat(penalisedMax).isLessThan(plainMax);
+  }
+
+  @Test
   void modelBytesReloadToTheSamePredictions() {
     FeatureMatrix x = features(4, 200);
     TrainedModel model = ModelTrainer.of(Task.CLASSIFICATION, "random_forest", Map.of("n_trees", 5))
