@@ -48,4 +48,29 @@ public record Predictions(Task task, List<String> classes, String[] labels, doub
     }
     return probabilities[row][i];
   }
+
+  /**
+   * One map per row, for JSON responses: {@code {"label": "yes", "probabilities": {"no": 0.2, "yes": 0.8}}} for
+   * classification (no {@code probabilities} when the model gives none), {@code {"value": 4.2}} for regression.
+   */
+  public List<Map<String, Object>> toRecords() {
+    List<Map<String, Object>> records = new java.util.ArrayList<>(size());
+    for (int i = 0; i < size(); i++) {
+      Map<String, Object> record = new java.util.LinkedHashMap<>();
+      if (task == Task.CLASSIFICATION) {
+        record.put("label", labels[i]);
+        if (probabilities != null) {
+          Map<String, Double> byClass = new java.util.LinkedHashMap<>();
+          for (int c = 0; c < classes.size(); c++) {
+            byClass.put(classes.get(c), probabilities[i][c]);
+          }
+          record.put("probabilities", byClass);
+        }
+      } else {
+        record.put("value", values[i]);
+      }
+      records.add(record);
+    }
+    return records;
+  }
 }

@@ -138,6 +138,10 @@ class ModelBundleTest {
     assertThat(fromRows.labels()).isEqualTo(inMemory.labels());
     assertThat(fromRows.probabilities()).isDeepEqualTo(inMemory.probabilities());
     assertThat(fromRows.classes()).containsExactly("no", "yes");
+    Map<String, Object> first = fromRows.toRecords().get(0);
+    assertThat(first).containsEntry("label", fromRows.labels()[0]);
+    assertThat(first.get("probabilities")).isEqualTo(Map.of("no", fromRows.probabilities()[0][0],
+        "yes", fromRows.probabilities()[0][1]));
     long agree = java.util.stream.IntStream.range(0, 50)
         .filter(i -> fromRows.labels()[i].equals(frame.strings("churned")[i])).count();
     assertThat(agree).isGreaterThan(35);
@@ -233,6 +237,8 @@ class ModelBundleTest {
     assertThat(loaded.manifest().outputSchema().task()).isEqualTo(Task.REGRESSION);
     double[] values = loaded.predict(List.of(Map.of("tenure", 10, "plan", "pro"), Map.of("tenure", 60))).values();
     assertThat(values).hasSize(2);
+    assertThat(loaded.predict(List.of(Map.of("tenure", 10, "plan", "pro"))).toRecords())
+        .containsExactly(Map.of("value", values[0]));
     assertThat(java.util.Arrays.stream(values).boxed().toList()).allSatisfy(v -> assertThat(v).isBetween(20.0, 100.0));
     assertThat(loaded.id()).isEqualTo(bundle.id());
   }
