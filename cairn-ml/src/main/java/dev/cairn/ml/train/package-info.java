@@ -1,0 +1,2 @@
+/** Trainers over Tribuo with declared, validated parameters, producing models with repeatable bytes. */
+package dev.cairn.ml.train;
