@@ -260,7 +260,7 @@ public final class PipelineExecutor {
       inputs.forEach((k, v) -> inputSha.put(k, v.sha256()));
       Map<String, String> external;
       try {
-        external = node.step().externalState(node.params());
+        external = node.step().externalState(node.params(), inputs);
       } catch (Exception e) {
         return fail(node, inputs, "reading what step '" + node.name() + "' depends on outside the pipeline: "
             + describe(e));
@@ -287,6 +287,21 @@ public final class PipelineExecutor {
       tags.add(new Tag(TAG_CACHED_FROM, hit.stepRunId()));
       RunInfo child = tracking.createRun(experimentId, options.user(), start, node.name(), tags);
       logParams(child.runId(), node);
+      Path work = null;
+      try (PrintWriter log = new PrintWriter(new StringWriter())) {
+        work = Files.createTempDirectory(workRoot(), "cairn-step-");
+        node.step().onCacheHit(new StepContext(node, runId, child.runId(), inputs, work, log, tracking, artifacts));
+      } catch (Exception e) {
+        String error = "recording the cache hit of step '" + node.name() + "': " + describe(e);
+        store.insertStep(new StepRun(child.runId(), runId, node.name(), attempt, node.type(), StepStatus.FAILED, key,
+            hit.stepRunId(), start, System.currentTimeMillis(), node.params(), error, null,
+            List.copyOf(inputs.values()), List.of()));
+        tracking.updateRun(child.runId(), RunStatus.FAILED, System.currentTimeMillis(), null);
+        emit(PipelineEvent.Kind.STEP_FAILED, node.name(), child.runId(), 0L, error);
+        return new Outcome(node.name(), StepStatus.FAILED, List.of(), error);
+      } finally {
+        deleteQuietly(work);
+      }
       long end = System.currentTimeMillis();
       store.insertStep(new StepRun(child.runId(), runId, node.name(), attempt, node.type(), StepStatus.CACHED, key,
           hit.stepRunId(), start, end, node.params(), null, null, List.copyOf(inputs.values()), hit.outputs()));
@@ -311,9 +326,7 @@ public final class PipelineExecutor {
       Path work = null;
       try (PrintWriter log = new PrintWriter(logText)) {
         try {
-          Path root = options.workRoot() == null ? Path.of(System.getProperty("java.io.tmpdir")) : options.workRoot();
-          Files.createDirectories(root);
-          work = Files.createTempDirectory(root, "cairn-step-");
+          work = Files.createTempDirectory(workRoot(), "cairn-step-");
           StepContext context = new StepContext(node, runId, child.runId(), inputs, work, log, tracking, artifacts);
           node.step().run(context);
           for (Map.Entry<String, String> output : node.step().spec().outputs().entrySet()) {
@@ -343,6 +356,12 @@ public final class PipelineExecutor {
       emit(status == StepStatus.SUCCEEDED ? PipelineEvent.Kind.STEP_FINISHED : PipelineEvent.Kind.STEP_FAILED,
           node.name(), child.runId(), end - start, error);
       return new Outcome(node.name(), status, outputs, error);
+    }
+
+    private Path workRoot() throws java.io.IOException {
+      Path root = options.workRoot() == null ? Path.of(System.getProperty("java.io.tmpdir")) : options.workRoot();
+      Files.createDirectories(root);
+      return root;
     }
 
     /** A step that failed before it could run: recorded FAILED with {@code error}, no cache key, no outputs. */

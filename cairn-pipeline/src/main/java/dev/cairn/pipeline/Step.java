@@ -33,4 +33,17 @@ public interface Step {
   default Map<String, String> externalState(Map<String, Object> params) throws Exception {
     return Map.of();
   }
+
+  /** As {@link #externalState(Map)}, for a step whose external state depends on its inputs (their hashes). */
+  default Map<String, String> externalState(Map<String, Object> params, Map<String, StepArtifact> inputs)
+      throws Exception {
+    return externalState(params);
+  }
+
+  /**
+   * Called instead of {@link #run} when the step is served from the cache, with a context on the new step run (its
+   * outputs are the cached ones): for what a run must record besides outputs, such as the dataset a loading step
+   * logs as an input of the pipeline's run, which lineage follows. Must be cheap; throwing fails the step.
+   */
+  default void onCacheHit(StepContext context) throws Exception {}
 }

@@ -45,8 +45,19 @@ public final class Baselines {
     }
   }
 
+  /** The SHA-256 of the evaluation registered with {@code version}, or null when there is none. */
+  public String evaluationSha256(ModelVersion version) {
+    byte[] bytes = evaluationBytes(version);
+    return bytes == null ? null : dev.cairn.core.Hashing.sha256Hex(bytes);
+  }
+
   /** The evaluation registered with {@code version}, or null when it was registered some other way. */
   public Evaluation evaluation(ModelVersion version) {
+    byte[] bytes = evaluationBytes(version);
+    return bytes == null ? null : Evaluation.fromJson(new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  private byte[] evaluationBytes(ModelVersion version) {
     String location = loggedModels.artifactLocation(version.modelId()).orElse(null);
     if (location == null) {
       return null;
@@ -56,7 +67,7 @@ public final class Baselines {
       return null;
     }
     try (InputStream in = artifacts.open(path)) {
-      return Evaluation.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new CairnException(ErrorCode.INTERNAL_ERROR, "reading the evaluation of " + version.name() + " version "
           + version.version() + ": " + e.getMessage(), e);

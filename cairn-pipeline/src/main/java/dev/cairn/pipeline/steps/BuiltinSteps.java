@@ -20,6 +20,10 @@ public final class BuiltinSteps {
     RegisterModel.Services r = services.registry();
     registry.register("dataset", () -> new LoadDataset(services.datasets(), services.baseDir()));
     registry.register("validate", () -> new ValidateTable(services.baseDir()));
+    registry.register("split", SplitTable::new);
+    registry.register("transform", () -> new FitTransforms(services.baseDir()));
+    registry.register("train", TrainModel::new);
+    registry.register("evaluate", EvaluateModel::new);
     registry.register("gate", () -> new GateStep(new Baselines(r.registry(), r.artifacts(), r.loggedModels())));
     registry.register("register", () -> new RegisterModel(r));
     return registry;

@@ -8,6 +8,7 @@ import dev.cairn.ml.gate.Gate;
 import dev.cairn.ml.gate.GateDecision;
 import dev.cairn.pipeline.ParamType;
 import dev.cairn.pipeline.Step;
+import dev.cairn.pipeline.StepArtifact;
 import dev.cairn.pipeline.StepContext;
 import dev.cairn.pipeline.StepSpec;
 import dev.cairn.registry.ModelVersion;
@@ -45,10 +46,17 @@ public final class GateStep implements Step {
         .build();
   }
 
+  /**
+   * The baseline's evaluation, by hash. A baseline whose evaluation is the candidate's own (the pipeline registered
+   * this very model last time) counts as none: a model cannot fall short of itself, and so a second run of an
+   * unchanged pipeline is served from the cache instead of re-gating and re-registering the same model.
+   */
   @Override
-  public Map<String, String> externalState(Map<String, Object> params) {
+  public Map<String, String> externalState(Map<String, Object> params, Map<String, StepArtifact> inputs) {
     ModelVersion holder = baselines.holder((String) params.get("model"), (String) params.get("alias"));
-    return Map.of("baseline", holder == null ? "none" : holder.name() + "/" + holder.version());
+    String digest = holder == null ? null : baselines.evaluationSha256(holder);
+    boolean self = digest != null && digest.equals(inputs.get("evaluation").sha256());
+    return Map.of("baseline", digest == null || self ? "none" : digest);
   }
 
   @Override
@@ -59,6 +67,11 @@ public final class GateStep implements Step {
     String alias = context.stringParam("alias");
     ModelVersion holder = baselines.holder(model, alias);
     Evaluation baseline = holder == null ? null : baselines.evaluation(holder);
+    if (baseline != null && context.input("evaluation").sha256().equals(baselines.evaluationSha256(holder))) {
+      context.log("baseline: " + model + "@" + alias + " = version " + holder.version() + ", this same model");
+      holder = null;
+      baseline = null;
+    }
     if (holder != null) {
       context.log("baseline: " + model + "@" + alias + " = version " + holder.version()
           + (baseline == null ? " (no evaluation registered with it: change thresholds skipped)" : ""));

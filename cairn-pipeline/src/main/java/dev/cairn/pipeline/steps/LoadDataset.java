@@ -79,6 +79,16 @@ public final class LoadDataset implements Step {
       throw new CairnException(dev.cairn.core.ErrorCode.INVALID_STATE, "table " + r.entry.path() + " of " + v.ref() + " is corrupt in the store:"
           + " sha256 " + actual + ", expected " + r.entry.sha256());
     }
+    logInput(context, v);
+  }
+
+  /** A cached load still names its dataset version on the new pipeline run, so lineage finds the data. */
+  @Override
+  public void onCacheHit(StepContext context) {
+    logInput(context, resolve(context.params()).version);
+  }
+
+  private static void logInput(StepContext context, DatasetVersion v) {
     var input = v.toRunInput("training");
     context.tracking().logInputs(context.stepRunId(), List.of(input));
     context.tracking().logInputs(context.pipelineRunId(), List.of(input));

@@ -101,6 +101,9 @@ class DataStepsTest {
     PipelineRun again = executor.run(pipeline(), options, e -> { });
     assertThat(again.latest("load").status()).isEqualTo(StepStatus.CACHED);
     assertThat(again.latest("check").status()).isEqualTo(StepStatus.CACHED);
+    // served from the cache, the load still names its data on the new run, for lineage
+    assertThat(tracking.getRun(again.runId()).inputs()).singleElement()
+        .satisfies(i -> assertThat(i.source()).isEqualTo("cairn-dataset:people@1"));
 
     Files.writeString(dir.resolve("raw/people.csv"), "id,age\n1,30\n2,40\n3,50\n4,60\n");
     PipelineRun changed = executor.run(pipeline(), options, e -> { });

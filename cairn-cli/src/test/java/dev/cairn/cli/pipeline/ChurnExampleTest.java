@@ -1,0 +1,56 @@
+package dev.cairn.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.cli.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/churn/pipeline.yaml as shipped: raw customers to a gated, registered model in one command; the second
+ * run is all cache hits; a run without the cache trains the same bundle byte for byte.
+ */
+class ChurnExampleTest {
+  static final Path PIPELINE = Path.of("..", "examples", "churn", "pipeline.yaml").toAbsolutePath().normalize();
+  private static final Pattern RUN_ID = Pattern.compile("pipeline run ([0-9a-f]{32})");
+
+  @TempDir Path tmp;
+
+  private Cli.Result pipeline(String... args) {
+    return Cli.onStores(tmp, "artifacts", "pipeline", args);
+  }
+
+  @Test
+  void runsToARegisteredModelThenFromTheCache() {
+    assertThat(Files.isRegularFile(PIPELINE)).as(PIPELINE.toString()).isTrue();
+    Cli.Result first = pipeline("run", PIPELINE.toString());
+    assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+    assertThat(first.out()).contains("SUCCEEDED", "8 ran, 0 cached, 0 failed");
+
+    Cli.Result second = pipeline("run", PIPELINE.toString());
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(second.out()).contains("0 ran, 8 cached, 0 failed");
+
+    Cli.Result fresh = pipeline("run", PIPELINE.toString(), "--no-cache");
+    assertThat(fresh.exitCode()).as(fresh.out() + fresh.err()).isZero();
+    Cli.Result show1 = pipeline("show", runId(first.out()));
+    Cli.Result show3 = pipeline("show", runId(fresh.out()));
+    assertThat(modelLine(show3.out())).as("same inputs and seed: the same bundle bytes").isEqualTo(modelLine(show1.out()));
+  }
+
+  private static String runId(String out) {
+    Matcher m = RUN_ID.matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return m.group(1);
+  }
+
+  /** The train step's line of `pipeline show`, from its outputs on: "model <sha> (<size> B)". */
+  private static String modelLine(String show) {
+    String line = show.lines().filter(l -> l.startsWith("train ")).findFirst().orElseThrow();
+    return line.substring(line.indexOf("model "));
+  }
+}
