@@ -3,6 +3,12 @@ package dev.cairn.cli.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.cli.Cli;
+import dev.cairn.ml.bundle.ModelBundle;
+import dev.cairn.registry.ModelVersion;
+import dev.cairn.store.registry.ModelRegistryStore;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -25,11 +31,13 @@ class ChurnExampleTest {
   }
 
   @Test
-  void runsToARegisteredModelThenFromTheCache() {
+  void runsToARegisteredModelThenFromTheCache() throws IOException {
     assertThat(Files.isRegularFile(PIPELINE)).as(PIPELINE.toString()).isTrue();
     Cli.Result first = pipeline("run", PIPELINE.toString());
     assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
     assertThat(first.out()).contains("SUCCEEDED", "8 ran, 0 cached, 0 failed");
+
+    assertRegisteredAndLoadable(runId(first.out()));
 
     Cli.Result second = pipeline("run", PIPELINE.toString());
     assertThat(second.exitCode()).as(second.err()).isZero();
@@ -40,6 +48,29 @@ class ChurnExampleTest {
     Cli.Result show1 = pipeline("show", runId(first.out()));
     Cli.Result show3 = pipeline("show", runId(fresh.out()));
     assertThat(modelLine(show3.out())).as("same inputs and seed: the same bundle bytes").isEqualTo(modelLine(show1.out()));
+  }
+
+  /**
+   * Version 1 of churn holds @champion, points at a READY logged model of the pipeline run whose files are the
+   * bundle (it loads and predicts in one call), its MLmodel (flavor cairn, the input signature) and the evaluation.
+   */
+  private void assertRegisteredAndLoadable(String runId) throws IOException {
+    String db = "sqlite:" + tmp.resolve("db/cairn.db");
+    try (ModelRegistryStore registry = ModelRegistryStore.open(db)) {
+      ModelVersion v = registry.getModelVersionByAlias("churn", "champion");
+      assertThat(v.version()).isEqualTo(1);
+      assertThat(v.runId()).isEqualTo(runId);
+      Path files = tmp.resolve("artifacts/1/models").resolve(v.modelId()).resolve("artifacts");
+      assertThat(Files.readString(files.resolve("MLmodel"))).contains("cairn:", "bundle_id:",
+          "\"name\":\"tenure_months\"", "\"type\":\"double\"", "\"name\":\"contract\"", "\"type\":\"string\"");
+      assertThat(Files.readString(files.resolve("evaluation.json"))).contains("\"roc_auc\"", "\"slices\"");
+      ModelBundle bundle = ModelBundle.load(files);
+      var p = bundle.predict(List.of(
+          Map.of("tenure_months", 2, "monthly_charges", 110.0, "contract", "monthly", "region", "north", "senior", "yes"),
+          Map.of("tenure_months", 70, "monthly_charges", 25.0, "contract", "two_year", "region", "south", "senior", "no")));
+      // a new customer on a monthly contract paying much churns more likely than a loyal two-year one
+      assertThat(p.probability(0, "1")).isGreaterThan(p.probability(1, "1"));
+    }
   }
 
   private static String runId(String out) {

@@ -24,6 +24,7 @@ public final class BuiltinSteps {
     registry.register("transform", () -> new FitTransforms(services.baseDir()));
     registry.register("train", TrainModel::new);
     registry.register("evaluate", EvaluateModel::new);
+    registry.register("search", SearchHyperparameters::new);
     registry.register("gate", () -> new GateStep(new Baselines(r.registry(), r.artifacts(), r.loggedModels())));
     registry.register("register", () -> new RegisterModel(r));
     return registry;

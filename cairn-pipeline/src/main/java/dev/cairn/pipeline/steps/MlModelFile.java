@@ -1,10 +1,14 @@
 package dev.cairn.pipeline.steps;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,6 +31,35 @@ final class MlModelFile {
     mlmodel.put("model_id", modelId);
     mlmodel.put("run_id", runId);
     mlmodel.put("utc_time_created", Instant.now().toString());
-    Files.writeString(bundleDir.resolve("MLmodel"), dev.cairn.core.Json.YAML.writeValueAsString(mlmodel));
+    Path manifest = bundleDir.resolve("bundle.json");
+    if (Files.isRegularFile(manifest)) {
+      JsonNode bundle = Json.MAPPER.readTree(manifest.toFile());
+      cairn.put("bundle_id", bundle.path("bundle_id").asText());
+      Map<String, Object> signature = new LinkedHashMap<>();
+      signature.put("inputs", Json.write(inputs(bundle.path("input_schema"))));
+      signature.put("outputs", Json.write(List.of(column(bundle.path("output_schema").path("name").asText(),
+          "regression".equals(bundle.path("output_schema").path("task").asText()) ? "double" : "string"))));
+      signature.put("params", null);
+      mlmodel.put("signature", signature);
+    }
+    Files.writeString(bundleDir.resolve("MLmodel"), Json.YAML.writeValueAsString(mlmodel));
+  }
+
+  /** MLflow's column specs: a numeric input is a double, a categorical one a string. */
+  private static List<Map<String, Object>> inputs(JsonNode schema) {
+    List<Map<String, Object>> columns = new ArrayList<>();
+    for (JsonNode field : schema) {
+      columns.add(column(field.path("name").asText(),
+          "categorical".equals(field.path("type").asText()) ? "string" : "double"));
+    }
+    return columns;
+  }
+
+  private static Map<String, Object> column(String name, String type) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", type);
+    c.put("name", name);
+    c.put("required", true);
+    return c;
   }
 }

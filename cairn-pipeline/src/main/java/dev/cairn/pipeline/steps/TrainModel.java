@@ -66,13 +66,21 @@ public final class TrainModel implements Step {
     FittedFeatures features = Json.MAPPER.readValue(Files.readString(context.inputFile("features")),
         FittedFeatures.class);
     Algorithm algorithm = Algorithm.parse(context.stringParam("algorithm"));
-    Map<String, Object> hyper = chosen(context.params(), algorithm, task);
+    ModelBundle bundle = bundle(context, csv, train, features, label, task, algorithm,
+        chosen(context.params(), algorithm, task));
+    Path dir = bundle.write(context.workDir().resolve("bundle"));
+    Archives.zip(dir, context.outputFile("model"));
+    context.log("bundle " + bundle.id());
+  }
+
+  /** Trains on every row of {@code train} and bundles the model with the transforms, profile and provenance. */
+  static ModelBundle bundle(StepContext context, Path csv, Frame train, FittedFeatures features, String label,
+      Task task, Algorithm algorithm, Map<String, Object> hyper) throws java.io.IOException {
     ModelTrainer trainer = ModelTrainer.of(task, algorithm.id(), hyper);
     long start = System.nanoTime();
     TrainedModel model = trainer.train(features.apply(train), train.column(label));
     context.log("trained " + algorithm.id() + " on " + train.rowCount() + " rows in "
         + (System.nanoTime() - start) / 1_000_000 + " ms; parameters " + trainer.spec());
-
     Profile profile = Profiler.profile(csv);
     Map<String, Object> provenance = new TreeMap<>();
     provenance.put("train_table_sha256", context.input("train").sha256());
@@ -80,11 +88,8 @@ public final class TrainModel implements Step {
     provenance.put("cairn_version", CairnVersion.current());
     provenance.put("java_specification", System.getProperty("java.specification.version"));
     provenance.put("tribuo_version", org.tribuo.Tribuo.VERSION);
-    ModelBundle bundle = ModelBundle.builder(features, model, label).trainer(trainer.spec())
+    return ModelBundle.builder(features, model, label).trainer(trainer.spec())
         .referenceStatistics(Json.MAPPER.readTree(profile.toJson())).provenance(provenance).build();
-    Path dir = bundle.write(context.workDir().resolve("bundle"));
-    Archives.zip(dir, context.outputFile("model"));
-    context.log("bundle " + bundle.id());
   }
 
   /** The hyperparameters set (not "unset"); each must be one {@code algorithm} declares for {@code task}. */
@@ -108,7 +113,7 @@ public final class TrainModel implements Step {
     return chosen;
   }
 
-  private static Object unset(ParamType type) {
+  static Object unset(ParamType type) {
     return switch (type) {
       case INTEGER -> -1L;
       case NUMBER -> -1.0;
