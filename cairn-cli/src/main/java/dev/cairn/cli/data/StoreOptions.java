@@ -201,5 +201,9 @@ public final class StoreOptions {
         context.getLogger(name).setLevel(ch.qos.logback.classic.Level.WARN);
       }
     }
+    TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING); // Tribuo logs each training's sizes through JUL
   }
+
+  /** Held so the level set on it stays: JUL keeps loggers only weakly. */
+  private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
 }
