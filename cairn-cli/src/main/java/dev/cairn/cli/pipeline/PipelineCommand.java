@@ -192,7 +192,8 @@ public final class PipelineCommand implements Runnable {
     int run() {
       try (PipelineStores s = PipelineStores.open(stores)) {
         out().printf("%-32s %-16s %-10s %9s %s%n", "RUN", "PIPELINE", "STATUS", "TIME", "STEPS");
-        for (PipelineRun r : s.pipelines.listRuns(name, max)) {
+        for (PipelineRun listed : s.pipelines.listRuns(name, max)) {
+          PipelineRun r = s.pipelines.getRun(listed.runId()); // with its steps, for the counts
           out().printf("%-32s %-16s %-10s %9s %s%n", r.runId(), r.pipelineName(), r.status(),
               seconds(r.durationMillis()), counts(r));
         }
