@@ -10,7 +10,6 @@ import dev.cairn.pipeline.Step;
 import dev.cairn.pipeline.StepContext;
 import dev.cairn.pipeline.StepSpec;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Built-in step {@code split}: input {@code data} into outputs {@code train} and {@code test} (tables), seeded and
@@ -42,13 +41,11 @@ public final class SplitTable implements Step {
     }
     SplitIndices split = Splitter.split(frame, SplitSpec.trainTest(context.numberParam("test_fraction"),
         context.integerParam("seed"), stratify.isEmpty() ? null : stratify));
-    List<List<String>> records = Tables.records(csv);
-    if (records.size() - 1 != frame.rowCount()) {
-      throw new IllegalStateException("the table has " + (records.size() - 1) + " CSV rows but " + frame.rowCount()
-          + " frame rows");
+    boolean[] toTest = new boolean[frame.rowCount()];
+    for (int i : split.test()) {
+      toTest[i] = true;
     }
-    Tables.write(context.outputFile("train"), records, split.train());
-    Tables.write(context.outputFile("test"), records, split.test());
+    Tables.partition(csv, toTest, context.outputFile("train"), context.outputFile("test"));
     context.log(frame.rowCount() + " rows: " + split.train().length + " to train, " + split.test().length + " to test"
         + (stratify.isEmpty() ? "" : ", stratified by " + stratify));
   }

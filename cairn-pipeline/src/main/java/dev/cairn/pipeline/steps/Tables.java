@@ -13,8 +13,6 @@ import dev.cairn.pipeline.StepContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Tables between built-in steps: CSV files with a header row. */
 final class Tables {
@@ -48,24 +46,29 @@ final class Tables {
     return frame;
   }
 
-  /** The header and every row of a CSV file, as written. */
-  static List<List<String>> records(Path csv) throws IOException {
-    List<List<String>> rows = new ArrayList<>();
-    try (CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(csv)) {
-      reader.stream().forEach(r -> rows.add(r.getFields()));
-    }
-    if (rows.isEmpty()) {
-      throw CairnException.invalid("table " + csv.getFileName() + " is empty: it needs a header row");
-    }
-    return rows;
-  }
-
-  /** Writes the header and the rows at {@code indexes} (0 = first data row) in that order. */
-  static void write(Path target, List<List<String>> records, int[] indexes) throws IOException {
-    try (CsvWriter out = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(target)) {
-      out.writeRecord(records.get(0));
-      for (int i : indexes) {
-        out.writeRecord(records.get(i + 1));
+  /**
+   * Streams {@code csv} into two files with its header: row i (0 = first data row) to {@code second} when
+   * {@code toSecond[i]}, else to {@code first}, each row's text as read. One pass, one row in memory.
+   */
+  static void partition(Path csv, boolean[] toSecond, Path first, Path second) throws IOException {
+    try (CsvReader<CsvRecord> reader = CsvReader.builder().ofCsvRecord(csv);
+        CsvWriter a = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(first);
+        CsvWriter b = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(second)) {
+      int row = -1;
+      for (CsvRecord r : reader) {
+        if (row == -1) {
+          a.writeRecord(r.getFields());
+          b.writeRecord(r.getFields());
+        } else if (row >= toSecond.length) {
+          throw new IllegalStateException("the table has more CSV rows than its " + toSecond.length + " frame rows");
+        } else {
+          (toSecond[row] ? b : a).writeRecord(r.getFields());
+        }
+        row++;
+      }
+      if (row != toSecond.length) {
+        throw new IllegalStateException("the table has " + Math.max(row, 0) + " CSV rows but " + toSecond.length
+            + " frame rows");
       }
     }
   }
