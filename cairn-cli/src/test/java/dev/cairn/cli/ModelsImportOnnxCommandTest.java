@@ -24,20 +24,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tribuo.Model;
-import org.tribuo.MutableDataset;
-import org.tribuo.ONNXExportable;
 import org.tribuo.Prediction;
 import org.tribuo.classification.Label;
-import org.tribuo.classification.LabelFactory;
-import org.tribuo.classification.sgd.linear.LogisticRegressionTrainer;
 import org.tribuo.impl.ArrayExample;
-import org.tribuo.provenance.SimpleDataSourceProvenance;
 
 /** {@code cairn models import-onnx} against a real server: import, register, download, load and predict; errors. */
 class ModelsImportOnnxCommandTest {
-  /** Tribuo orders features by name, which is the ONNX input's column order and the schema's. */
-  static final String[] FEATURES = {"plan=basic", "plan=pro", "tenure"};
   static final String SCHEMA = """
       inputs:
         - name: plan
@@ -50,42 +42,23 @@ class ModelsImportOnnxCommandTest {
         labels: [%s]
       """;
 
-  static Model<Label> tribuo;
-  static byte[] onnx;
+  static OnnxChurnModel model;
   static String labels;
 
   @TempDir Path serverDir;
   @TempDir Path tmp;
   CairnServer server;
 
-  static double[] features(String plan, double tenure) {
-    return new double[] {plan.equals("basic") ? 1 : 0, plan.equals("pro") ? 1 : 0, tenure};
-  }
-
-  /** A churn classifier (basic plans and short tenures leave) trained by Tribuo and exported to ONNX. */
   @BeforeAll
   static void exportModel() throws Exception {
-    var data = new MutableDataset<Label>(new SimpleDataSourceProvenance("churn", new LabelFactory()), new LabelFactory());
-    Random random = new Random(3);
-    for (int i = 0; i < 300; i++) {
-      String plan = random.nextBoolean() ? "basic" : "pro";
-      double tenure = random.nextGaussian();
-      String label = tenure < -0.5 || plan.equals("basic") && tenure < 0.5 ? "yes" : "no";
-      data.add(new ArrayExample<>(new Label(label), FEATURES, features(plan, tenure)));
-    }
-    tribuo = new LogisticRegressionTrainer().train(data);
-    onnx = ((ONNXExportable) tribuo).exportONNXModel("dev.cairn.test", 1).toByteArray();
-    List<String> order = new ArrayList<>();
-    for (int c = 0; c < tribuo.getOutputIDInfo().size(); c++) {
-      order.add(tribuo.getOutputIDInfo().getOutput(c).getLabel());
-    }
-    labels = String.join(", ", order);
+    model = OnnxChurnModel.train();
+    labels = String.join(", ", model.labels());
   }
 
   @BeforeEach
   void start() throws Exception {
     server = Cli.startServer(serverDir);
-    Files.write(tmp.resolve("model.onnx"), onnx);
+    Files.write(tmp.resolve("model.onnx"), model.onnx());
     Files.writeString(tmp.resolve("schema.yaml"), SCHEMA.formatted(labels));
   }
 
@@ -145,8 +118,8 @@ class ModelsImportOnnxCommandTest {
       }
       Predictions p = bundle.predict(rows);
       for (int i = 0; i < rows.size(); i++) {
-        Prediction<Label> expected = tribuo.predict(new ArrayExample<>(new Label("no"), FEATURES,
-            features((String) rows.get(i).get("plan"), (Double) rows.get(i).get("tenure"))));
+        Prediction<Label> expected = model.tribuo.predict(new ArrayExample<>(new Label("no"), OnnxChurnModel.FEATURES,
+            OnnxChurnModel.features((String) rows.get(i).get("plan"), (Double) rows.get(i).get("tenure"))));
         assertThat(p.labels()[i]).isEqualTo(expected.getOutput().getLabel());
         assertThat(p.probability(i, "yes"))
             .isCloseTo(expected.getOutputScores().get("yes").getScore(), within(1e-5));
