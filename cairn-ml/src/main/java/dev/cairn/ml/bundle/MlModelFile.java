@@ -51,7 +51,36 @@ public final class MlModelFile {
       signature.put("params", null);
       mlmodel.put("signature", signature);
     }
-    Files.writeString(bundleDir.resolve(FILE), Json.YAML.writeValueAsString(mlmodel));
+    StringBuilder yaml = new StringBuilder();
+    appendYaml(yaml, mlmodel, "");
+    Files.writeString(bundleDir.resolve(FILE), yaml.toString());
+  }
+
+  /**
+   * Block YAML with every string single-quoted, as MLflow's PyYAML writes MLmodel: the signature's JSON strings keep
+   * their double quotes unescaped and on one line (a generic emitter escapes and folds them).
+   */
+  private static void appendYaml(StringBuilder out, Map<String, Object> map, String indent) {
+    for (Map.Entry<String, Object> e : map.entrySet()) {
+      out.append(indent).append(e.getKey()).append(':');
+      Object value = e.getValue();
+      if (value instanceof Map<?, ?> nested) {
+        out.append('\n');
+        @SuppressWarnings("unchecked")
+        Map<String, Object> entries = (Map<String, Object>) nested;
+        appendYaml(out, entries, indent + "  ");
+        continue;
+      }
+      out.append(' ');
+      if (value == null) {
+        out.append("null");
+      } else if (value instanceof Number || value instanceof Boolean) {
+        out.append(value);
+      } else {
+        out.append('\'').append(value.toString().replace("'", "''")).append('\'');
+      }
+      out.append('\n');
+    }
   }
 
   /** MLflow's column specs: a numeric input is a double, a categorical one a string. */
