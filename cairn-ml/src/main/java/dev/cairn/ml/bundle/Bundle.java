@@ -1,6 +1,5 @@
 package dev.cairn.ml.bundle;
 
-import dev.cairn.core.Json;
 import dev.cairn.ml.train.Predictions;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,10 +46,4 @@ public interface Bundle extends AutoCloseable {
   /** Frees what the runtime holds; a no-op for runtimes that hold nothing. */
   @Override
   default void close() {}
-
-  /** A map passed through JSON, so a manifest holds the same values a reload would give. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> jsonMap(Map<String, ?> value) {
-    return Json.MAPPER.convertValue(value, Map.class);
-  }
 }

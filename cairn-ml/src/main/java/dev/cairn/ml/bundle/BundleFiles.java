@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -39,6 +40,12 @@ final class BundleFiles {
     md.update((byte) '\n');
     md.update(modelBytes);
     return Hashing.hex(md.digest());
+  }
+
+  /** A map passed through JSON, so a manifest holds the same values a reload would give. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> jsonMap(Map<String, ?> value) {
+    return Json.MAPPER.convertValue(value, Map.class);
   }
 
   /** The id of {@code manifest} (its own id ignored) with {@code modelBytes}. */

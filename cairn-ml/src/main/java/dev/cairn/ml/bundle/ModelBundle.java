@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The deployable unit: fitted feature transforms, a trained model, input and output schemas, reference statistics,
- * metrics and provenance. On disk a directory holding {@code bundle.json} and the model file. Its id is the SHA-256
- * of its canonical content, so training twice from the same inputs and seed gives the same id; loading checks it.
+ * The deployable unit of a model Cairn trained (runtime {@code tribuo}): fitted feature transforms, a trained model,
+ * input and output schemas, reference statistics, metrics and provenance. On disk a directory holding
+ * {@code bundle.json} and the model file. Its id is the SHA-256 of its canonical content, so training twice from the
+ * same inputs and seed gives the same id; loading checks it.
  *
  * <pre>{@code
  * ModelBundle bundle = ModelBundle.builder(fitted, model, "churned").trainer(spec)
@@ -181,13 +182,9 @@ public final class ModelBundle implements Bundle {
           model.tribuoModel().getClass().getName());
       // metrics and provenance pass through JSON so the manifest holds the same values a reload would give
       BundleManifest manifest = new BundleManifest(FORMAT_VERSION, null, inputs, output, features, null, file,
-          referenceStatistics, jsonMap(metrics), jsonMap(provenance));
+          referenceStatistics, BundleFiles.jsonMap(metrics), BundleFiles.jsonMap(provenance));
       String id = BundleFiles.bundleId(manifest, bytes);
       return new ModelBundle(manifest.withBundleId(id), bytes, model);
-    }
-
-    private static Map<String, Object> jsonMap(Map<String, Object> value) {
-      return Bundle.jsonMap(value);
     }
   }
 }

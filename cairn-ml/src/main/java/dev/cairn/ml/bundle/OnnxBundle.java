@@ -221,7 +221,7 @@ public final class OnnxBundle implements Bundle {
           schema.output().labels(), classification);
       ModelFile file = new ModelFile(ONNX_RUNTIME, ONNX_MODEL_FILE, Hashing.sha256Hex(modelBytes), null, Map.of(), null);
       BundleManifest manifest = new BundleManifest(ModelBundle.FORMAT_VERSION, null, inputs, output, null, schema,
-          file, null, Bundle.jsonMap(metrics), Bundle.jsonMap(provenance));
+          file, null, BundleFiles.jsonMap(metrics), BundleFiles.jsonMap(provenance));
       return new OnnxBundle(manifest.withBundleId(BundleFiles.bundleId(manifest, modelBytes)), modelBytes, model);
     }
 

@@ -282,6 +282,8 @@ class OnnxBundleTest {
     Path tribuo = ModelBundleTest.train(csv, "cart", 1).write(dir.resolve("tribuo"));
     assertThatThrownBy(() -> OnnxBundle.load(tribuo))
         .hasMessageContaining("needs runtime 'tribuo'; this loader runs 'onnx' models");
+    // Tribuo manifests are as before ONNX bundles existed: no onnx_schema key, so the same bytes and ids
+    assertThat(Json.MAPPER.readTree(tribuo.resolve("bundle.json").toFile()).has("onnx_schema")).isFalse();
     try (Bundle loaded = Bundles.load(tribuo)) {
       assertThat(loaded).isInstanceOf(ModelBundle.class);
       assertThat(loaded.predict(List.of(Map.of("tenure", 3, "monthly", 90, "plan", "basic"))).labels()).hasSize(1);
