@@ -27,13 +27,15 @@ import picocli.CommandLine.Spec;
 
 /** {@code cairn models}: the model registry: models, versions, aliases, and models:/ URIs resolved and downloaded. */
 @Command(name = "models", description = "Registered models: list, show, create, register versions, aliases, "
-    + "resolve and download models:/ URIs; four-eyes promotion and rollback; verify a copied model.",
+    + "resolve and download models:/ URIs; four-eyes promotion and rollback; verify a copied model; import ONNX "
+    + "models.",
     subcommands = {ModelsCommand.ListModels.class, ModelsCommand.Show.class, ModelsCommand.Create.class,
         ModelsCommand.Register.class, ModelsCommand.Versions.class, ModelsCommand.Alias.class,
         ModelsCommand.Resolve.class, ModelsCommand.Download.class, PromotionCommands.Policy.class,
         PromotionCommands.RequestPromotion.class, PromotionCommands.Promotions.class, PromotionCommands.Approve.class,
         PromotionCommands.Reject.class, PromotionCommands.Cancel.class, PromotionCommands.Rollback.class,
-        PromotionCommands.History.class, ModelsVerifyCommand.class, ModelsManifestCommand.class})
+        PromotionCommands.History.class, ModelsVerifyCommand.class, ModelsManifestCommand.class,
+        ModelsImportOnnxCommand.class})
 final class ModelsCommand implements Runnable {
   @Mixin TrackingServer trackingServer;
 

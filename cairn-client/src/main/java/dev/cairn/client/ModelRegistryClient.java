@@ -98,8 +98,19 @@ public final class ModelRegistryClient {
 
   /** Registers a new version of {@code name} whose files are at {@code source}; {@code runId} may be null. */
   public ModelVersion createVersion(String name, String source, String runId) {
+    return createVersion(name, source, runId, null, null);
+  }
+
+  /**
+   * Registers a new version of {@code name} as MLflow 3 registers a logged model: {@code source}
+   * {@code models:/<modelId>} and {@code modelId} set. {@code runId}, {@code modelId} and {@code description} may be
+   * null.
+   */
+  public ModelVersion createVersion(String name, String source, String runId, String modelId, String description) {
     ObjectNode body = Wire.object().put("name", name).put("source", source);
     Wire.putIfPresent(body, "run_id", runId);
+    Wire.putIfPresent(body, "model_id", modelId);
+    Wire.putIfPresent(body, "description", description);
     return version(http.post(CairnClient.API + "model-versions/create", body).path("model_version"));
   }
 

@@ -1,5 +1,7 @@
 package dev.cairn.ml.onnx;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cairn.core.CairnException;
 import dev.cairn.ml.eval.ModelOutput;
 import java.io.IOException;
@@ -23,18 +25,21 @@ import java.util.Set;
  * @param inputTensor name of the model input to feed; null = the model's only input
  * @param output the output's meaning
  */
-public record OnnxSchema(List<InputColumn> inputs, String inputTensor, Output output) {
+// JSON (inside a bundle's bundle.json) uses the YAML's keys and words; empty parts are left out
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record OnnxSchema(List<InputColumn> inputs, @JsonProperty("input_tensor") String inputTensor, Output output) {
 
   /** Kind of an input column. */
-  public enum ColumnType { NUMERIC, CATEGORICAL }
+  public enum ColumnType { @JsonProperty("numeric") NUMERIC, @JsonProperty("categorical") CATEGORICAL }
 
   /**
    * How a categorical column becomes tensor columns: {@code ONE_HOT} gives one column per allowed value (1 for
    * the row's value, 0 otherwise), {@code INDEX} one column holding the value's position in the allowed list.
    */
-  public enum Encoding { ONE_HOT, INDEX }
+  public enum Encoding { @JsonProperty("one_hot") ONE_HOT, @JsonProperty("index") INDEX }
 
   /** One input column. {@code values} and {@code encoding} are set for categorical columns only. */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record InputColumn(String name, ColumnType type, List<String> values, Encoding encoding) {
     public InputColumn {
       if (name == null || name.isBlank() || type == null) {
@@ -65,6 +70,7 @@ public record OnnxSchema(List<InputColumn> inputs, String inputTensor, Output ou
    * What the model's output is: {@code classification} with its labels in probability-column order, or
    * {@code regression}. {@code tensor} optionally names the output to read.
    */
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public record Output(String type, List<String> labels, String tensor) {
     public Output {
       if (!"classification".equals(type) && !"regression".equals(type)) {

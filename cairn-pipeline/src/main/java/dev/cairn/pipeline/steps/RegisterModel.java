@@ -3,6 +3,7 @@ package dev.cairn.pipeline.steps;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
+import dev.cairn.ml.bundle.MlModelFile;
 import dev.cairn.ml.eval.Evaluation;
 import dev.cairn.pipeline.ParamType;
 import dev.cairn.pipeline.PipelineExecutor;
