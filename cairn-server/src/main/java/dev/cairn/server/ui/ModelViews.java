@@ -38,6 +38,11 @@ public final class ModelViews {
     return ModelPages.LINEAGE + "?name=" + encode(name) + "&version=" + version;
   }
 
+  /** A version's page, with the evaluation registered with it. */
+  public static String versionUrl(String name, int version) {
+    return EvaluationPage.url(name, version);
+  }
+
   public static String promotionsUrl(String name) {
     return ModelPages.PROMOTIONS + (name == null || name.isEmpty() ? "" : "?name=" + encode(name));
   }

@@ -1,0 +1,82 @@
+package dev.cairn.server.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.pipeline.StepRun;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A pipeline run's steps as a left-to-right DAG for an SVG drawn on the server, placed as lineage graphs are
+ * ({@link LineageLayout#place}): one box per step, coloured by the status of its newest attempt, and one edge per
+ * wiring (an input of one step fed by an output of another), from the definition stored with the run.
+ */
+public final class PipelineLayout {
+  private PipelineLayout() {}
+
+  /** A step's box; {@code status} is its CSS class, {@code url} its MLflow child run's page (null before it started). */
+  public record StepBox(String name, String type, String status, String label, String fact, String url, int x,
+      int y) {
+    public int width() {
+      return LineageLayout.NODE_WIDTH;
+    }
+
+    public int height() {
+      return LineageLayout.NODE_HEIGHT;
+    }
+  }
+
+  /** An edge: {@code from} and {@code to} are step names, {@code label} names the output and the input. */
+  public record Wire(String from, String to, String path, String label, int labelX, int labelY) {}
+
+  /** The drawing: its size, boxes and edges. */
+  public record Dag(int width, int height, List<StepBox> boxes, List<Wire> wires) {}
+
+  /**
+   * Draws the steps of {@code definition} ({@code Pipeline.describe()}: steps with their {@code inputs} as
+   * {@code INPUT: STEP.OUTPUT}) and any step of {@code latest} missing from it, by the newest attempt of each
+   * ({@code latest}: step name to attempt, null for a step not started).
+   */
+  static Dag of(JsonNode definition, Map<String, StepRun> latest) {
+    Set<String> names = new LinkedHashSet<>();
+    Map<String, String> types = new java.util.HashMap<>();
+    List<String[]> wiring = new ArrayList<>(); // from step, to step, label
+    if (definition != null) {
+      for (JsonNode step : definition.path("steps")) {
+        String name = step.path("name").asText();
+        names.add(name);
+        types.put(name, step.path("type").asText(""));
+        step.path("inputs").fields().forEachRemaining(in -> {
+          String ref = in.getValue().asText();
+          int dot = ref.indexOf('.');
+          if (dot > 0) {
+            wiring.add(new String[] {ref.substring(0, dot), name, ref.substring(dot + 1) + " → " + in.getKey()});
+          }
+        });
+      }
+    }
+    names.addAll(latest.keySet());
+    wiring.removeIf(w -> !names.contains(w[0])); // a definition naming a missing step is drawn without that edge
+    LineageLayout.Placement p = LineageLayout.place(List.copyOf(names),
+        wiring.stream().map(w -> Map.entry(w[0], w[1])).toList());
+    List<StepBox> boxes = new ArrayList<>();
+    for (String name : names) {
+      StepRun s = latest.get(name);
+      int[] at = p.corners().get(name);
+      String type = s != null && s.stepType() != null ? s.stepType() : types.getOrDefault(name, "");
+      String status = PipelineViews.statusClass(s == null ? null : s.status());
+      String fact = status + (s == null || s.durationMillis() == null ? "" : " · "
+          + PipelineViews.duration(s.durationMillis()));
+      boxes.add(new StepBox(name, type, status, LineageLayout.cut(name), fact,
+          s == null ? null : UiViews.runUrl(s.stepRunId()), at[0], at[1]));
+    }
+    List<Wire> wires = new ArrayList<>();
+    for (String[] w : wiring) {
+      LineageLayout.Link l = LineageLayout.link(p.corners().get(w[0]), p.corners().get(w[1]), w[2]);
+      wires.add(new Wire(w[0], w[1], l.path(), l.label(), l.labelX(), l.labelY()));
+    }
+    return new Dag(p.width(), p.height(), boxes, wires);
+  }
+}
