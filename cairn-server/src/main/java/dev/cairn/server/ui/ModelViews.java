@@ -221,6 +221,7 @@ public final class ModelViews {
     }
     return switch (n.kind()) {
       case RUN -> runUrl(n.label());
+      case PIPELINE_RUN -> PipelineViews.pipelineUrl(n.label());
       case DATASET_VERSION -> n.attributes().containsKey("source") ? DatasetViews.inputUrl(n.attributes().get("source"))
           : datasetUrl(n.label());
       case MODEL_VERSION -> n.id().startsWith("model:") && n.id().lastIndexOf('/') > 6

@@ -5,6 +5,7 @@ import dev.cairn.pipeline.StepRun;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,8 +18,8 @@ public final class PipelineLayout {
   private PipelineLayout() {}
 
   /** A step's box; {@code status} is its CSS class, {@code url} its MLflow child run's page (null before it started). */
-  public record StepBox(String name, String type, String status, String label, String fact, String url, int x,
-      int y) {
+  public record StepBox(String name, String type, String status, String label, String kind, String fact, String url,
+      int x, int y) {
     public int width() {
       return LineageLayout.NODE_WIDTH;
     }
@@ -52,7 +53,10 @@ public final class PipelineLayout {
           String ref = in.getValue().asText();
           int dot = ref.indexOf('.');
           if (dot > 0) {
-            wiring.add(new String[] {ref.substring(0, dot), name, ref.substring(dot + 1) + " → " + in.getKey()});
+            String output = ref.substring(dot + 1);
+            // the wire is labelled with the output it carries, and the input it feeds when named otherwise
+            wiring.add(new String[] {ref.substring(0, dot), name,
+                output.equals(in.getKey()) ? output : output + " → " + in.getKey()});
           }
         });
       }
@@ -61,6 +65,12 @@ public final class PipelineLayout {
     wiring.removeIf(w -> !names.contains(w[0])); // a definition naming a missing step is drawn without that edge
     LineageLayout.Placement p = LineageLayout.place(List.copyOf(names),
         wiring.stream().map(w -> Map.entry(w[0], w[1])).toList());
+    // an edge that skips columns arcs over the boxes between (higher the more it skips), so the drawing starts lower
+    int column = LineageLayout.NODE_WIDTH + LineageLayout.COLUMN_GAP;
+    int top = 0;
+    for (String[] w : wiring) {
+      top = Math.max(top, lift(p.corners().get(w[0]), p.corners().get(w[1]), column));
+    }
     List<StepBox> boxes = new ArrayList<>();
     for (String name : names) {
       StepRun s = latest.get(name);
@@ -69,14 +79,40 @@ public final class PipelineLayout {
       String status = PipelineViews.statusClass(s == null ? null : s.status());
       String fact = status + (s == null || s.durationMillis() == null ? "" : " · "
           + PipelineViews.duration(s.durationMillis()));
-      boxes.add(new StepBox(name, type, status, LineageLayout.cut(name), fact,
-          s == null ? null : UiViews.runUrl(s.stepRunId()), at[0], at[1]));
+      boxes.add(new StepBox(name, type, status, LineageLayout.cut(name), LineageLayout.cut(shortType(type)), fact,
+          s == null ? null : UiViews.runUrl(s.stepRunId()), at[0], at[1] + top));
     }
     List<Wire> wires = new ArrayList<>();
     for (String[] w : wiring) {
-      LineageLayout.Link l = LineageLayout.link(p.corners().get(w[0]), p.corners().get(w[1]), w[2]);
-      wires.add(new Wire(w[0], w[1], l.path(), l.label(), l.labelX(), l.labelY()));
+      int[] from = p.corners().get(w[0]);
+      int[] to = p.corners().get(w[1]);
+      int lift = lift(from, to, column);
+      if (lift == 0) {
+        LineageLayout.Link l = LineageLayout.link(new int[] {from[0], from[1] + top}, new int[] {to[0], to[1] + top},
+            w[2]);
+        wires.add(new Wire(w[0], w[1], l.path(), l.label(), l.labelX(), l.labelY()));
+      } else {
+        int x1 = from[0] + LineageLayout.NODE_WIDTH - 24;
+        int y1 = from[1] + top;
+        int x2 = to[0] + 24;
+        int y2 = to[1] + top;
+        int crest = Math.min(y1, y2) - lift;
+        String path = String.format(Locale.ROOT, "M%d,%d C%d,%d %d,%d %d,%d", x1, y1, x1, crest, x2, crest, x2, y2);
+        // a cubic's middle lies three quarters of the way to its control points
+        wires.add(new Wire(w[0], w[1], path, w[2], (x1 + x2) / 2, Math.min(y1, y2) - lift * 3 / 4 - 4));
+      }
     }
-    return new Dag(p.width(), p.height(), boxes, wires);
+    return new Dag(p.width(), p.height() + top, boxes, wires);
+  }
+
+  /** How high an edge arcs: 0 between neighbouring columns, more for each column it skips. */
+  private static int lift(int[] from, int[] to, int column) {
+    int skipped = (to[0] - from[0]) / column - 1;
+    return skipped <= 0 ? 0 : 24 + 18 * skipped;
+  }
+
+  /** A step class's simple name ({@code dev.cairn.pipeline.steps.SplitTable} → SplitTable); a built-in name as is. */
+  public static String shortType(String type) {
+    return type.substring(type.lastIndexOf('.') + 1);
   }
 }

@@ -35,7 +35,7 @@ import java.util.Map;
  * The pipeline pages, all routes in one place. A pipeline run is an MLflow run, so the one-run page names it as
  * {@code run_id} and the API's experiment-scoped grants apply; the list is scoped by {@code experiment_id} when given:
  * <pre>
- * GET /ui/pipelines?name=&amp;experiment_id=&amp;page_token=   pipeline runs, newest first, with step counts
+ * GET /ui/pipelines?name=&amp;experiment_id=&amp;page_size=&amp;page_token=   pipeline runs, newest first, step counts
  * GET /ui/pipeline?run_id=RUN_ID                        one run: its steps as a DAG, then as a table
  * GET /ui/model/version?name=NAME&amp;version=N           a model version with the evaluation registered with it
  * </pre>
@@ -44,6 +44,7 @@ public final class PipelinePages {
   public static final String PIPELINES = "/ui/pipelines";
   public static final String PIPELINE = "/ui/pipeline";
   static final int PAGE_SIZE = 50;
+  static final int MAX_PAGE_SIZE = 200;
 
   private final PipelineStore pipelines;
   private final MetadataStore tracking;
@@ -66,20 +67,22 @@ public final class PipelinePages {
   private void list(Context ctx) {
     String name = text(ctx, "name");
     String experimentId = text(ctx, "experiment_id");
+    int pageSize = pageSize(ctx);
     String token = ctx.queryParam("page_token");
-    long offset = token == null || token.isEmpty() ? 0 : PageTokens.decode(token);
-    if (offset > Integer.MAX_VALUE - PAGE_SIZE) {
+    long offset = PageTokens.decode(token);
+    if (offset > Integer.MAX_VALUE - MAX_PAGE_SIZE) {
       throw CairnException.invalid("page_token points past the last run; start from the first page");
     }
     // one run more than shown tells whether a next page exists
     List<PipelineRun> runs = pipelines.listRuns(name.isEmpty() ? null : name,
-        experimentId.isEmpty() ? null : experimentId, PAGE_SIZE + 1, (int) offset);
-    String next = runs.size() > PAGE_SIZE ? PageTokens.encode(offset + PAGE_SIZE) : null;
-    List<PipelineRun> shown = runs.subList(0, Math.min(PAGE_SIZE, runs.size()));
+        experimentId.isEmpty() ? null : experimentId, pageSize + 1, (int) offset);
+    String next = runs.size() > pageSize ? PageTokens.encode(offset + pageSize) : null;
+    List<PipelineRun> shown = runs.subList(0, Math.min(pageSize, runs.size()));
+    // one grouped count for the whole page
     Map<String, Map<StepStatus, Integer>> counts = pipelines.stepCounts(shown.stream().map(PipelineRun::runId).toList());
     List<RunRow> rows = shown.stream().map(r -> new RunRow(r, counts.getOrDefault(r.runId(), Map.of()))).toList();
-    UiRoutes.render(ctx, "pipelines.jte", new PipelinesPage(name, experimentId, rows, token, next,
-        UiViews.previousToken(token, PAGE_SIZE)));
+    UiRoutes.render(ctx, "pipelines.jte", new PipelinesPage(name, experimentId, pageSize, rows, next,
+        UiViews.previousToken(token, pageSize)));
   }
 
   private void show(Context ctx) {
@@ -160,6 +163,22 @@ public final class PipelinePages {
       return null;
     }
     return UiViews.previewUrl(runId, ArtifactPaths.normalize(storePath.substring(base.length() + 1)));
+  }
+
+  private static int pageSize(Context ctx) {
+    String text = text(ctx, "page_size");
+    if (text.isEmpty()) {
+      return PAGE_SIZE;
+    }
+    try {
+      int n = Integer.parseInt(text);
+      if (n >= 1 && n <= MAX_PAGE_SIZE) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw CairnException.invalid("page_size '" + text + "' must be a whole number from 1 to " + MAX_PAGE_SIZE);
   }
 
   private static String text(Context ctx, String name) {

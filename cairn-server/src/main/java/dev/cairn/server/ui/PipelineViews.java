@@ -19,8 +19,16 @@ public final class PipelineViews {
 
   /** The list filtered by pipeline name (and experiment, when the list was), at {@code token} (null: the first page). */
   public static String listUrl(String name, String experimentId, String token) {
+    return listUrl(name, experimentId, PipelinePages.PAGE_SIZE, token);
+  }
+
+  static String listUrl(String name, String experimentId, int pageSize, String token) {
     StringBuilder url = new StringBuilder(PipelinePages.PIPELINES);
     char sep = '?';
+    if (pageSize != PipelinePages.PAGE_SIZE) {
+      url.append(sep).append("page_size=").append(pageSize);
+      sep = '&';
+    }
     if (name != null && !name.isEmpty()) {
       url.append(sep).append("name=").append(UiViews.encode(name));
       sep = '&';
@@ -67,14 +75,14 @@ public final class PipelineViews {
   }
 
   /** The pipeline runs list: one page, newest first. */
-  public record PipelinesPage(String name, String experimentId, List<RunRow> runs, String pageToken,
+  public record PipelinesPage(String name, String experimentId, int pageSize, List<RunRow> runs,
       String nextPageToken, String previousPageToken) {
     public String nextUrl() {
-      return nextPageToken == null ? null : listUrl(name, experimentId, nextPageToken);
+      return nextPageToken == null ? null : listUrl(name, experimentId, pageSize, nextPageToken);
     }
 
     public String previousUrl() {
-      return previousPageToken == null ? null : listUrl(name, experimentId, previousPageToken);
+      return previousPageToken == null ? null : listUrl(name, experimentId, pageSize, previousPageToken);
     }
   }
 
