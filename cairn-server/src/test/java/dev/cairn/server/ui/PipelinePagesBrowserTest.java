@@ -101,6 +101,7 @@ class PipelinePagesBrowserTest {
     List<WebElement> bars = browser.findElements(By.cssSelector("svg#importance g.bar rect"));
     assertThat(bars).hasSize(fx.evaluation.importance().size());
     assertThat(bars.get(0).getRect().getWidth()).isPositive();
+    browser.executeScript("arguments[0].scrollIntoView()", browser.findElement(By.id("slices")));
     HeadlessChromium.screenshot(browser, "model-version");
     assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
     browser.findElement(By.id("pipeline-link")).click();
