@@ -84,6 +84,11 @@ public final class EvaluationPage {
     public String value() {
       return UiViews.number(mean) + " ± " + UiViews.number(std);
     }
+
+    /** The feature's name as drawn left of its bar, cut to fit (the tooltip has it whole). */
+    public String label() {
+      return feature.length() <= 22 ? feature : feature.substring(0, 21) + "…";
+    }
   }
 
   void show(Context ctx) {
@@ -146,6 +151,8 @@ public final class EvaluationPage {
   static final int LABEL_WIDTH = 160;
   static final int PLOT_WIDTH = 420;
   static final int ROW_HEIGHT = 24;
+  /** Room right of the plot for the widest "mean ± std" label. */
+  static final int VALUE_WIDTH = 200;
 
   /** The bars on a scale from the least (or 0) to the greatest (or 0) of mean ± std; null without importance. */
   static ImportanceChart chart(List<FeatureImportance> importance) {
@@ -169,7 +176,7 @@ public final class EvaluationPage {
       bars.add(new Bar(f.feature(), f.mean(), f.std(), 8 + i * ROW_HEIGHT, Math.min(zero, end), Math.abs(end - zero),
           LABEL_WIDTH + scale(f.mean() - f.std(), min, span), LABEL_WIDTH + scale(f.mean() + f.std(), min, span)));
     }
-    return new ImportanceChart(LABEL_WIDTH + PLOT_WIDTH + 90, 16 + sorted.size() * ROW_HEIGHT, zero,
+    return new ImportanceChart(LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH, 16 + sorted.size() * ROW_HEIGHT, zero,
         sorted.get(0).metric(), bars);
   }
 

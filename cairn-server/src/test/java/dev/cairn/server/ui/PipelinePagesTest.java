@@ -185,6 +185,12 @@ class PipelinePagesTest {
   }
 
   @Test
+  void anExperimentsRunsPageLinksToItsPipelineRuns() {
+    assertThat(page(UiViews.runsUrl(fx.experiment))).contains("id=\"experiment-pipelines\" href=\"/ui/pipelines?experiment_id="
+        + fx.experiment + "\"");
+  }
+
+  @Test
   void theVersionPageShowsTheEvaluationRegisteredWithIt() {
     String model = page(ModelViews.modelUrl(PipelineFixture.MODEL));
     String versionUrl = ModelViews.versionUrl(PipelineFixture.MODEL, 1);
@@ -252,6 +258,15 @@ class PipelinePagesTest {
         "pipeline: churn");
     // the drawing has the edge from the dataset into the pipeline run
     assertThat(html).contains(">input to (training)<");
+    // the API says the same, and downstream of the dataset the pipeline run is the one that produced the version
+    Answer api = fx.send("GET", "/api/cairn/v1/lineage?model=" + ModelViews.encode(PipelineFixture.MODEL)
+        + "&version=1", Map.of("Authorization", fx.admin), null);
+    assertThat(api.body()).contains("\"id\":\"run:" + fx.first.runId() + "\",\"kind\":\"PIPELINE_RUN\"");
+    Answer downstream = fx.send("GET", "/api/cairn/v1/lineage?dataset=customers@1", Map.of("Authorization",
+        fx.admin), null);
+    assertThat(downstream.status()).as(downstream.body()).isEqualTo(200);
+    assertThat(downstream.body()).contains("\"id\":\"run:" + fx.first.runId() + "\",\"kind\":\"PIPELINE_RUN\"",
+        "\"id\":\"run:" + fx.first.latest("load").stepRunId() + "\",\"kind\":\"RUN\"");
   }
 
   @Test
