@@ -92,7 +92,8 @@ public final class PipelinePages {
     }
     PipelineRun run = pipelines.getRun(runId);
     Map<String, String> bases = new HashMap<>();
-    List<String> order = stepOrder(run);
+    JsonNode definition = definition(run);
+    List<String> order = stepOrder(definition, run);
     List<StepView> steps = new ArrayList<>();
     Map<String, StepRun> latest = new LinkedHashMap<>();
     for (String name : order) {
@@ -102,7 +103,7 @@ public final class PipelinePages {
         steps.add(stepView(s, bases));
       }
     }
-    UiRoutes.render(ctx, "pipeline.jte", new PipelinePage(run, PipelineLayout.of(definition(run), latest), steps));
+    UiRoutes.render(ctx, "pipeline.jte", new PipelinePage(run, PipelineLayout.of(definition, latest), steps));
   }
 
   /** The run's definition ({@code Pipeline.describe}); null when it was not stored or cannot be read. */
@@ -118,9 +119,8 @@ public final class PipelinePages {
   }
 
   /** The steps in the definition's order, then any that ran without being in it (an older definition). */
-  private static List<String> stepOrder(PipelineRun run) {
+  private static List<String> stepOrder(JsonNode d, PipelineRun run) {
     List<String> names = new ArrayList<>();
-    JsonNode d = definition(run);
     if (d != null) {
       for (JsonNode step : d.path("steps")) {
         names.add(step.path("name").asText());
