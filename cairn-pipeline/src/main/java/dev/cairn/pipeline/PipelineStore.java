@@ -150,11 +150,56 @@ public final class PipelineStore implements Component {
 
   /** The newest runs first (of one pipeline, or of all when {@code pipelineName} is null), without their steps. */
   public List<PipelineRun> listRuns(String pipelineName, int maxResults) {
+    return listRuns(pipelineName, null, maxResults, 0);
+  }
+
+  /**
+   * One page of runs, newest first, without their steps: of one pipeline and of one experiment when those are given
+   * (null: any), after skipping {@code offset} runs.
+   */
+  public List<PipelineRun> listRuns(String pipelineName, String experimentId, int maxResults, int offset) {
     if (maxResults < 1 || maxResults > MAX_PAGE_SIZE) {
       throw CairnException.invalid("max_results is " + maxResults + "; it must be 1 to " + MAX_PAGE_SIZE);
     }
-    return db.read(h -> pipelineName == null ? runs(h, "", Map.of(), maxResults)
-        : runs(h, "WHERE pipeline_name = :name", Map.of("name", pipelineName), maxResults));
+    if (offset < 0) {
+      throw CairnException.invalid("offset is " + offset + "; it must be 0 or more");
+    }
+    Map<String, Object> binds = new LinkedHashMap<>();
+    List<String> where = new ArrayList<>();
+    if (pipelineName != null) {
+      where.add("pipeline_name = :name");
+      binds.put("name", pipelineName);
+    }
+    if (experimentId != null) {
+      where.add("experiment_id = :experiment");
+      binds.put("experiment", experimentId);
+    }
+    binds.put("offset", offset);
+    String clause = where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where);
+    return db.read(h -> runs(h, clause, binds, maxResults));
+  }
+
+  /**
+   * For each of {@code runIds}: how many of its steps are in each status, counting each step's newest attempt only
+   * (a resumed run's failed attempt no longer counts). A run without steps is absent.
+   */
+  public Map<String, Map<StepStatus, Integer>> stepCounts(java.util.Collection<String> runIds) {
+    if (runIds.isEmpty()) {
+      return Map.of();
+    }
+    return db.read(h -> {
+      Map<String, Map<StepStatus, Integer>> counts = new LinkedHashMap<>();
+      h.createQuery("""
+              SELECT s.pipeline_run_id, s.status, COUNT(*) AS n FROM pipeline_step_runs s
+              WHERE s.pipeline_run_id IN (<ids>) AND s.attempt = (SELECT MAX(t.attempt) FROM pipeline_step_runs t
+                  WHERE t.pipeline_run_id = s.pipeline_run_id AND t.step_name = s.step_name)
+              GROUP BY s.pipeline_run_id, s.status""")
+          .bindList("ids", List.copyOf(runIds))
+          .map((rs, ctx) -> new Object[] {rs.getString("pipeline_run_id"), rs.getString("status"), rs.getInt("n")})
+          .forEach(row -> counts.computeIfAbsent((String) row[0], k -> new java.util.EnumMap<>(StepStatus.class))
+              .put(StepStatus.valueOf((String) row[1]), (Integer) row[2]));
+      return counts;
+    });
   }
 
   @Override
@@ -178,7 +223,7 @@ public final class PipelineStore implements Component {
   private static List<PipelineRun> runs(Handle h, String where, Map<String, Object> binds, int limit) {
     return h.createQuery("SELECT run_id, pipeline_name, experiment_id, definition_sha256, definition_json, status,"
             + " start_time, end_time, error, attempts FROM pipeline_runs " + where
-            + " ORDER BY start_time DESC, run_id LIMIT :limit")
+            + " ORDER BY start_time DESC, run_id LIMIT :limit" + (binds.containsKey("offset") ? " OFFSET :offset" : ""))
         .bindMap(binds).bind("limit", limit)
         .map((rs, ctx) -> new PipelineRun(rs.getString("run_id"), rs.getString("pipeline_name"),
             rs.getString("experiment_id"), rs.getString("definition_sha256"), rs.getString("definition_json"),

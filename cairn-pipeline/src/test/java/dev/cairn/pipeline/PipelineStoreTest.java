@@ -77,6 +77,52 @@ class PipelineStoreTest {
   }
 
   @Test
+  void runsPageNewestFirstByPipelineAndExperiment() {
+    String a = newRun("demo", 1000);
+    String b = newRun("other", 2000);
+    String c = newRun("demo", 3000);
+    String elsewhere = Ids.newRunId();
+    store.createRun(elsewhere, "demo", "7", "a".repeat(64), "{}", 4000);
+
+    assertThat(store.listRuns(null, null, 2, 0)).extracting(PipelineRun::runId).containsExactly(elsewhere, c);
+    assertThat(store.listRuns(null, null, 2, 2)).extracting(PipelineRun::runId).containsExactly(b, a);
+    assertThat(store.listRuns(null, null, 2, 4)).isEmpty();
+    assertThat(store.listRuns("demo", null, 10, 0)).extracting(PipelineRun::runId).containsExactly(elsewhere, c, a);
+    assertThat(store.listRuns("demo", "0", 10, 1)).extracting(PipelineRun::runId).containsExactly(a);
+    assertThat(store.listRuns(null, "7", 10, 0)).extracting(PipelineRun::runId).containsExactly(elsewhere);
+    assertThatThrownBy(() -> store.listRuns(null, null, 10, -1)).hasMessageContaining("offset is -1");
+  }
+
+  @Test
+  void stepCountsCountEachStepsNewestAttempt() {
+    String runId = newRun("demo", 1000);
+    String other = newRun("demo", 2000);
+    StepRun failed = running(runId, "train", 1, null);
+    store.insertStep(failed);
+    store.finishStep(failed.stepRunId(), StepStatus.FAILED, 1100, "boom", null, List.of(), false);
+    StepRun skipped = running(runId, "evaluate", 1, null);
+    store.insertStep(skipped);
+    store.finishStep(skipped.stepRunId(), StepStatus.SKIPPED, 1100, null, null, List.of(), false);
+    StepRun load = running(runId, "load", 1, null);
+    store.insertStep(load);
+    store.finishStep(load.stepRunId(), StepStatus.SUCCEEDED, 1100, null, null, List.of(), false);
+    // the resume: train succeeds at its second attempt, evaluate comes from the cache
+    StepRun retried = running(runId, "train", 2, null);
+    store.insertStep(retried);
+    store.finishStep(retried.stepRunId(), StepStatus.SUCCEEDED, 1200, null, null, List.of(), false);
+    StepRun cached = running(runId, "evaluate", 2, null);
+    store.insertStep(cached);
+    store.finishStep(cached.stepRunId(), StepStatus.CACHED, 1200, null, null, List.of(), false);
+    store.insertStep(running(other, "load", 1, null));
+
+    Map<String, Map<StepStatus, Integer>> counts = store.stepCounts(List.of(runId, other, "no-such-run"));
+    assertThat(counts.get(runId)).containsOnly(Map.entry(StepStatus.SUCCEEDED, 2), Map.entry(StepStatus.CACHED, 1));
+    assertThat(counts.get(other)).containsOnly(Map.entry(StepStatus.RUNNING, 1));
+    assertThat(counts).doesNotContainKey("no-such-run");
+    assertThat(store.stepCounts(List.of())).isEmpty();
+  }
+
+  @Test
   void cacheIndexPointsAtTheNewestSuccessfulStepRun() {
     String key = "c".repeat(64);
     assertThat(store.findCached(key)).isEmpty();

@@ -185,6 +185,7 @@ public final class CairnServer implements AutoCloseable {
   private DataFolderLock folderLock;
   /** Publishes registry events to webhooks; null when the server was given its stores already open. */
   private WebhookDispatcher webhookDispatcher;
+  private SqlDatabase database;
   /** The admin token file this start wrote (first start with authentication on), or null. */
   private Path adminTokenFile;
   private boolean authenticating;
@@ -283,6 +284,8 @@ public final class CairnServer implements AutoCloseable {
         m));
     all.add((routes, m, a) -> AuditRoutes.register(routes, new AuditLog(database)));
     all.add(new LoggedModelRoutes.Module(loggedModels));
+    all.add((routes, m, a) -> dev.cairn.server.ui.PipelinePages.register(routes,
+        dev.cairn.pipeline.PipelineStore.on(database), m, a, registry, loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
@@ -298,6 +301,7 @@ public final class CairnServer implements AutoCloseable {
     server.owned.add(datasets);
     server.owned.add(registry);
     server.webhookDispatcher = dispatcher;
+    server.database = database;
     server.adminTokenFile = adminTokenFile.orElse(null);
     return server;
   }
@@ -499,6 +503,11 @@ public final class CairnServer implements AutoCloseable {
 
   public ArtifactStore artifactStore() {
     return artifacts;
+  }
+
+  /** The database every module's tables share (pipelines record their runs in it); null on open stores. */
+  public SqlDatabase database() {
+    return database;
   }
 
   /** Where registry events are published to webhooks; null when the server was started on open stores. */

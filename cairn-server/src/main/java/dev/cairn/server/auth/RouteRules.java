@@ -212,6 +212,10 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/ui/models", viewer, global)); // registry pages: as the registry API they show
     rules.add(new Rule("GET", "/ui/model", viewer, model));
     rules.add(new Rule("GET", "/ui/model/lineage", viewer, global)); // as the lineage API: it crosses experiments
+    rules.add(new Rule("GET", "/ui/model/version", viewer, model)); // a version and its evaluation: as the registry API
+    // pipeline runs are MLflow runs: one run by its run_id's experiment, the list by experiment_id (else global)
+    rules.add(new Rule("GET", "/ui/pipelines", viewer, exp));
+    rules.add(new Rule("GET", "/ui/pipeline", viewer, exp));
     rules.add(new Rule("GET", "/ui/promotions", viewer, model));
     rules.add(new Rule("POST", "/ui/promotions/*", approver, model)); // by the request_id's model, as the API
     rules.add(new Rule("GET", "/ui/audit", admin, global));

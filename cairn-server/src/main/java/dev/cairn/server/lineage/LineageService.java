@@ -34,6 +34,8 @@ public final class LineageService {
   static final String CONTEXT_TAG = "mlflow.data.context";
   /** The most runs one reverse question follows; more are reported as truncated, not silently cut. */
   static final int MAX_RUNS = 1000;
+  /** The tag naming the pipeline of a pipeline run (PipelineExecutor.TAG_PIPELINE). */
+  static final String PIPELINE_TAG = dev.cairn.pipeline.PipelineExecutor.TAG_PIPELINE;
 
   private final MetadataStore tracking;
   private final DatasetVersionStore datasets;
@@ -154,14 +156,20 @@ public final class LineageService {
     return new Node("dataset:" + dv.name() + "@" + dv.version(), Kind.DATASET_VERSION, dv.name() + "@" + dv.version(), facts);
   }
 
+  /** A run, or a pipeline run (tag {@value #PIPELINE_TAG}: the UI links it to its steps) naming its pipeline first. */
   private static Node runNode(Run run) {
     Map<String, String> facts = new LinkedHashMap<>();
-    if (run.info().runName() != null) {
+    String pipeline = run.tags().stream().filter(t -> t.key().equals(PIPELINE_TAG)).map(Tag::value).findFirst()
+        .orElse(null);
+    if (pipeline != null) {
+      facts.put("pipeline", pipeline);
+    } else if (run.info().runName() != null) {
       facts.put("name", run.info().runName());
     }
     facts.put("status", run.info().status().name());
     facts.put("experiment", run.info().experimentId());
-    return new Node("run:" + run.info().runId(), Kind.RUN, run.info().runId(), facts);
+    return new Node("run:" + run.info().runId(), pipeline == null ? Kind.RUN : Kind.PIPELINE_RUN, run.info().runId(),
+        facts);
   }
 
   private static Node modelNode(RegistryView.VersionFacts mv) {

@@ -38,6 +38,11 @@ public final class ModelViews {
     return ModelPages.LINEAGE + "?name=" + encode(name) + "&version=" + version;
   }
 
+  /** A version's page, with the evaluation registered with it. */
+  public static String versionUrl(String name, int version) {
+    return EvaluationPage.url(name, version);
+  }
+
   public static String promotionsUrl(String name) {
     return ModelPages.PROMOTIONS + (name == null || name.isEmpty() ? "" : "?name=" + encode(name));
   }
@@ -216,6 +221,7 @@ public final class ModelViews {
     }
     return switch (n.kind()) {
       case RUN -> runUrl(n.label());
+      case PIPELINE_RUN -> PipelineViews.pipelineUrl(n.label());
       case DATASET_VERSION -> n.attributes().containsKey("source") ? DatasetViews.inputUrl(n.attributes().get("source"))
           : datasetUrl(n.label());
       case MODEL_VERSION -> n.id().startsWith("model:") && n.id().lastIndexOf('/') > 6

@@ -1,5 +1,6 @@
 package dev.cairn.server.ui;
 
+import dev.cairn.pipeline.PipelineExecutor;
 import dev.cairn.core.CairnException;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.sql.PageTokens;
@@ -267,6 +268,26 @@ public final class UiViews {
       String artifactsNote, List<Metric> systemMetrics, ChartViews.ChartControls controls) {
     public String name() {
       return run.info().runName() == null ? run.info().runId() : run.info().runName();
+    }
+
+    /**
+     * The pipeline page this run belongs to: its own when it is a pipeline run (tag cairn.pipeline), its pipeline
+     * run's when it is a step (tag cairn.pipeline.run); null otherwise.
+     */
+    public String pipelineUrl() {
+      String own = tag(PipelineExecutor.TAG_PIPELINE);
+      String parent = tag(PipelineExecutor.TAG_PIPELINE_RUN);
+      return own != null ? PipelineViews.pipelineUrl(run.info().runId())
+          : parent != null ? PipelineViews.pipelineUrl(parent) : null;
+    }
+
+    public String pipelineLabel() {
+      String own = tag(PipelineExecutor.TAG_PIPELINE);
+      return own != null ? "the steps of pipeline " + own : "step " + tag(PipelineExecutor.TAG_STEP) + " of a pipeline run";
+    }
+
+    private String tag(String key) {
+      return run.tags().stream().filter(t -> t.key().equals(key)).map(Tag::value).findFirst().orElse(null);
     }
 
     public String parentUrl() {

@@ -148,6 +148,9 @@ class AuthorisationMatrixTest {
     expected.put("GET /api/cairn/v1/models/public-key", "open");
     expected.put("POST /ui/runs/delete", "editor"); // as runs/delete and runs/restore
     expected.put("POST /ui/runs/restore", "editor");
+    expected.put("GET /ui/pipelines", "viewer"); // pipeline runs are runs: viewer, by experiment_id or run_id
+    expected.put("GET /ui/pipeline", "viewer");
+    expected.put("GET /ui/model/version", "viewer");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);
