@@ -61,6 +61,54 @@ public final class ClassDataTraining {
       CairnClient.connect(server.url()).searchExperiments();
     }
     run(1, "data", "log", "training", "--backend-store-uri", store, "--artifacts-uri", artifacts); // no such dataset
+    pipeline(dir, store, artifacts);
+  }
+
+  /**
+   * A small pipeline through every built-in step but search, run and then served from the cache, so a cached re-run
+   * (the common case) maps its classes, the ML libraries' included, instead of loading them from the jar.
+   */
+  private static void pipeline(Path dir, String store, String artifacts) {
+    Path project = dir.resolve("pipeline");
+    try {
+      Files.createDirectories(project);
+      StringBuilder csv = new StringBuilder("x,group,label\n");
+      for (int i = 0; i < 200; i++) {
+        csv.append(i % 10).append(',').append(i % 3 == 0 ? "a" : "b").append(',').append(i % 10 > 4 ? 1 : 0)
+            .append('\n');
+      }
+      Files.writeString(project.resolve("data.csv"), csv);
+      Files.writeString(project.resolve("suite.yaml"), "expectations:\n  - kind: not_null\n    column: x\n");
+      Files.writeString(project.resolve("pipeline.yaml"), String.join("\n",
+          "name: training",
+          "steps:",
+          "  load: {uses: dataset, params: {name: training, path: data.csv}}",
+          "  check: {uses: validate, inputs: {data: load.data}, params: {suite: suite.yaml}}",
+          "  split: {uses: split, inputs: {data: check.data}, params: {stratify: label}}",
+          "  transform: {uses: transform, inputs: {train: split.train}, params: {label: label}}",
+          "  train: {uses: train, inputs: {train: split.train, features: transform.features}, params: {label: label}}",
+          "  evaluate: {uses: evaluate, inputs: {model: train.model, test: split.test}, params: {slices: group}}",
+          "  gate: {uses: gate, inputs: {evaluation: evaluate.evaluation}, params: {checks: 'accuracy >= 0',"
+              + " model: training}}",
+          "  register: {uses: register, inputs: {model: train.model, evaluation: evaluate.evaluation,"
+              + " decision: gate.decision}, params: {name: training, alias: champion}}",
+          ""));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    String file = project.resolve("pipeline.yaml").toString();
+    String[] stores = {"--backend-store-uri", store, "--artifacts-uri", artifacts, "--stat-cache",
+        dir.resolve("statcache").toString()};
+    for (int i = 0; i < 2; i++) { // the second is all cache hits
+      run(0, concat(new String[] {"pipeline", "run", file}, stores));
+    }
+    run(0, concat(new String[] {"pipeline", "list"}, stores));
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 
   /** Runs one command; another exit code than expected means the training no longer covers what it should. */

@@ -160,7 +160,7 @@ public final class PipelineCommand implements Runnable {
 
     @Override
     int run() {
-      try (PipelineStores s = PipelineStores.open(stores)) {
+      try (PipelineStores s = PipelineStores.openForReading(stores)) {
         PipelineRun run = s.pipelines.getRun(runId);
         out().println(summary(run));
         out().printf("%-16s %-10s %9s %-12s %s%n", "STEP", "STATUS", "TIME", "CACHED FROM", "OUTPUTS");
@@ -190,7 +190,7 @@ public final class PipelineCommand implements Runnable {
 
     @Override
     int run() {
-      try (PipelineStores s = PipelineStores.open(stores)) {
+      try (PipelineStores s = PipelineStores.openForReading(stores)) {
         out().printf("%-32s %-16s %-10s %9s %s%n", "RUN", "PIPELINE", "STATUS", "TIME", "STEPS");
         for (PipelineRun listed : s.pipelines.listRuns(name, max)) {
           PipelineRun r = s.pipelines.getRun(listed.runId()); // with its steps, for the counts

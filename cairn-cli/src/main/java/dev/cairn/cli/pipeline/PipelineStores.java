@@ -16,7 +16,6 @@ import dev.cairn.store.loggedmodels.LoggedModelStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.PromotionStore;
 import dev.cairn.store.registry.RegistryEvents;
-import dev.cairn.store.webhooks.WebhookDispatcher;
 import dev.cairn.store.webhooks.WebhookStore;
 import dev.cairn.server.CairnServer;
 import dev.cairn.store.ArtifactStore;
@@ -40,7 +39,6 @@ final class PipelineStores implements AutoCloseable {
   final PipelineStore pipelines;
   final DatasetVersioning datasets;
   private final StatCache hashes;
-  private final WebhookDispatcher webhooks;
 
   private PipelineStores(SqlDatabase database, ArtifactStore artifacts, StatCache hashes) {
     this.database = database;
@@ -50,7 +48,27 @@ final class PipelineStores implements AutoCloseable {
     this.pipelines = PipelineStore.on(database);
     this.datasets = new DatasetVersioning(DatasetVersionStore.onOwned(database), artifacts, hashes,
         dev.cairn.cli.data.TableProfilers.available());
-    this.webhooks = new WebhookDispatcher(new WebhookStore(database), WebhookDispatcher.Options.DEFAULTS);
+  }
+
+  /** Pipeline runs only, on a database opened read-only: no tracking store, datasets or artifacts. */
+  private PipelineStores(SqlDatabase readOnly) {
+    this.database = readOnly;
+    this.artifacts = null;
+    this.hashes = null;
+    this.tracking = null;
+    this.pipelines = PipelineStore.on(readOnly);
+    this.datasets = null;
+  }
+
+  /**
+   * For commands that only read pipeline runs (show, list): a SQLite file whose schema is current opens read-only,
+   * with no pool, writer or migration, even while a server owns the folder, and only {@link #pipelines} is there;
+   * otherwise as {@link #open}.
+   */
+  static PipelineStores openForReading(StoreOptions options) {
+    Optional<SqlDatabase> current = MetadataStores.openDatabaseIfCurrent(options.backendStoreUri,
+        CairnServer.MIGRATIONS, "this command only reads pipeline runs");
+    return current.isEmpty() ? open(options) : new PipelineStores(current.get());
   }
 
   static PipelineStores open(StoreOptions options) {
@@ -78,17 +96,21 @@ final class PipelineStores implements AutoCloseable {
   }
 
   StepRegistry registry(Path baseDir) {
-    // registry changes record their webhook deliveries in the same write, as the server's do; what this process
-    // does not send before it exits, the server sends when it runs
-    ModelRegistryStore registry = ModelRegistryStore.on(database, RegistryEvents.webhooks(webhooks));
+    // registry changes record their webhook deliveries in the same write, as the server's do; the server sends them
+    // when it runs (a dispatcher here would cost its HTTP client's start-up, 120-150 ms, on every command)
+    ModelRegistryStore registry = ModelRegistryStore.on(database,
+        RegistryEvents.recordedFor(new WebhookStore(database)));
     return BuiltinSteps.registry(new BuiltinSteps.Services(datasets, new RegisterModel.Services(tracking, artifacts,
         LoggedModelStore.on(database), registry, PromotionStore.on(database, registry)), baseDir));
   }
 
   @Override
   public void close() {
+    if (tracking == null) {
+      database.close();
+      return;
+    }
     try {
-      webhooks.close();
       hashes.flush();
       artifacts.close();
     } finally {

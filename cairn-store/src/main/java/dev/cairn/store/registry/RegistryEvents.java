@@ -41,6 +41,22 @@ public interface RegistryEvents {
     };
   }
 
+  /**
+   * The registry's events as webhook deliveries recorded in {@code store}, sent by whichever server runs next (a
+   * command-line process records them without starting a dispatcher and its HTTP client).
+   */
+  static RegistryEvents recordedFor(dev.cairn.store.webhooks.WebhookStore store) {
+    return new RegistryEvents() {
+      @Override
+      public void record(Handle h, String event, ObjectNode data) {
+        WebhookDispatcher.record(store, h, event, data);
+      }
+
+      @Override
+      public void committed() {}
+    };
+  }
+
   /** A payload object to fill. */
   static ObjectNode data() {
     return JsonNodeFactory.instance.objectNode();

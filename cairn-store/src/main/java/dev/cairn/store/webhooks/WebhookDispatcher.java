@@ -117,6 +117,14 @@ public final class WebhookDispatcher implements Component, AutoCloseable {
    * once; otherwise they go out within the poll interval.
    */
   public List<WebhookDelivery> record(Handle h, String event, JsonNode data) {
+    return record(store, h, event, data);
+  }
+
+  /**
+   * As {@link #record(Handle, String, JsonNode)} without a dispatcher: for a process that records deliveries but
+   * leaves sending them to the server (the CLI), which finds them pending when it runs.
+   */
+  public static List<WebhookDelivery> record(WebhookStore store, Handle h, String event, JsonNode data) {
     WebhookEvents.requireKnown(event);
     long now = System.currentTimeMillis();
     return store.enqueue(h, event, body(event, data, now), now);
