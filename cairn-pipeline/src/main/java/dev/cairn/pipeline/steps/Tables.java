@@ -23,7 +23,7 @@ final class Tables {
     Path file = context.workDir().resolve("tables").resolve(name + ".csv");
     if (!Files.exists(file)) {
       Files.createDirectories(file.getParent());
-      Files.copy(context.inputFile(name), file);
+      Files.move(context.inputFile(name), file); // the step's own copy: renamed, not copied again
     }
     return file;
   }

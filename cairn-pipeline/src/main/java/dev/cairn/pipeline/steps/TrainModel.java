@@ -77,11 +77,19 @@ public final class TrainModel implements Step {
   static ModelBundle bundle(StepContext context, Path csv, Frame train, FittedFeatures features, String label,
       Task task, Algorithm algorithm, Map<String, Object> hyper) throws java.io.IOException {
     ModelTrainer trainer = ModelTrainer.of(task, algorithm.id(), hyper);
+    // the reference statistics are profiled beside the training (which keeps one core busy), not after it
+    java.util.concurrent.CompletableFuture<Profile> profiling =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> Profiler.profile(csv));
     long start = System.nanoTime();
     TrainedModel model = trainer.train(features.apply(train), train.column(label));
     context.log("trained " + algorithm.id() + " on " + train.rowCount() + " rows in "
         + (System.nanoTime() - start) / 1_000_000 + " ms; parameters " + trainer.spec());
-    Profile profile = Profiler.profile(csv);
+    Profile profile;
+    try {
+      profile = profiling.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
     Map<String, Object> provenance = new TreeMap<>();
     provenance.put("train_table_sha256", context.input("train").sha256());
     provenance.put("transforms_sha256", context.input("features").sha256());
