@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * Git is asked with the {@code git} command in the working directory; no git, or no repository, just means
  * no git tags.
  */
-final class SourceTags {
+public final class SourceTags {
   static final String GIT_COMMIT = "mlflow.source.git.commit";
   static final String GIT_BRANCH = "mlflow.source.git.branch";
   static final String GIT_REPO_URL = "mlflow.source.git.repoURL";
@@ -30,7 +30,8 @@ final class SourceTags {
 
   private SourceTags() {}
 
-  static List<Tag> collect(Path workingDirectory) {
+  /** The tags for code run from {@code workingDirectory} (git is asked there). */
+  public static List<Tag> collect(Path workingDirectory) {
     List<Tag> tags = new ArrayList<>();
     tags.add(new Tag(SOURCE_NAME, sourceName()));
     tags.add(new Tag(SOURCE_TYPE, "LOCAL"));

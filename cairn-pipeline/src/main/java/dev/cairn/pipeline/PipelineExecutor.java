@@ -103,6 +103,11 @@ public final class PipelineExecutor {
     if (!pipeline.overrides().isEmpty()) {
       tags.add(new Tag(TAG_OVERRIDES, Json.write(pipeline.overrides())));
     }
+    options.tags().forEach((k, v) -> {
+      if (!k.startsWith("cairn.pipeline")) {
+        tags.add(new Tag(k, v));
+      }
+    });
     RunInfo info = tracking.createRun(options.experimentId(), options.user(), now, pipeline.name(), tags);
     store.createRun(info.runId(), pipeline.name(), info.experimentId(), definitionSha,
         Json.write(pipeline.describe()), now);

@@ -111,7 +111,8 @@ public final class PipelineCommand implements Runnable {
       try (PipelineStores s = PipelineStores.open(stores)) {
         Path base = file.toAbsolutePath().getParent();
         Pipeline pipeline = PipelineYaml.load(file, s.registry(base), overrides);
-        RunOptions options = options(s, experiment == null ? pipeline.name() : experiment, noCache, parallelism);
+        RunOptions options = options(s, experiment == null ? pipeline.name() : experiment, noCache, parallelism)
+            .withTags(source(base));
         out().printf("pipeline %s: %d steps, experiment %s%n", pipeline.name(), pipeline.steps().size(),
             s.tracking.getExperiment(options.experimentId()).name());
         PipelineExecutor executor = s.executor();
@@ -215,6 +216,19 @@ public final class PipelineCommand implements Runnable {
     }
     RunOptions options = RunOptions.defaults().withExperimentId(e.experimentId()).withNoCache(noCache);
     return parallelism == null ? options : options.withParallelism(parallelism);
+  }
+
+  /**
+   * The run's source as MLflow names it: the git commit, branch and dirty flag of the pipeline file's repository,
+   * the user, JDK and host (registration copies them into the model's provenance).
+   */
+  static java.util.Map<String, String> source(Path pipelineDir) {
+    java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+    for (Tag t : dev.cairn.client.SourceTags.collect(pipelineDir)) {
+      tags.put(t.key(), t.value());
+    }
+    tags.put("mlflow.source.name", "cairn pipeline run");
+    return tags;
   }
 
   static String tag(Run run, String key) {

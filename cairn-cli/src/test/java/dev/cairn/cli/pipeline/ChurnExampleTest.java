@@ -64,6 +64,15 @@ class ChurnExampleTest {
       assertThat(Files.readString(files.resolve("MLmodel"))).contains("cairn:", "bundle_id:",
           "\"name\":\"tenure_months\"", "\"type\":\"double\"", "\"name\":\"contract\"", "\"type\":\"string\"");
       assertThat(Files.readString(files.resolve("evaluation.json"))).contains("\"roc_auc\"", "\"slices\"");
+      // how the run made it: its data, each step's cache key, its source and environment (outside the bundle id)
+      var provenance = dev.cairn.core.Json.MAPPER.readTree(files.resolve("provenance.json").toFile());
+      assertThat(provenance.path("pipeline_run").asText()).isEqualTo(runId);
+      assertThat(provenance.path("datasets").get(0).path("source").asText()).isEqualTo("cairn-dataset:churn-customers@1");
+      assertThat(provenance.path("steps")).hasSize(8);
+      assertThat(provenance.path("steps").path("train").path("cache_key").asText()).hasSize(64);
+      assertThat(provenance.path("run_tags").path("cairn.jdk").asText()).isNotEmpty();
+      assertThat(provenance.path("bundle_id").asText())
+          .isEqualTo(dev.cairn.core.Json.MAPPER.readTree(files.resolve("bundle.json").toFile()).path("bundle_id").asText());
       ModelBundle bundle = ModelBundle.load(files);
       var p = bundle.predict(List.of(
           Map.of("tenure_months", 2, "monthly_charges", 110.0, "contract", "monthly", "region", "north", "senior", "yes"),

@@ -47,6 +47,8 @@ import java.util.stream.Stream;
 public final class RegisterModel implements Step {
   /** The folder of the pipeline run's artifacts the model's files are also listed under. */
   static final String MODEL_PATH = "model";
+  /** Beside the bundle in the logged model's files: how this run made it (not part of the bundle's id). */
+  static final String PROVENANCE = "provenance.json";
 
   private final Services services;
 
@@ -89,6 +91,8 @@ public final class RegisterModel implements Step {
       LoggedModel logged = services.loggedModels().create(new LoggedModelStore.NewLoggedModel(run.experimentId(),
           loggedName(name), "cairn", context.pipelineRunId(), Map.of("cairn.registered_model", name), Map.of()));
       MlModelFile.write(bundle, logged.modelId(), context.pipelineRunId());
+      Map<String, Object> provenance = provenance(context, bundle);
+      Files.writeString(bundle.resolve(PROVENANCE), Json.write(provenance));
       String base = PipelineExecutor.storePath(logged.artifactLocation(), services.artifacts().rootUri());
       List<String> uploaded = upload(bundle, base);
       context.log("logged model " + logged.modelId() + ": " + uploaded.size() + " files");
@@ -137,6 +141,57 @@ public final class RegisterModel implements Step {
     } finally {
       AuditScope.clear();
     }
+  }
+
+  /**
+   * What made this model, beyond what its bundle id covers (the bundle's own provenance holds only what decides the
+   * model, so that training again gives the same id): the pipeline run, its definition and overrides, the dataset
+   * versions it read, each step's cache key and where a cached step's outputs came from, the source (git commit,
+   * branch, dirty flag, user, host) and the exact JDK and library versions of this run.
+   */
+  private Map<String, Object> provenance(StepContext context, Path bundle) throws IOException {
+    dev.cairn.tracking.Run run = services.tracking().getRun(context.pipelineRunId());
+    Map<String, Object> p = new LinkedHashMap<>();
+    Path manifest = bundle.resolve("bundle.json");
+    if (Files.isRegularFile(manifest)) {
+      p.put("bundle_id", Json.MAPPER.readTree(manifest.toFile()).path("bundle_id").asText());
+    }
+    p.put("pipeline_run", context.pipelineRunId());
+    Map<String, String> tags = new java.util.TreeMap<>();
+    run.tags().forEach(t -> tags.put(t.key(), t.value()));
+    p.put("run_tags", tags);
+    List<Map<String, String>> datasets = new ArrayList<>();
+    for (dev.cairn.tracking.DatasetInput in : run.inputs()) {
+      Map<String, String> d = new LinkedHashMap<>();
+      d.put("name", in.name());
+      d.put("digest", in.digest());
+      d.put("source", in.source());
+      datasets.add(d);
+    }
+    p.put("datasets", datasets);
+    Map<String, Map<String, String>> steps = new java.util.TreeMap<>();
+    for (dev.cairn.tracking.Run child : services.tracking().searchRuns(List.of(run.info().experimentId()),
+        "tags." + PipelineExecutor.TAG_PARENT + " = '" + context.pipelineRunId() + "'",
+        dev.cairn.tracking.ViewType.ACTIVE_ONLY, 1000, List.of(), null).items()) {
+      Map<String, String> st = new LinkedHashMap<>();
+      st.put("step_run", child.info().runId());
+      child.tags().forEach(t -> {
+        if (t.key().equals(PipelineExecutor.TAG_CACHE_KEY) || t.key().equals(PipelineExecutor.TAG_CACHED_FROM)) {
+          st.put(t.key().substring(t.key().lastIndexOf('.') + 1), t.value());
+        }
+      });
+      child.tags().stream().filter(t -> t.key().equals(PipelineExecutor.TAG_STEP)).findFirst()
+          .ifPresent(t -> steps.put(t.value(), st));
+    }
+    p.put("steps", steps);
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("java_version", Runtime.version().toString());
+    environment.put("java_vendor", System.getProperty("java.vendor", ""));
+    environment.put("os", System.getProperty("os.name", "") + " " + System.getProperty("os.arch", ""));
+    environment.put("cairn", dev.cairn.pipeline.CairnVersion.current());
+    environment.put("tribuo", org.tribuo.Tribuo.VERSION);
+    p.put("environment", environment);
+    return p;
   }
 
   /** A logged model's name is one path segment of a runs:/ URI: the registered name with '/' and ':' replaced. */
