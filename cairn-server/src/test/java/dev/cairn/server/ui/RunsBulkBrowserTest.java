@@ -67,8 +67,14 @@ class RunsBulkBrowserTest {
     browser.findElement(By.cssSelector("tr[data-run-id='" + runId + "'] input[name=run_ids]")).click();
   }
 
+  /**
+   * The listed runs' ids, read in one script call: holding row elements across calls raced the page's navigation
+   * after a form post ("node does not belong to the document"), which no wait could ignore precisely.
+   */
+  @SuppressWarnings("unchecked")
   static List<String> shown(ChromeDriver browser) {
-    return browser.findElements(By.cssSelector("#runs tbody tr")).stream()
-        .map(tr -> tr.getAttribute("data-run-id")).toList();
+    Object ids = browser.executeScript("return Array.from(document.querySelectorAll('#runs tbody tr'))"
+        + ".map(tr => tr.getAttribute('data-run-id'));");
+    return ids == null ? List.of() : List.copyOf((List<String>) ids);
   }
 }

@@ -55,8 +55,7 @@ class UiBrowserTest {
   }
 
   static List<String> shownRunIds() {
-    return browser.findElements(By.cssSelector("#runs tbody tr")).stream()
-        .map(tr -> tr.getAttribute("data-run-id")).toList();
+    return RunsBulkBrowserTest.shown(browser); // one script call: no row handle can go stale mid-navigation
   }
 
   /**
