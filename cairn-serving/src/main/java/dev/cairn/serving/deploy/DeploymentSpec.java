@@ -35,7 +35,8 @@ public record DeploymentSpec(String description, List<Route> routes, List<Target
     int sum = routes.stream().mapToInt(Route::weight).sum();
     if (routes.size() > 1 && sum != Route.MAX_WEIGHT) {
       throw CairnException.invalid("field 'routes' weights sum to " + sum + "; with more than one route they must sum"
-          + " to " + Route.MAX_WEIGHT + " (" + routes + ")");
+          + " to " + Route.MAX_WEIGHT + " ("
+          + String.join(", ", routes.stream().map(Route::toString).toList()) + ")");
     }
     if (routes.size() == 1 && routes.get(0).weight() == 0) {
       throw CairnException.invalid("field 'routes' has one route of weight 0; it would get no traffic");
