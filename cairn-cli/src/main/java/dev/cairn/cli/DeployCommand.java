@@ -296,10 +296,10 @@ final class DeployCommand implements Runnable {
         Output.json(out, body);
         return 0;
       }
-      Table table = new Table("SEQ", "TIME", "ACTOR", "CHANGE", "VERSION", "ROUTES");
+      Table table = new Table("SEQ", "CHANGE", "VERSION", "ACTOR", "ROUTES", "TIME");
       for (DeploymentChangeInfo c : page.items()) {
-        table.row(c.seq(), Output.time(c.time()), c.actor(), c.kind(), c.version() == null ? "-" : c.version(),
-            routes(c.after() != null ? c.after() : c.before()));
+        table.row(c.seq(), c.kind(), c.version() == null ? "-" : c.version(), c.actor(),
+            routes(c.after() != null ? c.after() : c.before()), Output.time(c.time()));
       }
       table.print(out);
       if (page.hasNext()) {

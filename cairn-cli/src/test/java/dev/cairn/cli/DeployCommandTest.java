@@ -71,7 +71,7 @@ class DeployCommandTest {
     assertThat(history.get(0)).startsWith("SEQ");
     assertThat(history.get(1)).contains("delete").contains("-");
     assertThat(history.get(3)).contains("update").contains("churn@champion=50, churn/3=50");
-    assertThat(history.get(4)).startsWith("1 ").contains("local").contains("create");
+    assertThat(history.get(4)).startsWith("1    create    1        local  churn@champion=90, churn/3=10");
 
     // what the CLI did, seen through the SDK
     try (CairnClient client = CairnClient.connect(server.url())) {
