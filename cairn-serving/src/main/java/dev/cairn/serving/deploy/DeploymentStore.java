@@ -44,7 +44,7 @@ public final class DeploymentStore {
     long now = System.currentTimeMillis();
     Deployment created = new Deployment(name, spec, 1, actor, now, actor, now);
     String after = Json.write(DeploymentJson.json(created));
-    db.write(h -> {
+    onUniqueViolation(() -> CairnException.exists("deployment '" + name + "' already exists"), () -> db.write(h -> {
       if (find(h, name).isPresent()) {
         throw CairnException.exists("deployment '" + name + "' already exists; change it with an update or delete"
             + " it first");
@@ -56,7 +56,7 @@ public final class DeploymentStore {
       record(h, name, "create", actor, now, 1L, null, after);
       AuditScope.describe("deployment.create", AuditEvent.target("deployment", name), null, routingSummary(spec));
       return null;
-    });
+    }));
     return created;
   }
 
@@ -115,7 +115,7 @@ public final class DeploymentStore {
         current.createdAt(), actor, now);
     String before = Json.write(DeploymentJson.json(current));
     String after = Json.write(DeploymentJson.json(next));
-    db.write(h -> {
+    onUniqueViolation(() -> concurrently(current.name()), () -> db.write(h -> {
       int changed = h.createUpdate("UPDATE deployments SET description = :description, spec = :spec,"
               + " version = :next, updated_by = :actor, update_time = :now WHERE name = :name AND version = :expected")
           .bind("description", spec.description()).bind("spec", Json.write(DeploymentJson.routing(spec)))
@@ -128,7 +128,7 @@ public final class DeploymentStore {
       AuditScope.describe("deployment." + kind, AuditEvent.target("deployment", current.name()),
           routingSummary(current.spec()), routingSummary(spec));
       return null;
-    });
+    }));
     return next;
   }
 
@@ -141,7 +141,7 @@ public final class DeploymentStore {
     String actor = actor();
     long now = System.currentTimeMillis();
     String before = Json.write(DeploymentJson.json(current));
-    db.write(h -> {
+    onUniqueViolation(() -> concurrently(name), () -> db.write(h -> {
       int changed = h.createUpdate("DELETE FROM deployments WHERE name = :name AND version = :version")
           .bind("name", name).bind("version", current.version()).execute();
       if (changed == 0) {
@@ -151,7 +151,7 @@ public final class DeploymentStore {
       AuditScope.describe("deployment.delete", AuditEvent.target("deployment", name), routingSummary(current.spec()),
           null);
       return null;
-    });
+    }));
   }
 
   /** The deployment's history, newest first, paged; kept after a delete (empty for a name never used). */
@@ -204,6 +204,30 @@ public final class DeploymentStore {
     return new CairnException(ErrorCode.CONFLICT, "deployment '" + current.name() + "' is at version "
         + current.version() + ", not the expected_version " + expectedVersion + " this change was based on; read it"
         + " again and retry");
+  }
+
+  private static CairnException concurrently(String name) {
+    return new CairnException(ErrorCode.CONFLICT, "deployment '" + name + "' was changed by another request at the"
+        + " same moment; read it again and retry");
+  }
+
+  /**
+   * Runs a write; a unique-key violation (two writers passed the existence check at once, possible on PostgreSQL)
+   * becomes {@code refusal}'s exception instead of an internal error.
+   */
+  private static <T> T onUniqueViolation(java.util.function.Supplier<CairnException> refusal,
+      java.util.function.Supplier<T> write) {
+    try {
+      return write.get();
+    } catch (CairnException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SQLException sql && ("23505".equals(sql.getSQLState())
+            || String.valueOf(sql.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("unique constraint"))) {
+          throw refusal.get();
+        }
+      }
+      throw e;
+    }
   }
 
   private static CairnException missing(String name) {

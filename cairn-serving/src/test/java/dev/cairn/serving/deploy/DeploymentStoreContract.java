@@ -223,4 +223,55 @@ abstract class DeploymentStoreContract {
     assertThat(events).extracting(e -> e.get("target")).containsOnly("deployment:a");
     assertThat(String.valueOf(events.get(1).get("after_json"))).contains("\"weight\":90");
   }
+
+  @Test
+  void concurrentUpdatesOfOneVersionLetExactlyOneThrough() throws Exception {
+    store.create("a", spec("churn/1"));
+    int writers = 6;
+    List<Object> outcomes = race(writers, i -> store.update("a", 1,
+        DeploymentPatch.routes(spec("churn/1=" + (10 + i), "churn/2=" + (90 - i)).routes())));
+    assertThat(outcomes).filteredOn(o -> o instanceof Deployment).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> o instanceof CairnException c && c.code() == ErrorCode.CONFLICT)
+        .hasSize(writers - 1);
+    assertThat(store.get("a").version()).isEqualTo(2);
+    assertThat(store.history("a", 10, null).items()).hasSize(2);
+  }
+
+  @Test
+  void concurrentCreatesOfOneNameLetExactlyOneThrough() throws Exception {
+    int writers = 6;
+    List<Object> outcomes = race(writers, i -> store.create("a", spec("churn/" + (1 + i % 4))));
+    assertThat(outcomes).filteredOn(o -> o instanceof Deployment).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> o instanceof CairnException c
+        && c.code() == ErrorCode.RESOURCE_ALREADY_EXISTS).hasSize(writers - 1);
+    assertThat(store.history("a", 10, null).items()).hasSize(1);
+  }
+
+  /** Runs {@code work(i)} on {@code n} threads released together; each outcome is the result or the exception. */
+  private static List<Object> race(int n, java.util.function.IntFunction<Object> work) throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Object>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        futures.add(pool.submit(() -> {
+          go.await();
+          try {
+            return work.apply(index);
+          } catch (CairnException e) {
+            return e;
+          }
+        }));
+      }
+      go.countDown();
+      List<Object> outcomes = new ArrayList<>();
+      for (java.util.concurrent.Future<Object> f : futures) {
+        outcomes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
