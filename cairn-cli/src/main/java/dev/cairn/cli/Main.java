@@ -71,6 +71,7 @@ public final class Main implements Runnable {
       ModelsCommand.class,
       LineageCommand.class,
       AuditCommand.class,
+      DeployCommand.class,
       UsersCommand.class,
       TokensCommand.class);
 

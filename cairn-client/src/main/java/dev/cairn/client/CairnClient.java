@@ -160,6 +160,11 @@ public final class CairnClient implements AutoCloseable {
     return new ModelRegistryClient(http, artifacts);
   }
 
+  /** Deployments on this server: weighted routes to model versions and aliases, shadows, sticky keys, history. */
+  public DeploymentsClient deployments() {
+    return new DeploymentsClient(http);
+  }
+
   /** Four-eyes promotion of protected aliases: policies, requests, approvals, rollback. */
   public PromotionsClient promotions() {
     return new PromotionsClient(http);

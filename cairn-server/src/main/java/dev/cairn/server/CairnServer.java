@@ -287,6 +287,8 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.ui.PipelinePages.register(routes,
         dev.cairn.pipeline.PipelineStore.on(database), m, a, registry, loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
+    all.add((routes, m, a) -> dev.cairn.server.deployments.DeploymentRoutes.register(routes,
+        new dev.cairn.serving.deploy.DeploymentStore(database, registry)));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;

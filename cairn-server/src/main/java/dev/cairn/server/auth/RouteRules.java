@@ -193,6 +193,10 @@ public final class RouteRules {
     // a public key is public: anyone verifying a copied bundle may fetch it
     rules.add(new Rule("GET", cairn + "models/public-key", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
+    // deployments: reading them is viewing; changing one moves production traffic between models, so only a global
+    // editor may (a per-model editor grant would have to cover every model of the old and the new routing)
+    rules.add(new Rule("GET", cairn + "deployments*", viewer, global));
+    rules.add(new Rule("*", cairn + "deployments*", editor, global));
     // chart data reads one run's metric: as get-history
     rules.add(new Rule("GET", cairn + "metrics/downsampled", viewer, exp));
     // the webhook delivery log shows payloads and receivers: as the webhooks themselves

@@ -151,6 +151,12 @@ class AuthorisationMatrixTest {
     expected.put("GET /ui/pipelines", "viewer"); // pipeline runs are runs: viewer, by experiment_id or run_id
     expected.put("GET /ui/pipeline", "viewer");
     expected.put("GET /ui/model/version", "viewer");
+    expected.put("GET /api/cairn/v1/deployments", "viewer");
+    expected.put("GET /api/cairn/v1/deployments/{name}/history", "viewer");
+    expected.put("POST /api/cairn/v1/deployments", "editor");
+    expected.put("PATCH /api/cairn/v1/deployments/{name}", "editor");
+    expected.put("DELETE /api/cairn/v1/deployments/{name}", "editor");
+    expected.put("POST /api/cairn/v1/deployments/{name}/rollback", "editor");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);

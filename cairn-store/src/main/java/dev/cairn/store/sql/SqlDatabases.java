@@ -36,10 +36,12 @@ public final class SqlDatabases {
    * must know every migration the server applies, or Flyway takes the newest for one "made by a newer Cairn".
    */
   public static final String PIPELINE_MIGRATIONS = "classpath:db/pipeline";
+  /** The deployment tables (cairn-serving's DeploymentStore) live here for the same reason as the pipeline ones. */
+  public static final String SERVING_MIGRATIONS = "classpath:db/serving";
   static final List<String> STORE_MIGRATIONS = List.of(TRACKING_MIGRATIONS,
       dev.cairn.store.loggedmodels.LoggedModelStore.MIGRATIONS, ModelRegistryStore.MIGRATIONS,
       dev.cairn.store.identity.IdentityStore.MIGRATIONS, dev.cairn.store.audit.AuditLog.MIGRATIONS,
-      dev.cairn.store.webhooks.WebhookStore.MIGRATIONS, PIPELINE_MIGRATIONS);
+      dev.cairn.store.webhooks.WebhookStore.MIGRATIONS, PIPELINE_MIGRATIONS, SERVING_MIGRATIONS);
 
   private SqlDatabases() {}
 
