@@ -51,15 +51,21 @@ class ScoreCommandTest {
 
   @BeforeAll
   static void train() throws IOException {
-    Frame frame = Frame.read(Files.writeString(dir.resolve("train.csv"), table(500, 1, true)));
+    bundle = train(dir.resolve("bundle"));
+  }
+
+  /** Trains a logistic regression on {@link #table} and writes its bundle to {@code target}. */
+  static Path train(Path target) throws IOException {
+    Files.createDirectories(target.getParent());
+    Frame frame = Frame.read(Files.writeString(target.getParent().resolve("train.csv"), table(500, 1, true)));
     FittedFeatures features = FeatureSpec.fromJson("""
         {"columns": [
           {"column": "tenure", "steps": [{"op": "impute", "strategy": "median"}, {"op": "standardise"}]},
           {"column": "plan", "steps": [{"op": "one_hot"}]},
           {"column": "age", "steps": [{"op": "standardise"}]}]}""").fit(frame);
     ModelTrainer trainer = ModelTrainer.of(Task.CLASSIFICATION, "logistic_regression", Map.of("seed", 3));
-    bundle = ModelBundle.builder(features, trainer.train(features.apply(frame), frame.column("churned")), "churned")
-        .trainer(trainer.spec()).build().write(dir.resolve("bundle"));
+    return ModelBundle.builder(features, trainer.train(features.apply(frame), frame.column("churned")), "churned")
+        .trainer(trainer.spec()).build().write(target);
   }
 
   private static List<String> expected(Path input) throws IOException {
