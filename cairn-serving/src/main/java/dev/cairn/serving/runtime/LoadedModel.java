@@ -147,7 +147,7 @@ public final class LoadedModel implements AutoCloseable {
     }
     String algorithm = bundle.manifest().model().algorithm();
     throw CairnException.invalid("explain: explanations are available for linear models only (logistic_regression,"
-        + " linear_sgd); this model is " + (algorithm == null ? "a " + bundle.runtime() + " model" : algorithm));
+        + " linear_sgd); this model is " + (algorithm == null ? "an imported " + bundle.runtime() + " model" : algorithm));
   }
 
   private static Explanations contributions(AbstractLinearSGDModel<?> linear, FeatureMatrix features,
