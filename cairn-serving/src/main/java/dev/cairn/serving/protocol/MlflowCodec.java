@@ -88,14 +88,19 @@ public final class MlflowCodec {
     }
     JsonNode columns = split.get("columns");
     JsonNode data = split.get("data");
-    if (columns == null || !columns.isArray()) {
-      throw CairnException.invalid("dataframe_split needs 'columns', an array of column names");
+    if (columns != null && !columns.isArray()) {
+      throw CairnException.invalid("dataframe_split.columns must be an array of column names, got "
+          + JsonValues.kind(columns));
     }
     if (data == null || !data.isArray()) {
       throw CairnException.invalid("dataframe_split needs 'data', an array of rows");
     }
     List<String> names = new ArrayList<>();
-    for (JsonNode c : columns) {
+    if (columns == null) {
+      // pandas' split orientation without column names: the values follow the schema's column order
+      schema.forEach(f -> names.add(f.name()));
+    }
+    for (JsonNode c : columns == null ? List.<JsonNode>of() : columns) {
       if (!c.isTextual()) {
         throw CairnException.invalid("dataframe_split.columns must be text, got " + JsonValues.kind(c));
       }

@@ -88,7 +88,8 @@ class CodecErrorsTest {
     json("{\"instances\": [], \"inputs\": []}", "instances and inputs");
     json("{\"columns\": []}", "field 'columns'", "not an input format");
     json("{\"dataframe_split\": []}", "dataframe_split must be an object");
-    json("{\"dataframe_split\": {\"data\": []}}", "'columns'");
+    json("{\"dataframe_split\": {\"columns\": \"tenure\", \"data\": []}}", "dataframe_split.columns", "text");
+    json("{\"dataframe_split\": {\"columns\": [\"tenure\"]}}", "'data'");
     json("{\"dataframe_split\": {\"columns\": [\"tenure\", \"plan\"], \"data\": [[1, \"basic\"], [2]]}}",
         "data row 1", "2 values", "got 1 values");
     json("{\"dataframe_split\": {\"columns\": [\"tenure\"], \"data\": [[[1]]]}}", "row 0 column 'tenure'",
@@ -121,5 +122,8 @@ class CodecErrorsTest {
     ScoringRequest ints = oip.decode(b("{\"inputs\": [{\"name\": \"tenure\", \"shape\": [1], \"datatype\": \"INT32\","
         + " \"data\": [3]}, {\"name\": \"plan\", \"shape\": [1], \"datatype\": \"BYTES\", \"data\": [\"pro\"]}]}"));
     assertThat(ints.rows().get(0)).containsEntry("tenure", 3L).containsEntry("plan", "pro");
+    ScoringRequest positional = mlflow.decode("application/json", b(
+        "{\"dataframe_split\": {\"index\": [7], \"data\": [[2.5, \"basic\"]]}}"));
+    assertThat(positional.rows()).containsExactly(java.util.Map.of("tenure", 2.5, "plan", "basic"));
   }
 }

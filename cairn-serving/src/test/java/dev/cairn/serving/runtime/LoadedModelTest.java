@@ -172,9 +172,37 @@ class LoadedModelTest {
       if (ea.explained()[0].equals(eb.explained()[0])) {
         assertThat(eb.contributions()[0][age]).isNotEqualTo(ea.contributions()[0][age]);
       }
-      // binary softmax: p(predicted) > 0.5 exactly when its score beats the other class's; the two classes'
-      // scores differ by the log-odds, so a row predicted with p near 1 has a clearly positive margin
       assertThat(ea.byFeature(0)).containsKeys("tenure", "plan=basic", "age");
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void logisticContributionsMatchTribuosOwnExcuseForThePredictedClass() {
+    try (LoadedModel model = ModelRuntime.defaults().load(logistic);
+        dev.cairn.ml.bundle.ModelBundle bundle = dev.cairn.ml.bundle.ModelBundle.load(logistic)) {
+      List<Map<String, Object>> rows = rows(40);
+      Explanations e = model.score(rows, true).explanations();
+      var matrix = bundle.manifest().features().apply(dev.cairn.ml.frame.Frame.fromRows(rows,
+          bundle.manifest().features().inputSchema()));
+      var tribuo = (org.tribuo.Model<org.tribuo.classification.Label>) bundle.model().tribuoModel();
+      String[] names = matrix.names().toArray(String[]::new);
+      for (int r = 0; r < rows.size(); r++) {
+        var example = new org.tribuo.impl.ArrayExample<>(org.tribuo.classification.LabelFactory.UNKNOWN_LABEL,
+            names, matrix.rows()[r]);
+        var excuse = tribuo.getExcuse(example).orElseThrow();
+        Map<String, Double> tribuoScores = new java.util.HashMap<>();
+        excuse.excuse(e.explained()[r]).forEach(pair -> tribuoScores.put(pair.getA(), pair.getB()));
+        assertThat(e.explained()[r]).isEqualTo(excuse.getPrediction().getOutput().getLabel());
+        for (int f = 0; f < names.length; f++) {
+          if (matrix.rows()[r][f] != 0.0) {
+            assertThat(e.contributions()[r][f]).as("row %d feature %s", r, names[f])
+                .isCloseTo(tribuoScores.get(names[f]), within(1e-9));
+          } else {
+            assertThat(e.contributions()[r][f]).isZero();
+          }
+        }
+      }
     }
   }
 
