@@ -70,8 +70,13 @@ public final class ThroughputProbe {
       try (LoadedModel model = ModelRuntime.defaults().load(written); Bundle bundle = ModelBundle.load(written)) {
         for (int batch : new int[] {1, 100}) {
           List<Map<String, Object>> input = rows.subList(0, batch);
-          double served = rate(() -> model.predict(input), batch);
-          double direct = rate(() -> bundle.predict(input), batch);
+          // the machine is shared: alternate the two and keep each one's best of three rounds
+          double served = 0;
+          double direct = 0;
+          for (int round = 0; round < 3; round++) {
+            served = Math.max(served, rate(() -> model.predict(input), batch));
+            direct = Math.max(direct, rate(() -> bundle.predict(input), batch));
+          }
           System.out.printf("%-20s %-8d %,14.0f %,14.0f%n", m.getKey(), batch, served, direct);
         }
       }
