@@ -286,9 +286,15 @@ public final class OipCodec {
           throw CairnException.invalid(at + " shape " + shapeNode + " must hold non-negative integers");
         }
         shape[d] = s.longValue();
-        count = Math.multiplyExact(count, Math.max(1, shape[d]));
+        if (d == 0) {
+          limits.checkRows(shape[0]);
+        }
+        try {
+          count = Math.multiplyExact(count, Math.max(1, shape[d]));
+        } catch (ArithmeticException e) {
+          throw CairnException.invalid(at + " shape " + shapeNode + " is too large");
+        }
       }
-      limits.checkRows(shape[0]);
       if (shape[0] == 0) {
         throw CairnException.invalid(at + " has no rows (shape " + shapeNode + ")");
       }

@@ -77,6 +77,8 @@ class CodecErrorsTest {
     oip("{\"parameters\": {\"explain\": \"maybe\"}, \"inputs\": [{\"name\": \"input\", \"shape\": [1, 2], "
         + "\"datatype\": \"BYTES\", \"data\": [[1, \"basic\"]]}]}", "'explain'", "maybe");
     oip("{\"id\": 5, \"inputs\": []}", "'id' must be text");
+    oip("{\"inputs\": [{\"name\": \"input\", \"shape\": [2, 9223372036854775807], \"datatype\": \"FP64\", "
+        + "\"data\": []}]}", "too large");
     invalid(() -> oip.decode(new byte[2_001]), "2001 bytes", "limit is 2000 bytes");
   }
 
