@@ -69,6 +69,7 @@ public final class Main implements Runnable {
       dev.cairn.cli.data.DataCommand.class,
       dev.cairn.cli.pipeline.PipelineCommand.class,
       ModelsCommand.class,
+      ScoreCommand.class,
       LineageCommand.class,
       AuditCommand.class,
       DeployCommand.class,
