@@ -98,11 +98,12 @@ public final class PredictionStore {
 
   static StoredPrediction prediction(ResultSet rs) throws SQLException {
     return new StoredPrediction(rs.getString("id"), rs.getString("deployment"), rs.getString("model_name"),
-        rs.getInt("model_version"), rs.getLong("time_ms"), rows(rs.getString("inputs")),
-        rows(rs.getString("outputs")), rs.getDouble("latency_ms"), rs.getInt("shadow") != 0);
+        rs.getInt("model_version"), rs.getLong("time_ms"), parseRows(rs.getString("inputs")),
+        parseRows(rs.getString("outputs")), rs.getDouble("latency_ms"), rs.getInt("shadow") != 0);
   }
 
-  private static List<Map<String, Object>> rows(String json) {
+  /** A stored inputs or outputs column: a JSON array of row objects. */
+  public static List<Map<String, Object>> parseRows(String json) {
     try {
       return Json.MAPPER.readValue(json, ROWS);
     } catch (java.io.IOException e) {
