@@ -1,6 +1,8 @@
 package dev.cairn.serving.log;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.store.sql.PageTokens;
@@ -27,6 +29,10 @@ public final class PredictionStore {
   public static final int MAX_PAGE_SIZE = 1000;
   private static final TypeReference<List<Map<String, Object>>> ROWS = new TypeReference<>() {};
 
+  // a null input is a missing value and must survive the round trip (the shared mapper leaves nulls out)
+  private static final ObjectMapper WITH_NULLS = Json.MAPPER.copy()
+      .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
+
   private final SqlDatabase db;
 
   public PredictionStore(SqlDatabase db) {
@@ -44,8 +50,8 @@ public final class PredictionStore {
           + " :inputs, :outputs, :latency, :shadow)");
       for (StoredPrediction p : rows) {
         batch.bind("id", p.id()).bind("deployment", p.deployment()).bind("model", p.modelName())
-            .bind("version", p.modelVersion()).bind("time", p.timeMs()).bind("inputs", Json.write(p.inputs()))
-            .bind("outputs", Json.write(p.outputs())).bind("latency", p.latencyMs()).bind("shadow", p.shadow() ? 1 : 0)
+            .bind("version", p.modelVersion()).bind("time", p.timeMs()).bind("inputs", rowsJson(p.inputs()))
+            .bind("outputs", rowsJson(p.outputs())).bind("latency", p.latencyMs()).bind("shadow", p.shadow() ? 1 : 0)
             .add();
       }
       batch.execute();
@@ -100,6 +106,14 @@ public final class PredictionStore {
     return new StoredPrediction(rs.getString("id"), rs.getString("deployment"), rs.getString("model_name"),
         rs.getInt("model_version"), rs.getLong("time_ms"), parseRows(rs.getString("inputs")),
         parseRows(rs.getString("outputs")), rs.getDouble("latency_ms"), rs.getInt("shadow") != 0);
+  }
+
+  private static String rowsJson(List<Map<String, Object>> rows) {
+    try {
+      return WITH_NULLS.writeValueAsString(rows);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw CairnException.invalid("a prediction's rows cannot be written as JSON: " + e.getOriginalMessage());
+    }
   }
 
   /** A stored inputs or outputs column: a JSON array of row objects. */
