@@ -115,10 +115,11 @@ public final class PredictionLog implements PredictionSink, AutoCloseable {
     if (rate <= 0) {
       return false;
     }
-    // a UUID's low bits are random; for another id its hash spreads it (the same id always lands alike)
+    // a random UUID's low 62 bits are random (the top two are its variant, always 10: shifted out); another id's
+    // hash is spread instead (the same id always lands alike)
     long bits;
     try {
-      bits = UUID.fromString(id).getLeastSignificantBits();
+      bits = UUID.fromString(id).getLeastSignificantBits() << 2;
     } catch (IllegalArgumentException notUuid) {
       bits = id.hashCode() * 0x9E3779B97F4A7C15L;
     }
