@@ -95,9 +95,9 @@ public final class FeedbackStore {
       throw CairnException.invalid("field 'window_minutes' is " + windowMinutes + "; it must be 1 to 525600");
     }
     long width = windowMinutes * 60_000L;
-    if ((toMs - fromMs) / width >= MAX_WINDOWS) {
+    if (fromMs < 0 || (toMs - fromMs) / width >= MAX_WINDOWS) {
       throw CairnException.invalid("the range from " + fromMs + " to " + toMs + " makes more than " + MAX_WINDOWS
-          + " windows of " + windowMinutes + " minutes; use a shorter range or wider windows");
+          + " windows of " + windowMinutes + " minutes (or starts before 0); use a shorter range or wider windows");
     }
     // the latest feedback per (prediction, row) with its prediction's outputs
     List<Row> rows = db.read(h -> h.createQuery("SELECT p.model_name, p.model_version, p.time_ms, p.outputs,"

@@ -78,7 +78,18 @@ public final class PredictionLog implements PredictionSink, AutoCloseable {
   }
 
   /** A snapshot of the log's counts since it started. */
-  public record Counters(long accepted, long written, long droppedFull, long droppedSampling, long writeFailures) {}
+  public record Counters(long accepted, long written, long droppedFull, long droppedSampling, long writeFailures) {
+    /** The counts under their wire names ({@code accepted}, {@code dropped_full}, ...), for metrics and JSON. */
+    public java.util.Map<String, Long> asMap() {
+      java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+      m.put("accepted", accepted);
+      m.put("written", written);
+      m.put("dropped_full", droppedFull);
+      m.put("dropped_sampling", droppedSampling);
+      m.put("write_failures", writeFailures);
+      return m;
+    }
+  }
 
   private record Pending(String id, PredictionRecord record) {}
 

@@ -162,5 +162,7 @@ abstract class PredictionLogStoreContract {
     assertThat(windows.get(1).rmse()).isCloseTo(1.0, within(1e-12));
     assertThat(windows.get(1).count()).isEqualTo(1);
     assertThatThrownBy(() -> feedback.accuracyByWindow("price", 0, 10, 0)).hasMessageContaining("window_minutes");
+    assertThatThrownBy(() -> feedback.accuracyByWindow("price", 0, 10_001 * MINUTE, 1))
+        .hasMessageContaining("more than 10000 windows");
   }
 }

@@ -100,6 +100,8 @@ class PredictionLogTest {
       assertThat(c.accepted()).isEqualTo(6);
       assertThat(c.droppedFull()).isEqualTo(7);
       assertThat(c.written()).isZero();
+      assertThat(c.asMap()).containsEntry("accepted", 6L).containsEntry("dropped_full", 7L)
+          .containsEntry("write_failures", 0L);
       assertThat(rows()).isZero();
 
       recover.countDown();
