@@ -182,6 +182,9 @@ class PredictionLogTest {
         assertThat(PredictionLog.sampled(id, 0.5)).as("kept at 20%% means kept at 50%%").isTrue();
       }
     }
+    UUID id = UUID.fromString(PredictionLog.newId());
+    assertThat(id.version()).isEqualTo(4);
+    assertThat(id.variant()).isEqualTo(2);
     assertThat(PredictionLog.sampled("not-a-uuid", 0.5)).isEqualTo(PredictionLog.sampled("not-a-uuid", 0.5));
   }
 
