@@ -289,6 +289,7 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
     all.add((routes, m, a) -> dev.cairn.server.deployments.DeploymentRoutes.register(routes,
         new dev.cairn.serving.deploy.DeploymentStore(database, registry)));
+    all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;

@@ -195,6 +195,11 @@ public final class RouteRules {
     rules.add(new Rule("GET", cairn + "lineage*", viewer, global));
     // deployments: reading them is viewing; changing one moves production traffic between models, so only a global
     // editor may (a per-model editor grant would have to cover every model of the old and the new routing)
+    // the prediction log and accuracy read as the deployment does; feedback comes from business systems writing
+    // about production traffic: a global editor, like the deployment writes
+    rules.add(new Rule("POST", cairn + "deployments/*/feedback", editor, global));
+    rules.add(new Rule("GET", cairn + "deployments/*/predictions", viewer, global));
+    rules.add(new Rule("GET", cairn + "deployments/*/accuracy", viewer, global));
     rules.add(new Rule("GET", cairn + "deployments*", viewer, global));
     rules.add(new Rule("*", cairn + "deployments*", editor, global));
     // chart data reads one run's metric: as get-history

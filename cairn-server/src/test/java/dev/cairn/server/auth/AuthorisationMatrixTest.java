@@ -157,6 +157,9 @@ class AuthorisationMatrixTest {
     expected.put("PATCH /api/cairn/v1/deployments/{name}", "editor");
     expected.put("DELETE /api/cairn/v1/deployments/{name}", "editor");
     expected.put("POST /api/cairn/v1/deployments/{name}/rollback", "editor");
+    expected.put("POST /api/cairn/v1/deployments/{name}/feedback", "editor");
+    expected.put("GET /api/cairn/v1/deployments/{name}/predictions", "viewer");
+    expected.put("GET /api/cairn/v1/deployments/{name}/accuracy", "viewer");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);

@@ -1,0 +1,40 @@
+package dev.cairn.serving.log;
+
+import dev.cairn.core.CairnException;
+import dev.cairn.core.ErrorCode;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+/** The per-installation salt for hashing personal fields: 32 random bytes in a file, made on first use. */
+public final class InstallationSalt {
+  private static final int BYTES = 32;
+
+  private InstallationSalt() {}
+
+  /** The salt in {@code file}, creating the file with a new random salt if it does not exist. */
+  public static byte[] load(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        byte[] salt = new byte[BYTES];
+        new SecureRandom().nextBytes(salt);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try {
+          Files.write(file, salt, java.nio.file.StandardOpenOption.CREATE_NEW);
+          return salt;
+        } catch (FileAlreadyExistsException raced) {
+          // another process made it first: use theirs, so all hash alike
+        }
+      }
+      byte[] salt = Files.readAllBytes(file);
+      if (salt.length < 16) {
+        throw CairnException.invalid("the salt file " + file + " holds " + salt.length + " bytes; it needs at least 16");
+      }
+      return salt;
+    } catch (IOException e) {
+      throw new CairnException(ErrorCode.INTERNAL_ERROR, "cannot read or create the salt file " + file, e);
+    }
+  }
+}

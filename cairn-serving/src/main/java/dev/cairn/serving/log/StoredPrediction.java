@@ -1,0 +1,32 @@
+package dev.cairn.serving.log;
+
+import dev.cairn.core.CairnException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row of the prediction log as stored: the record's content (inputs already stripped of personal fields) under its
+ * prediction id.
+ */
+public record StoredPrediction(String id, String deployment, String modelName, int modelVersion, long timeMs,
+    List<Map<String, Object>> inputs, List<Map<String, Object>> outputs, double latencyMs, boolean shadow) {
+  public StoredPrediction {
+    if (id == null || id.isEmpty() || id.length() > 64) {
+      throw CairnException.invalid("prediction id '" + id + "' must be 1 to 64 characters");
+    }
+    if (deployment == null || deployment.isEmpty()) {
+      throw CairnException.invalid("a logged prediction must name its deployment");
+    }
+    if (modelName == null || modelName.isEmpty()) {
+      throw CairnException.invalid("a logged prediction must name its model");
+    }
+    inputs = List.copyOf(inputs);
+    outputs = List.copyOf(outputs);
+  }
+
+  /** {@code record} under {@code id}, with {@code inputs} in place of the record's own. */
+  static StoredPrediction of(String id, PredictionRecord record, List<Map<String, Object>> inputs) {
+    return new StoredPrediction(id, record.deployment(), record.modelName(), record.modelVersion(), record.timeMs(),
+        inputs, record.outputs(), record.latencyMs(), record.shadow());
+  }
+}
