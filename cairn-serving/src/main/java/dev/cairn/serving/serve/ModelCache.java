@@ -152,6 +152,11 @@ public final class ModelCache implements AutoCloseable {
       e.model.close();
       deleteTree(e.folder);
     }
+    try {
+      Files.deleteIfExists(root); // only when empty: a shared root keeps others' folders
+    } catch (IOException e) {
+      // not empty or not ours to remove
+    }
   }
 
   private static void deleteTree(Path folder) {
