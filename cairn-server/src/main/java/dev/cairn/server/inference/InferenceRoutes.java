@@ -21,6 +21,8 @@ import dev.cairn.serving.protocol.OipCodec;
 import dev.cairn.serving.protocol.ScoringRequest;
 import dev.cairn.serving.serve.Answer;
 import dev.cairn.serving.serve.BundleFiles;
+import dev.cairn.serving.serve.InferenceTables;
+import dev.cairn.serving.serve.SingleModel;
 import dev.cairn.serving.serve.Served;
 import dev.cairn.serving.serve.ServingTable;
 import dev.cairn.serving.serve.ServingTables;
@@ -28,6 +30,7 @@ import dev.cairn.server.http.Responses;
 import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.store.ArtifactStore;
 import dev.cairn.store.loggedmodels.LoggedModelStore;
+import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -63,13 +66,13 @@ public final class InferenceRoutes {
   public static final String VERSION_HEADER = "X-Cairn-Model-Version";
   static final String PLATFORM = "cairn";
 
-  private final ServingTables tables;
+  private final InferenceTables tables;
 
-  private InferenceRoutes(ServingTables tables) {
+  private InferenceRoutes(InferenceTables tables) {
     this.tables = tables;
   }
 
-  public static void register(RoutesConfig routes, ServingTables tables) {
+  public static void register(RoutesConfig routes, InferenceTables tables) {
     InferenceRoutes r = new InferenceRoutes(tables);
     routes.get("/v2/health/live", ctx -> Responses.json(ctx, 200, Json.MAPPER.createObjectNode().put("live", true)));
     routes.get("/v2/health/ready", ctx -> Responses.json(ctx, 200,
@@ -81,7 +84,29 @@ public final class InferenceRoutes {
     routes.get("/v2/models/{deployment}/versions/{version}/ready", ctx -> r.oip(ctx, () -> r.ready(ctx, version(ctx))));
     routes.post("/v2/models/{deployment}/versions/{version}/infer",
         ctx -> r.oip(ctx, () -> r.infer(ctx, version(ctx))));
-    routes.post("/deployments/{deployment}/invocations", r::invocations);
+    routes.post("/deployments/{deployment}/invocations", ctx -> r.invocations(ctx, ctx.pathParam("deployment")));
+  }
+
+  /**
+   * A server for one model ({@code cairn serve}): the OIP routes with the model's name as {@code {deployment}}, and
+   * MLflow's {@code POST /invocations} as {@code mlflow models serve} has it. Errors as above; the caller stops it.
+   */
+  public static Javalin standalone(SingleModel model, String host, int port) {
+    InferenceRoutes r = new InferenceRoutes(model);
+    Javalin app = Javalin.create(cfg -> {
+      cfg.startup.showJavalinBanner = false;
+      cfg.startup.showOldJavalinVersionWarning = false;
+      cfg.startup.startupWatcherEnabled = false;
+      cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+      cfg.routes.exception(CairnException.class, (e, ctx) -> Responses.error(ctx, e.code(), e.getMessage()));
+      cfg.routes.exception(Exception.class, (e, ctx) -> {
+        LOG.error("{} {} failed", ctx.method().name(), ctx.path(), e);
+        Responses.error(ctx, ErrorCode.INTERNAL_ERROR, "internal error; the log has the details");
+      });
+      register(cfg.routes, model);
+      cfg.routes.post("/invocations", ctx -> r.invocations(ctx, model.name()));
+    });
+    return app.start(host, port);
   }
 
   /**
@@ -167,9 +192,8 @@ public final class InferenceRoutes {
     try {
       table = tables.table(deployment);
     } catch (CairnException e) {
-      if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST
-          && e.getMessage().startsWith("deployment '" + deployment + "' does not exist")) {
-        throw e;
+      if (e.code() == ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+        throw e; // no such deployment, or a version it names is gone: 404 names which
       }
       // the deployment exists but its models cannot be loaded now: not ready
       throw new CairnException(ErrorCode.TEMPORARILY_UNAVAILABLE, "deployment '" + deployment + "' is not ready: "
@@ -210,8 +234,7 @@ public final class InferenceRoutes {
     }
   }
 
-  void invocations(Context ctx) {
-    String deployment = ctx.pathParam("deployment");
+  void invocations(Context ctx, String deployment) {
     byte[] body = body(ctx);
     String contentType = ctx.header("Content-Type");
     try (ServingTable.Lease lease = tables.table(deployment).lease()) {

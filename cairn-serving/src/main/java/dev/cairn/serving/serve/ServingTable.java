@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ public final class ServingTable implements AutoCloseable {
 
   private final String name;
   private final Supplier<Deployment> deployment;
-  private final ModelRegistryStore registry;
+  private final Function<Deployment, DeploymentRouting.Resolved> resolver;
   private final ModelCache cache;
   private final PredictionSink sink;
   private final ExecutorService shadowPool;
@@ -91,9 +92,16 @@ public final class ServingTable implements AutoCloseable {
    */
   public ServingTable(String name, Supplier<Deployment> deployment, ModelRegistryStore registry, ModelCache cache,
       PredictionSink sink, ExecutorService shadowPool, Limits limits) {
+    this(name, deployment, d -> DeploymentRouting.resolve(d, registry), cache, sink, shadowPool, limits);
+  }
+
+  /** As above, with the deployment's targets resolved by {@code resolver} (one model served without a registry). */
+  public ServingTable(String name, Supplier<Deployment> deployment,
+      Function<Deployment, DeploymentRouting.Resolved> resolver, ModelCache cache, PredictionSink sink,
+      ExecutorService shadowPool, Limits limits) {
     this.name = name;
     this.deployment = deployment;
-    this.registry = registry;
+    this.resolver = resolver;
     this.cache = cache;
     this.sink = sink == null ? PredictionSink.NONE : sink;
     this.shadowPool = shadowPool;
@@ -112,7 +120,7 @@ public final class ServingTable implements AutoCloseable {
   public boolean refresh() {
     synchronized (refreshing) {
       Deployment d = deployment.get();
-      DeploymentRouting.Resolved resolved = DeploymentRouting.resolve(d, registry);
+      DeploymentRouting.Resolved resolved = resolver.apply(d);
       Snapshot old = current.get();
       List<ModelVersion> wanted = new ArrayList<>();
       resolved.routes().forEach(r -> wanted.add(r.version()));

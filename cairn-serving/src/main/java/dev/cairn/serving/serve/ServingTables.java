@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link #refreshAll} (which the background refresher calls every few seconds when started). One {@link ModelCache}
  * is shared, so deployments routing to the same version load it once.
  */
-public final class ServingTables implements AutoCloseable {
+public final class ServingTables implements InferenceTables {
   private static final Logger LOG = LoggerFactory.getLogger(ServingTables.class);
   /** Shadow copies waiting beyond this are dropped: shadows never slow serving. */
   static final int SHADOW_QUEUE = 256;
@@ -51,11 +51,13 @@ public final class ServingTables implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
   }
 
+  @Override
   public Limits limits() {
     return limits;
   }
 
   /** The table of deployment {@code name}, loaded on first use; RESOURCE_DOES_NOT_EXIST when there is none. */
+  @Override
   public ServingTable table(String name) {
     ServingTable t = tables.get(name);
     if (t != null && t.ready()) {

@@ -20,7 +20,6 @@ import dev.cairn.store.MetadataStores;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.ModelRegistryStore.NewModelVersion;
 import dev.cairn.store.sql.SqlDatabase;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,7 +31,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,7 +71,7 @@ class ServingTableTest {
     registry.createModelVersion(new NewModelVersion("churn", v1.toString(), null, null, null, null, null, null));
     registry.createModelVersion(new NewModelVersion("churn", v2.toString(), null, null, null, null, null, null));
     registry.setAlias("churn", "champion", 1);
-    cache = new ModelCache((version, into) -> copy(Path.of(version.source()), into), dir.resolve("cache"),
+    cache = new ModelCache((version, into) -> SingleModel.copy(Path.of(version.source()), into), dir.resolve("cache"),
         ModelRuntime.defaults());
     PredictionSink sink = r -> {
       recorded.add(r);
@@ -86,19 +84,6 @@ class ServingTableTest {
   void close() {
     tables.close();
     db.close();
-  }
-
-  static void copy(Path from, Path into) throws java.io.IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        Path target = into.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 
   static DeploymentSpec spec(Sticky sticky, List<Target> shadows, String... routes) {
