@@ -282,8 +282,10 @@ public final class ServingTable implements AutoCloseable {
     }
 
     private void shadow(Served shadow, ScoringRequest request) {
-      // the copy holds its own lease so the shadow's model stays loaded while it runs
-      Lease own = lease();
+      // the copy holds its own count on this snapshot (still held by the caller, so not yet retired): the
+      // shadow's model stays loaded until the copy is done, even if a swap happens meanwhile
+      snapshot.inFlight.incrementAndGet();
+      Lease own = new Lease(snapshot);
       try {
         shadowPool.execute(() -> {
           try (own) {

@@ -141,6 +141,26 @@ class ServingTableTest {
   }
 
   @Test
+  void aStickyFieldKeepsItsRouteAndAChangedRouteOrTheRefresherSwaps() throws Exception {
+    deployments.create("f", spec(Sticky.parse("field:plan"), List.of(), "churn/1=50", "churn/2=50"));
+    Map<String, Integer> byPlan = new HashMap<>();
+    for (int i = 0; i < 60; i++) {
+      ScoringRequest r = new ScoringRequest(TestBundles.rows(1, i), false, null, Map.of());
+      try (ServingTable.Lease lease = tables.table("f").lease()) {
+        int v = lease.score(lease.pick(h -> null, r.rows()), r).served().modelVersion();
+        Integer before = byPlan.putIfAbsent(String.valueOf(r.rows().get(0).get("plan")), v);
+        assertThat(before == null ? v : before).as("plan " + r.rows().get(0).get("plan")).isEqualTo(v);
+      }
+    }
+    var d = deployments.get("f");
+    deployments.update("f", d.version(), dev.cairn.serving.deploy.DeploymentPatch.routes(
+        List.of(Route.parse("routes", "churn/2"))));
+    tables.startRefresher(1);
+    waitFor(() -> score("f", Map.of()).served().modelVersion() == 2);
+    assertThat(cache.loaded()).containsExactly(new ModelCache.Key("churn", 2));
+  }
+
+  @Test
   void shadowsGetACopyThatIsRecordedButNeverAnswers() throws Exception {
     deployments.create("s", spec(null, List.of(Target.parse("shadows", "churn/2")), "churn/1"));
     for (int i = 0; i < 5; i++) {
