@@ -218,6 +218,10 @@ class InferenceRoutesTest {
         RequestBodies.dataframeSplit(schema, rows), Map.of());
     assertThat(noType.status()).isEqualTo(400);
     assertThat(noType.json().get("message").asText()).contains("Content-Type is missing");
+    byte[] huge = new byte[(int) dev.cairn.serving.protocol.Limits.DEFAULT.maxBodyBytes() + 1];
+    TestServer.Reply tooBig = post("/v2/models/strict/infer", "application/json", huge, Map.of());
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(tooBig.json().get("error").asText()).contains("the limit is " + (huge.length - 1) + " bytes");
     TestServer.Reply unknown = post("/deployments/nope/invocations", "application/json",
         RequestBodies.dataframeSplit(schema, rows), Map.of());
     assertThat(unknown.status()).isEqualTo(404);
