@@ -70,6 +70,7 @@ public final class Main implements Runnable {
       dev.cairn.cli.pipeline.PipelineCommand.class,
       ModelsCommand.class,
       ScoreCommand.class,
+      ServeCommand.class,
       LineageCommand.class,
       AuditCommand.class,
       DeployCommand.class,

@@ -185,6 +185,7 @@ public final class CairnServer implements AutoCloseable {
   private DataFolderLock folderLock;
   /** Publishes registry events to webhooks; null when the server was given its stores already open. */
   private WebhookDispatcher webhookDispatcher;
+  private dev.cairn.serving.serve.ServingTables servingTables;
   private SqlDatabase database;
   /** The admin token file this start wrote (first start with authentication on), or null. */
   private Path adminTokenFile;
@@ -290,6 +291,12 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.deployments.DeploymentRoutes.register(routes,
         new dev.cairn.serving.deploy.DeploymentStore(database, registry)));
     all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
+    // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
+    dev.cairn.serving.log.PredictionLog predictionLog = new dev.cairn.serving.log.PredictionLog(
+        new dev.cairn.serving.log.PredictionStore(database), dev.cairn.serving.log.PredictionLog.Settings.defaults());
+    dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
+        artifacts, loggedModels, predictionLog);
+    all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
@@ -300,6 +307,9 @@ public final class CairnServer implements AutoCloseable {
       dispatcher.close();
       throw e;
     }
+    server.owned.add(serving);
+    server.owned.add(predictionLog); // after serving stops, before the database closes: what is queued is written
+    server.servingTables = serving;
     server.owned.add(dispatcher); // closed before the database it writes to
     server.owned.add(datasets);
     server.owned.add(registry);
@@ -516,6 +526,11 @@ public final class CairnServer implements AutoCloseable {
   /** Where registry events are published to webhooks; null when the server was started on open stores. */
   public WebhookDispatcher webhooks() {
     return webhookDispatcher;
+  }
+
+  /** The deployments' serving tables (inference); null for a server started on given stores. */
+  public dev.cairn.serving.serve.ServingTables servingTables() {
+    return servingTables;
   }
 
   @Override

@@ -132,6 +132,12 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/health", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", "/version", null, ScopeFrom.OPEN));
     rules.add(new Rule("GET", "/metrics", viewer, global));
+    // inference: OIP health is open like /health; scoring reads models without changing anything, so a global
+    // viewer may (a per-model grant would have to cover every model a deployment routes to, shadows included)
+    rules.add(new Rule("GET", "/v2/health/*", null, ScopeFrom.OPEN));
+    rules.add(new Rule("GET", "/v2/models/*", viewer, global));
+    rules.add(new Rule("POST", "/v2/models/*", viewer, global));
+    rules.add(new Rule("POST", "/deployments/*/invocations", viewer, global));
 
     for (String p : MlflowRoutes.PREFIXES) {
       // tracking: experiments

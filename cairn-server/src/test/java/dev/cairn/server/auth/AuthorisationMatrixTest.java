@@ -160,6 +160,15 @@ class AuthorisationMatrixTest {
     expected.put("POST /api/cairn/v1/deployments/{name}/feedback", "editor");
     expected.put("GET /api/cairn/v1/deployments/{name}/predictions", "viewer");
     expected.put("GET /api/cairn/v1/deployments/{name}/accuracy", "viewer");
+    expected.put("GET /v2/health/live", "open");
+    expected.put("GET /v2/health/ready", "open");
+    expected.put("GET /v2/models/{deployment}", "viewer");
+    expected.put("GET /v2/models/{deployment}/ready", "viewer");
+    expected.put("POST /v2/models/{deployment}/infer", "viewer");
+    expected.put("GET /v2/models/{deployment}/versions/{version}", "viewer");
+    expected.put("GET /v2/models/{deployment}/versions/{version}/ready", "viewer");
+    expected.put("POST /v2/models/{deployment}/versions/{version}/infer", "viewer");
+    expected.put("POST /deployments/{deployment}/invocations", "viewer");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Builds request bodies of every format from rows, as a client would. */
-final class RequestBodies {
+public final class RequestBodies {
   static final ObjectMapper JSON = new ObjectMapper();
 
   private RequestBodies() {}
 
-  static byte[] bytes(Object tree) {
+  public static byte[] bytes(Object tree) {
     try {
       return JSON.writeValueAsBytes(tree);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -27,7 +27,7 @@ final class RequestBodies {
   }
 
   /** OIP v2 with one input per column, shape [n] (or [n, 1] when {@code column} is true). */
-  static byte[] oipColumns(List<InputField> schema, List<Map<String, Object>> rows, boolean nested) {
+  public static byte[] oipColumns(List<InputField> schema, List<Map<String, Object>> rows, boolean nested) {
     ObjectNode root = JSON.createObjectNode();
     root.put("id", "req-1");
     ArrayNode inputs = root.putArray("inputs");
@@ -49,7 +49,7 @@ final class RequestBodies {
   }
 
   /** OIP v2 with one [n, k] tensor in schema column order. */
-  static byte[] oipMatrix(List<InputField> schema, List<Map<String, Object>> rows, boolean explain) {
+  public static byte[] oipMatrix(List<InputField> schema, List<Map<String, Object>> rows, boolean explain) {
     ObjectNode root = JSON.createObjectNode();
     if (explain) {
       root.putObject("parameters").put("explain", true);
@@ -68,7 +68,7 @@ final class RequestBodies {
     return bytes(root);
   }
 
-  static byte[] dataframeSplit(List<InputField> schema, List<Map<String, Object>> rows) {
+  public static byte[] dataframeSplit(List<InputField> schema, List<Map<String, Object>> rows) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode split = root.putObject("dataframe_split");
     ArrayNode columns = split.putArray("columns");
@@ -83,14 +83,14 @@ final class RequestBodies {
     return bytes(root);
   }
 
-  static byte[] records(String format, List<Map<String, Object>> rows) {
+  public static byte[] records(String format, List<Map<String, Object>> rows) {
     ObjectNode root = JSON.createObjectNode();
     root.set(format, JSON.valueToTree(rows));
     return bytes(root);
   }
 
   /** {@code instances} or {@code inputs} as rows of values in schema order. */
-  static byte[] tensorRows(String format, List<InputField> schema, List<Map<String, Object>> rows) {
+  public static byte[] tensorRows(String format, List<InputField> schema, List<Map<String, Object>> rows) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode data = root.putArray(format);
     for (Map<String, Object> row : rows) {
@@ -103,7 +103,7 @@ final class RequestBodies {
   }
 
   /** {@code inputs} as an object of column to values. */
-  static byte[] columnar(String format, List<InputField> schema, List<Map<String, Object>> rows) {
+  public static byte[] columnar(String format, List<InputField> schema, List<Map<String, Object>> rows) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode columns = root.putObject(format);
     for (InputField f : schema) {
@@ -113,7 +113,7 @@ final class RequestBodies {
     return bytes(root);
   }
 
-  static byte[] csv(List<InputField> schema, List<Map<String, Object>> rows) {
+  public static byte[] csv(List<InputField> schema, List<Map<String, Object>> rows) {
     StringWriter out = new StringWriter();
     try (CsvWriter w = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(out)) {
       w.writeRecord(schema.stream().map(InputField::name).toList());

@@ -1,0 +1,90 @@
+package dev.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
+import dev.cairn.ml.train.Predictions;
+import dev.cairn.serving.protocol.CsvRows;
+import dev.cairn.serving.runtime.LoadedModel;
+import dev.cairn.serving.runtime.ModelRuntime;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cairn serve} on a bundle folder answers OIP v2 and /invocations as the runtime predicts, then stops. */
+class ServeCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void aBundleFolderIsServedOverOipAndInvocationsWithTheRuntimesPredictions() throws Exception {
+    Path bundle = ScoreCommandTest.train(dir.resolve("bundle"));
+    String csv = ScoreCommandTest.table(20, 9, false);
+    List<String> expected;
+    try (LoadedModel model = ModelRuntime.defaults().load(bundle);
+        CsvRows rows = CsvRows.open(new StringReader(csv), model.inputSchema(), "input")) {
+      Predictions p = model.predict(rows.next(1000));
+      expected = List.of(p.labels());
+    }
+    StringWriter out = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    Thread serving = new Thread(() -> cli.execute("serve", bundle.toString(), "--port", "0", "--name", "churn"));
+    serving.start();
+    Pattern started = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    Matcher m = started.matcher("");
+    while (!(m = started.matcher(out.toString())).find()) {
+      assertThat(System.nanoTime()).as("serve did not start: " + out).isLessThan(deadline);
+      assertThat(serving.isAlive()).as("serve stopped: " + out).isTrue();
+      Thread.sleep(20);
+    }
+    String url = m.group(1);
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> invocations = http.send(HttpRequest.newBuilder(URI.create(url + "/invocations"))
+          .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString(csv)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(invocations.statusCode()).as(invocations.body()).isEqualTo(200);
+      List<String> labels = new ArrayList<>();
+      Json.MAPPER.readTree(invocations.body()).get("predictions").forEach(p -> labels.add(p.get("label").asText()));
+      assertThat(labels).isEqualTo(expected);
+
+      String row = csv.lines().skip(1).findFirst().orElseThrow();
+      String[] cells = row.split(",", -1);
+      String oipBody = "{\"inputs\":[{\"name\":\"tenure\",\"shape\":[1],\"datatype\":\"FP64\",\"data\":["
+          + (cells[1].isEmpty() ? "null" : cells[1]) + "]},{\"name\":\"plan\",\"shape\":[1],\"datatype\":\"BYTES\","
+          + "\"data\":[\"" + cells[2] + "\"]},{\"name\":\"age\",\"shape\":[1],\"datatype\":\"FP64\",\"data\":["
+          + cells[3] + "]}]}";
+      HttpResponse<String> oip = http.send(HttpRequest.newBuilder(URI.create(url + "/v2/models/churn/infer"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(oipBody)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(oip.statusCode()).as(oip.body()).isEqualTo(200);
+      JsonNode answer = Json.MAPPER.readTree(oip.body());
+      assertThat(answer.at("/outputs/0/data/0").asText()).isEqualTo(expected.get(0));
+      assertThat(answer.get("model_version").asText()).isEqualTo("1");
+
+      HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(url + "/v2/models/other/ready"))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(other.statusCode()).isEqualTo(404);
+      assertThat(Json.MAPPER.readTree(other.body()).get("error").asText()).contains("serves 'churn'");
+    } finally {
+      serving.interrupt();
+      serving.join(TimeUnit.SECONDS.toMillis(30));
+    }
+    assertThat(serving.isAlive()).isFalse();
+  }
+}
