@@ -156,6 +156,41 @@ class InferenceRoutesTest {
         .get("predictions"))).isEqualTo(expected);
   }
 
+  /**
+   * The loop from serving to monitoring: answers carry prediction ids, the prediction log stores every scored row
+   * (asynchronously), and feedback on those ids gives the window's live accuracy: 7 of 10 agreeing labels, 0.7.
+   */
+  @Test
+  void scoredRowsAreLoggedAndFeedbackOnTheirIdsGivesLiveAccuracy() throws Exception {
+    deploy("{\"name\":\"watched\",\"routes\":[{\"target\":\"churn/1\",\"weight\":100}]}");
+    List<Map<String, Object>> rows = TestBundles.rows(10, 21);
+    JsonNode out = ok(post("/v2/models/watched/infer", "application/json", RequestBodies.oipColumns(schema, rows, false),
+        Map.of()));
+    List<String> ids = new ArrayList<>();
+    out.at("/parameters/prediction_ids").forEach(n -> ids.add(n.asText()));
+    List<String> predicted = new ArrayList<>();
+    out.at("/outputs/0/data").forEach(n -> predicted.add(n.asText()));
+    assertThat(ids).hasSize(10).doesNotHaveDuplicates();
+
+    waitFor(() -> server.get("/api/cairn/v1/deployments/watched/predictions").json().get("predictions").size() == 10);
+    JsonNode logged = server.get("/api/cairn/v1/deployments/watched/predictions").json().get("predictions");
+    List<String> loggedIds = new ArrayList<>();
+    logged.forEach(p -> loggedIds.add(p.get("prediction_id").asText()));
+    assertThat(loggedIds).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(logged.get(0).get("model_version").asInt()).isEqualTo(1);
+
+    StringBuilder feedback = new StringBuilder("{\"feedback\":[");
+    for (int i = 0; i < 10; i++) {
+      String truth = i < 7 ? predicted.get(i) : predicted.get(i).equals("yes") ? "no" : "yes";
+      feedback.append(i == 0 ? "" : ",").append("{\"prediction_id\":\"").append(ids.get(i))
+          .append("\",\"label\":\"").append(truth).append("\"}");
+    }
+    ok(server.post("/api/cairn/v1/deployments/watched/feedback", feedback.append("]}").toString()));
+    JsonNode windows = ok(server.get("/api/cairn/v1/deployments/watched/accuracy?window_minutes=60")).get("windows");
+    assertThat(windows).hasSize(1);
+    assertThat(windows.get(0).get("accuracy").asDouble()).isEqualTo(0.7);
+  }
+
   static HttpResponse<String> raw(HttpRequest.Builder b) {
     try {
       return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
