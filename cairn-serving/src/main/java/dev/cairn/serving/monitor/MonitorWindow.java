@@ -1,0 +1,212 @@
+package dev.cairn.serving.monitor;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cairn.core.CairnException;
+import dev.cairn.core.Json;
+import dev.cairn.data.drift.ColumnDrift;
+import dev.cairn.data.drift.DriftDetector;
+import dev.cairn.data.drift.DriftOptions;
+import dev.cairn.data.drift.DriftReport;
+import dev.cairn.data.stats.ColumnProfile;
+import dev.cairn.data.stats.Profile;
+import dev.cairn.data.stats.ProfileOptions;
+import dev.cairn.data.stats.Profiler;
+import dev.cairn.ml.bundle.BundleManifest;
+import dev.cairn.ml.bundle.InputField;
+import dev.cairn.ml.bundle.OutputSchema;
+import dev.cairn.ml.frame.ColumnType;
+import dev.cairn.serving.log.StoredPrediction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The monitor figures of one deployment's model version over one time window: operations, data quality per input
+ * feature, and drift of every input feature and of the prediction against the bundle's reference statistics (the
+ * training table's profile). A pure function of the bundle's manifest and the logged predictions.
+ *
+ * @param deployment the deployment the predictions were served by
+ * @param modelName the registered model
+ * @param modelVersion its version
+ * @param fromMs window start (inclusive, epoch milliseconds)
+ * @param toMs window end (exclusive)
+ * @param operations counts and latency
+ * @param quality per input feature: missing values, unknown categories, out-of-range numbers
+ * @param drift per input feature against the reference; null when the bundle has no reference statistics or the
+ *     window is empty
+ * @param predictionDrift the prediction's distribution against the training target's; null when not comparable
+ * @param driftShare share of compared input features whose verdict is drifted (0 when none was compared)
+ * @param accuracy live accuracy from feedback in this window; null when no feedback (set by the caller)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record MonitorWindow(
+    String deployment,
+    @JsonProperty("model_name") String modelName,
+    @JsonProperty("model_version") int modelVersion,
+    @JsonProperty("from_ms") long fromMs,
+    @JsonProperty("to_ms") long toMs,
+    Operations operations,
+    List<FeatureQuality> quality,
+    DriftReport drift,
+    @JsonProperty("prediction_drift") ColumnDrift predictionDrift,
+    @JsonProperty("drift_share") double driftShare,
+    Double accuracy) {
+  public MonitorWindow {
+    if (toMs < fromMs) {
+      throw CairnException.invalid("monitor window 'to' " + toMs + " is before 'from' " + fromMs);
+    }
+    quality = List.copyOf(quality);
+  }
+
+  /**
+   * Request and row counts and exact latency percentiles over the window's requests.
+   *
+   * @param requests logged requests (each with one or more rows)
+   * @param predictions scored rows
+   * @param errors failed requests; null because the prediction log keeps only answered requests
+   * @param latencyP50Ms median request latency in milliseconds (nearest rank); null when the window is empty
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Operations(long requests, long predictions, Long errors,
+      @JsonProperty("latency_p50_ms") Double latencyP50Ms,
+      @JsonProperty("latency_p95_ms") Double latencyP95Ms,
+      @JsonProperty("latency_p99_ms") Double latencyP99Ms) {}
+
+  /**
+   * Data quality of one input feature over the window's rows.
+   *
+   * @param missing rows without a value (absent key or null)
+   * @param missingShare {@code missing / rows}
+   * @param unknownCategories categorical values not among the bundle's allowed values
+   * @param outOfRange numbers below the reference minimum or above its maximum
+   * @param typeErrors values of the wrong type (text in a numeric feature)
+   */
+  public record FeatureQuality(String feature, long rows, long missing,
+      @JsonProperty("missing_share") double missingShare,
+      @JsonProperty("unknown_categories") long unknownCategories,
+      @JsonProperty("out_of_range") long outOfRange,
+      @JsonProperty("type_errors") long typeErrors) {}
+
+  /** The window computed from {@code manifest}'s schema and reference statistics. */
+  public static MonitorWindow compute(BundleManifest manifest, String deployment, String modelName, int modelVersion,
+      long fromMs, long toMs, List<StoredPrediction> predictions, DriftOptions options) {
+    Profile reference = manifest.referenceStatistics() == null || manifest.referenceStatistics().isNull() ? null
+        : Profile.fromJson(Json.write(manifest.referenceStatistics()));
+    return compute(manifest.inputSchema(), manifest.outputSchema(), reference, deployment, modelName, modelVersion,
+        fromMs, toMs, predictions, options);
+  }
+
+  /**
+   * The window of {@code predictions} (the caller picks those of one deployment, version and time range; shadow rows
+   * belong to their own version) against {@code reference} (may be null: then no drift and no range checks).
+   */
+  public static MonitorWindow compute(List<InputField> inputs, OutputSchema output, Profile reference,
+      String deployment, String modelName, int modelVersion, long fromMs, long toMs,
+      List<StoredPrediction> predictions, DriftOptions options) {
+    double[] latencies = new double[predictions.size()];
+    long rows = 0;
+    int n = inputs.size();
+    long[] missing = new long[n];
+    long[] unknown = new long[n];
+    long[] outOfRange = new long[n];
+    long[] typeErrors = new long[n];
+    double[] min = new double[n];
+    double[] max = new double[n];
+    List<Set<String>> allowed = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      InputField f = inputs.get(i);
+      allowed.add(f.allowedValues() == null ? null : new HashSet<>(f.allowedValues()));
+      ColumnProfile ref = reference == null ? null : reference.column(f.name()).orElse(null);
+      min[i] = ref == null || ref.min() == null ? Double.NEGATIVE_INFINITY : ref.min();
+      max[i] = ref == null || ref.max() == null ? Double.POSITIVE_INFINITY : ref.max();
+    }
+    List<String> columns = new ArrayList<>(inputs.stream().map(InputField::name).toList());
+    String target = output.name();
+    boolean predictionColumn = reference != null && reference.column(target).isPresent() && !columns.contains(target);
+    if (predictionColumn) {
+      columns.add(target);
+    }
+    ProfileOptions profileOptions = ProfileOptions.DEFAULT;
+    Profiler profiler = reference == null ? null : new Profiler(profileOptions);
+    MapRow row = new MapRow(columns);
+    int p = 0;
+    for (StoredPrediction sp : predictions) {
+      latencies[p++] = sp.latencyMs();
+      List<Map<String, Object>> in = sp.inputs();
+      for (int r = 0; r < in.size(); r++) {
+        Map<String, Object> values = in.get(r);
+        rows++;
+        for (int i = 0; i < n; i++) {
+          InputField f = inputs.get(i);
+          Object v = values.get(f.name());
+          if (v == null) {
+            missing[i]++;
+          } else if (f.type() == ColumnType.CATEGORICAL) {
+            Set<String> ok = allowed.get(i);
+            if (ok != null && !ok.contains(v.toString())) {
+              unknown[i]++;
+            }
+          } else if (v instanceof Number num) {
+            double d = num.doubleValue();
+            if (d < min[i] || d > max[i]) {
+              outOfRange[i]++;
+            }
+          } else {
+            typeErrors[i]++;
+          }
+        }
+        if (profiler != null) {
+          Object predicted = null;
+          if (predictionColumn && r < sp.outputs().size()) {
+            Map<String, Object> out = sp.outputs().get(r);
+            predicted = out.containsKey("label") ? out.get("label") : out.get("value");
+          }
+          profiler.accept(row.set(values, predictionColumn, predicted));
+        }
+      }
+    }
+    List<FeatureQuality> quality = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      quality.add(new FeatureQuality(inputs.get(i).name(), rows, missing[i], rows == 0 ? 0 : (double) missing[i] / rows,
+          unknown[i], outOfRange[i], typeErrors[i]));
+    }
+    DriftReport drift = null;
+    ColumnDrift predictionDrift = null;
+    if (profiler != null && rows > 0) {
+      DriftReport all = DriftDetector.compare(reference, profiler.finish(), options);
+      Set<String> features = new HashSet<>(inputs.stream().map(InputField::name).toList());
+      drift = DriftReport.of(all.columns().stream().filter(c -> features.contains(c.column())).toList(),
+          options.datasetDriftShare());
+      predictionDrift = predictionColumn ? all.column(target) : null;
+    }
+    return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs,
+        operations(predictions.size(), rows, latencies), quality, drift, predictionDrift,
+        drift == null ? 0 : drift.share(), null);
+  }
+
+  static Operations operations(long requests, long rows, double[] latencies) {
+    if (latencies.length == 0) {
+      return new Operations(requests, rows, null, null, null, null);
+    }
+    double[] sorted = latencies.clone();
+    Arrays.sort(sorted);
+    return new Operations(requests, rows, null, nearestRank(sorted, 0.50), nearestRank(sorted, 0.95),
+        nearestRank(sorted, 0.99));
+  }
+
+  /** The nearest-rank percentile: the smallest value with at least {@code q} of the values at or below it. */
+  static double nearestRank(double[] sorted, double q) {
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(0, rank - 1)];
+  }
+
+  /** This window with {@code accuracy} from feedback. */
+  public MonitorWindow withAccuracy(Double accuracy) {
+    return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs, operations, quality, drift,
+        predictionDrift, driftShare, accuracy);
+  }
+}
