@@ -119,6 +119,17 @@ final class ColumnAccumulator {
     countString(b, off, len);
   }
 
+  /** A number held in memory (not parsed from text); {@code integer} counts it as an integer rather than a float. */
+  void acceptValue(double v, boolean integer) {
+    count++;
+    if (integer) {
+      integers++;
+    } else {
+      floats++;
+    }
+    acceptNumber(v);
+  }
+
   private void acceptNumber(double v) {
     if (v == 0) {
       v = 0.0; // fold -0.0

@@ -184,4 +184,26 @@ class ProfilerTest {
     assertThat(merged.requireColumn("x").state().kll()).isNull();
     assertThat(merged.requireColumn("x").state().quantiles()).isNotNull();
   }
+
+  @Test
+  void inMemoryValuesProfileLikeTheSameValuesReadAsText() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    StringBuilder csv = new StringBuilder("n,i,c\n");
+    Profiler inMemory = new Profiler(ProfileOptions.DEFAULT);
+    java.util.List<String> columns = java.util.List.of("n", "i", "c");
+    for (int r = 0; r < 5000; r++) {
+      double n = random.nextGaussian() * 100;
+      long i = random.nextInt(1000);
+      String c = r % 50 == 0 ? null : "abc".substring(r % 3, r % 3 + 1);
+      csv.append(n).append(',').append(i).append(',').append(c == null ? "" : c).append('\n');
+      inMemory.accept(columns, new Object[] {n, i, c});
+    }
+    inMemory.accept(columns, new Object[] {Double.NaN, 1, "a"});
+    csv.append("NaN,1,a\n");
+    Profile read = Profiler.profile(write("m.csv", csv.toString()));
+    Profile memory = inMemory.finish();
+    assertThat(memory.toJson()).isEqualTo(read.toJson());
+    assertThat(memory.requireColumn("n").numericCount()).isEqualTo(5000); // NaN is not a number here, as in a file
+    assertThat(memory.requireColumn("c").missing()).isEqualTo(100);
+  }
 }

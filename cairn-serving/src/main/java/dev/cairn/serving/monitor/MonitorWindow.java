@@ -132,7 +132,7 @@ public record MonitorWindow(
     }
     ProfileOptions profileOptions = ProfileOptions.DEFAULT;
     Profiler profiler = reference == null ? null : new Profiler(profileOptions);
-    MapRow row = new MapRow(columns);
+    Object[] cells = new Object[columns.size()];
     int p = 0;
     for (StoredPrediction sp : predictions) {
       latencies[p++] = sp.latencyMs();
@@ -143,6 +143,7 @@ public record MonitorWindow(
         for (int i = 0; i < n; i++) {
           InputField f = inputs.get(i);
           Object v = values.get(f.name());
+          cells[i] = v;
           if (v == null) {
             missing[i]++;
           } else if (f.type() == ColumnType.CATEGORICAL) {
@@ -160,12 +161,11 @@ public record MonitorWindow(
           }
         }
         if (profiler != null) {
-          Object predicted = null;
-          if (predictionColumn && r < sp.outputs().size()) {
-            Map<String, Object> out = sp.outputs().get(r);
-            predicted = out.containsKey("label") ? out.get("label") : out.get("value");
+          if (predictionColumn) {
+            Map<String, Object> out = r < sp.outputs().size() ? sp.outputs().get(r) : Map.of();
+            cells[n] = out.containsKey("label") ? out.get("label") : out.get("value");
           }
-          profiler.accept(row.set(values, predictionColumn, predicted));
+          profiler.accept(columns, cells);
         }
       }
     }
