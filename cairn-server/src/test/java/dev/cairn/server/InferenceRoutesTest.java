@@ -191,6 +191,77 @@ class InferenceRoutesTest {
     assertThat(windows.get(0).get("accuracy").asDouble()).isEqualTo(0.7);
   }
 
+  @Test
+  void theMonitorShowsDriftOfShiftedTrafficAndNoneOfTrafficLikeTraining() throws Exception {
+    long from = System.currentTimeMillis() - 60_000;
+    int version = register(TestBundles.write(dir.resolve("b3"), "logistic_regression", Task.CLASSIFICATION, Map.of(),
+        Map.of(), true));
+    deploy("{\"name\":\"steady\",\"routes\":[{\"target\":\"churn/" + version + "\",\"weight\":100}]}");
+    deploy("{\"name\":\"shifted\",\"routes\":[{\"target\":\"churn/" + version + "\",\"weight\":100}]}");
+    List<Map<String, Object>> rows = TestBundles.rows(400, 33);
+    List<Map<String, Object>> older = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      Map<String, Object> o = new HashMap<>(row);
+      o.computeIfPresent("tenure", (k, v) -> (Double) v + 30); // customers now stay 30 months longer
+      older.add(o);
+    }
+    ok(post("/v2/models/steady/infer", "application/json", RequestBodies.oipColumns(schema, rows, false), Map.of()));
+    ok(post("/v2/models/shifted/infer", "application/json", RequestBodies.oipColumns(schema, older, false), Map.of()));
+    for (String d : List.of("steady", "shifted")) {
+      waitFor(() -> server.get("/api/cairn/v1/deployments/" + d + "/predictions?max_results=1000").json()
+          .get("predictions").size() == 400);
+    }
+    String range = "?from=" + from + "&to=" + (System.currentTimeMillis() + 60_000) + "&window_minutes=60";
+
+    JsonNode steady = ok(server.get("/api/cairn/v1/deployments/steady/monitor" + range)).get("windows");
+    assertThat(steady).hasSize(1);
+    JsonNode window = steady.get(0);
+    assertThat(window.get("model_version").asInt()).isEqualTo(version);
+    assertThat(window.at("/operations/requests").asInt()).isEqualTo(400);
+    assertThat(window.at("/operations/latency_p99_ms").asDouble()).isPositive();
+    assertThat(window.get("drift_share").asDouble()).isZero();
+    assertThat(window.at("/drift/columns").size()).isEqualTo(4);
+    assertThat(window.at("/prediction_drift/column").asText()).isEqualTo("churned");
+    JsonNode tenure = quality(window, "tenure");
+    assertThat(tenure.get("missing").asInt()).isPositive(); // the rows leave one tenure in ten out
+    assertThat(tenure.get("out_of_range").asInt()).isZero();
+
+    JsonNode shifted = ok(server.get("/api/cairn/v1/deployments/shifted/monitor" + range)).at("/windows/0");
+    assertThat(shifted.get("drift_share").asDouble()).isEqualTo(0.25);
+    List<String> drifted = new ArrayList<>();
+    shifted.at("/drift/columns").forEach(c -> {
+      if (c.get("drifted").asBoolean()) {
+        drifted.add(c.get("column").asText());
+      }
+    });
+    assertThat(drifted).containsExactly("tenure");
+    assertThat(quality(shifted, "tenure").get("out_of_range").asInt()).isPositive();
+
+    // feedback on the steady deployment's predictions shows up as the window's accuracy
+    JsonNode logged = server.get("/api/cairn/v1/deployments/steady/predictions?max_results=2").json().get("predictions");
+    StringBuilder feedback = new StringBuilder("{\"feedback\":[");
+    for (int i = 0; i < 2; i++) {
+      String label = logged.get(i).at("/outputs/0/label").asText();
+      feedback.append(i == 0 ? "" : ",").append("{\"prediction_id\":\"").append(logged.get(i).get("prediction_id")
+          .asText()).append("\",\"label\":\"").append(i == 0 ? label : label.equals("yes") ? "no" : "yes").append("\"}");
+    }
+    ok(server.post("/api/cairn/v1/deployments/steady/feedback", feedback.append("]}").toString()));
+    JsonNode withFeedback = ok(server.get("/api/cairn/v1/deployments/steady/monitor" + range)).at("/windows/0");
+    assertThat(withFeedback.get("accuracy").asDouble()).isEqualTo(0.5);
+    assertThat(withFeedback.get("feedback").asInt()).isEqualTo(2);
+
+    assertThat(server.get("/api/cairn/v1/deployments/steady/monitor?from=10&to=5").status()).isEqualTo(400);
+  }
+
+  static JsonNode quality(JsonNode window, String feature) {
+    for (JsonNode q : window.get("quality")) {
+      if (q.get("feature").asText().equals(feature)) {
+        return q;
+      }
+    }
+    throw new AssertionError("no quality for " + feature + " in " + window);
+  }
+
   static HttpResponse<String> raw(HttpRequest.Builder b) {
     try {
       return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());

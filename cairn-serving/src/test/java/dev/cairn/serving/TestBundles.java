@@ -69,6 +69,12 @@ public final class TestBundles {
   /** Trains a classifier ({@code target} churned) or a regression ({@code target} spend) and writes its bundle. */
   public static Path write(Path dir, String algorithm, Task task, Map<String, Object> params,
       Map<String, Object> provenance) {
+    return write(dir, algorithm, task, params, provenance, false);
+  }
+
+  /** As above; with {@code reference}, the bundle keeps the training table's profile for drift monitoring. */
+  public static Path write(Path dir, String algorithm, Task task, Map<String, Object> params,
+      Map<String, Object> provenance, boolean reference) {
     try {
       Path csv = Files.writeString(Files.createDirectories(dir).resolve("train-" + algorithm + ".csv"),
           churnCsv(600, 5));
@@ -81,7 +87,8 @@ public final class TestBundles {
       ModelTrainer trainer = ModelTrainer.of(task, algorithm, all);
       TrainedModel model = trainer.train(features.apply(train), train.column(target));
       ModelBundle bundle = ModelBundle.builder(features, model, target).trainer(trainer.spec())
-          .provenance(provenance).build();
+          .provenance(provenance).referenceStatistics(reference ? dev.cairn.data.stats.Profiler.profile(csv) : null)
+          .build();
       return bundle.write(dir.resolve(algorithm + "-" + task.id()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -206,6 +206,7 @@ public final class RouteRules {
     rules.add(new Rule("POST", cairn + "deployments/*/feedback", editor, global));
     rules.add(new Rule("GET", cairn + "deployments/*/predictions", viewer, global));
     rules.add(new Rule("GET", cairn + "deployments/*/accuracy", viewer, global));
+    rules.add(new Rule("GET", cairn + "deployments/*/monitor", viewer, global));
     rules.add(new Rule("GET", cairn + "deployments*", viewer, global));
     rules.add(new Rule("*", cairn + "deployments*", editor, global));
     // chart data reads one run's metric: as get-history

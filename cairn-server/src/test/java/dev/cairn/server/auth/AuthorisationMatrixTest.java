@@ -160,6 +160,7 @@ class AuthorisationMatrixTest {
     expected.put("POST /api/cairn/v1/deployments/{name}/feedback", "editor");
     expected.put("GET /api/cairn/v1/deployments/{name}/predictions", "viewer");
     expected.put("GET /api/cairn/v1/deployments/{name}/accuracy", "viewer");
+    expected.put("GET /api/cairn/v1/deployments/{name}/monitor", "viewer");
     expected.put("GET /v2/health/live", "open");
     expected.put("GET /v2/health/ready", "open");
     expected.put("GET /v2/models/{deployment}", "viewer");

@@ -40,7 +40,9 @@ import java.util.Set;
  *     window is empty
  * @param predictionDrift the prediction's distribution against the training target's; null when not comparable
  * @param driftShare share of compared input features whose verdict is drifted (0 when none was compared)
- * @param accuracy live accuracy from feedback in this window; null when no feedback (set by the caller)
+ * @param accuracy live accuracy from feedback in this window (classification); null without labelled feedback
+ * @param rmse live root mean squared error from feedback (regression); null without valued feedback
+ * @param feedback prediction rows in the window with feedback; null when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MonitorWindow(
@@ -54,7 +56,9 @@ public record MonitorWindow(
     DriftReport drift,
     @JsonProperty("prediction_drift") ColumnDrift predictionDrift,
     @JsonProperty("drift_share") double driftShare,
-    Double accuracy) {
+    Double accuracy,
+    Double rmse,
+    Integer feedback) {
   public MonitorWindow {
     if (toMs < fromMs) {
       throw CairnException.invalid("monitor window 'to' " + toMs + " is before 'from' " + fromMs);
@@ -94,10 +98,14 @@ public record MonitorWindow(
   /** The window computed from {@code manifest}'s schema and reference statistics. */
   public static MonitorWindow compute(BundleManifest manifest, String deployment, String modelName, int modelVersion,
       long fromMs, long toMs, List<StoredPrediction> predictions, DriftOptions options) {
-    Profile reference = manifest.referenceStatistics() == null || manifest.referenceStatistics().isNull() ? null
-        : Profile.fromJson(Json.write(manifest.referenceStatistics()));
-    return compute(manifest.inputSchema(), manifest.outputSchema(), reference, deployment, modelName, modelVersion,
+    return compute(manifest.inputSchema(), manifest.outputSchema(), reference(manifest), deployment, modelName, modelVersion,
         fromMs, toMs, predictions, options);
+  }
+
+  /** The bundle's reference statistics as a profile; null when it has none. */
+  static Profile reference(BundleManifest manifest) {
+    return manifest.referenceStatistics() == null || manifest.referenceStatistics().isNull() ? null
+        : Profile.fromJson(Json.write(manifest.referenceStatistics()));
   }
 
   /**
@@ -185,7 +193,7 @@ public record MonitorWindow(
     }
     return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs,
         operations(predictions.size(), rows, latencies), quality, drift, predictionDrift,
-        drift == null ? 0 : drift.share(), null);
+        drift == null ? 0 : drift.share(), null, null, null);
   }
 
   static Operations operations(long requests, long rows, double[] latencies) {
@@ -204,9 +212,9 @@ public record MonitorWindow(
     return sorted[Math.max(0, rank - 1)];
   }
 
-  /** This window with {@code accuracy} from feedback. */
-  public MonitorWindow withAccuracy(Double accuracy) {
+  /** This window with live accuracy or RMSE from {@code feedback} rows with feedback. */
+  public MonitorWindow withAccuracy(Double accuracy, Double rmse, int feedback) {
     return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs, operations, quality, drift,
-        predictionDrift, driftShare, accuracy);
+        predictionDrift, driftShare, accuracy, rmse, feedback);
   }
 }

@@ -104,7 +104,7 @@ public final class ModelCache implements AutoCloseable {
   }
 
   /** The folder or its one sub-folder holding the bundle manifest. */
-  static Path bundleFolder(Path folder, Key key) throws IOException {
+  public static Path bundleFolder(Path folder, Key key) throws IOException {
     if (Files.isRegularFile(folder.resolve(ModelBundle.MANIFEST_FILE))) {
       return folder;
     }

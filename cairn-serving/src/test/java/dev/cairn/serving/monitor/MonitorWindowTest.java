@@ -171,7 +171,7 @@ class MonitorWindowTest {
 
   @Test
   void serialisesWithSnakeCaseFields() throws IOException {
-    MonitorWindow w = window(reference(2000, 1), traffic(500, 2, 30)).withAccuracy(0.75);
+    MonitorWindow w = window(reference(2000, 1), traffic(500, 2, 30)).withAccuracy(0.75, null, 8);
     JsonNode json = Json.MAPPER.readTree(Json.write(w));
     assertThat(json.at("/model_version").asInt()).isEqualTo(1);
     assertThat(json.at("/drift_share").asDouble()).isPositive();
@@ -179,7 +179,9 @@ class MonitorWindowTest {
     assertThat(json.at("/quality/0/missing_share").isNumber()).isTrue();
     assertThat(json.at("/prediction_drift/column").asText()).isEqualTo("churn");
     assertThat(json.at("/accuracy").asDouble()).isEqualTo(0.75);
-    assertThat(json.has("errors")).isFalse();
+    assertThat(json.at("/feedback").asInt()).isEqualTo(8);
+    assertThat(json.has("rmse")).isFalse();
+    assertThat(json.at("/operations").has("errors")).isFalse();
   }
 
   static MonitorWindow.FeatureQuality quality(MonitorWindow w, String feature) {
