@@ -26,7 +26,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A deployment's monitor windows, computed on demand from its prediction log:
+ * A deployment's monitor windows, from its prediction log (closed windows stored and read back):
  * <pre>
  * GET /api/cairn/v1/deployments/{name}/monitor   windows per model version (from?, to? epoch ms, default the last
  *                                                 day; window_minutes?, default 60)
@@ -42,8 +42,9 @@ public final class MonitorRoutes {
   public static void register(RoutesConfig routes, SqlDatabase database, ModelRegistryStore registry,
       BundleFiles bundles) {
     PredictionStore predictions = new PredictionStore(database);
-    MonitorRoutes r = new MonitorRoutes(new MonitorService(predictions, new FeedbackStore(database, predictions),
-        (model, version) -> manifest(bundles, registry, model, version), DriftOptions.DEFAULT));
+    MonitorRoutes r = new MonitorRoutes(new MonitorService(database, predictions,
+        new FeedbackStore(database, predictions), (model, version) -> manifest(bundles, registry, model, version),
+        DriftOptions.DEFAULT, System::currentTimeMillis));
     routes.get(DeploymentRoutes.BASE + "/{name}/monitor", r::monitor);
   }
 

@@ -1,6 +1,7 @@
 package dev.cairn.serving.monitor;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.Json;
 import dev.cairn.data.drift.DriftOptions;
 import dev.cairn.data.stats.Profile;
 import dev.cairn.ml.bundle.BundleManifest;
@@ -10,18 +11,23 @@ import dev.cairn.serving.feedback.FeedbackStore;
 import dev.cairn.serving.feedback.WindowAccuracy;
 import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.log.StoredPrediction;
+import dev.cairn.store.sql.SqlDatabase;
 import dev.cairn.tracking.Page;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
- * A deployment's monitor windows computed on demand from the prediction log: the logged predictions (shadow ones
- * included, under their own version) in consecutive windows of N minutes, per model version, each with the figures of
- * {@link MonitorWindow} and the live accuracy from feedback.
+ * A deployment's monitor windows from the prediction log: the logged predictions (shadow ones included, under their
+ * own version) in consecutive windows of N minutes, per model version, each with the figures of {@link MonitorWindow}
+ * and the live accuracy from feedback. Closed windows are stored (V73) and read back instead of the log.
  */
 public final class MonitorService {
   /** At most this many logged predictions are read for one answer. */
@@ -37,24 +43,36 @@ public final class MonitorService {
 
   private record Reference(List<InputField> inputs, OutputSchema output, Profile profile) {}
 
+  private final SqlDatabase db;
   private final PredictionStore predictions;
   private final FeedbackStore feedback;
   private final Manifests manifests;
   private final DriftOptions options;
+  private final LongSupplier clock;
   // bundles never change under a version number, so their parsed reference is kept
   private final Map<String, Reference> references = new ConcurrentHashMap<>();
 
-  public MonitorService(PredictionStore predictions, FeedbackStore feedback, Manifests manifests,
-      DriftOptions options) {
+  /**
+   * @param db the shared database holding the log, the feedback and the stored windows (V73)
+   * @param clock now in epoch milliseconds: windows ending {@link #GRACE_MS} before it are closed and stored
+   */
+  public MonitorService(SqlDatabase db, PredictionStore predictions, FeedbackStore feedback, Manifests manifests,
+      DriftOptions options, LongSupplier clock) {
+    this.db = db;
     this.predictions = predictions;
     this.feedback = feedback;
     this.manifests = manifests;
     this.options = options;
+    this.clock = clock;
   }
+
+  /** A window is stored once it ended this long ago: the prediction log writes in the background, a little late. */
+  public static final long GRACE_MS = 120_000;
 
   /**
    * The windows of {@code windowMinutes} from {@code fromMs} to {@code toMs} (the last one cut at {@code toMs}) with at
-   * least one prediction, ordered by start, then model and version.
+   * least one prediction, ordered by start, then model and version. Closed windows computed before are read back
+   * from the database; the others are computed from the log, and stored when closed.
    */
   public List<MonitorWindow> windows(String deployment, long fromMs, long toMs, int windowMinutes) {
     PredictionStore.requireRange(fromMs, toMs);
@@ -67,36 +85,138 @@ public final class MonitorService {
           + FeedbackStore.MAX_WINDOWS + " windows of " + windowMinutes + " minutes (or starts before 0); use a shorter"
           + " range or wider windows");
     }
-    Map<Key, List<StoredPrediction>> groups = new TreeMap<>(Comparator.comparingLong(Key::start)
-        .thenComparing(Key::model).thenComparingInt(Key::version));
+    Map<Key, MonitorWindow> out = new TreeMap<>(ORDER);
+    Set<Long> stored = storedSlots(deployment, fromMs, toMs, width, out);
+    long firstMissing = -1;
+    long lastMissingEnd = -1;
+    for (long start = fromMs; start < toMs; start += width) {
+      if (!stored.contains(start)) {
+        firstMissing = firstMissing < 0 ? start : firstMissing;
+        lastMissingEnd = Math.min(toMs, start + width);
+      }
+    }
+    if (firstMissing >= 0) {
+      Map<Key, List<StoredPrediction>> groups = read(deployment, firstMissing, lastMissingEnd, fromMs, width, stored);
+      List<MonitorWindow> computed = new ArrayList<>();
+      groups.forEach((k, rows) -> {
+        Reference ref = reference(k.model(), k.version());
+        computed.add(MonitorWindow.compute(ref.inputs(), ref.output(), ref.profile(), deployment, k.model(),
+            k.version(), k.start(), Math.min(toMs, k.start() + width), rows, options));
+      });
+      computed.forEach(w -> out.put(new Key(w.modelName(), w.modelVersion(), w.fromMs()), w));
+      store(deployment, fromMs, toMs, width, stored, computed);
+    }
+    Map<Key, WindowAccuracy> accuracy = new HashMap<>();
+    for (WindowAccuracy a : feedback.accuracyByWindow(deployment, fromMs, toMs, windowMinutes)) {
+      accuracy.put(new Key(a.modelName(), a.modelVersion(), a.windowStart()), a);
+    }
+    List<MonitorWindow> answer = new ArrayList<>(out.size());
+    out.forEach((k, w) -> {
+      WindowAccuracy a = accuracy.get(k);
+      answer.add(a == null ? w : w.withAccuracy(a.accuracy(), a.rmse(), a.count()));
+    });
+    return answer;
+  }
+
+  private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::start).thenComparing(Key::model)
+      .thenComparingInt(Key::version);
+
+  /** The stored slots of this range and width, their windows put into {@code out}. */
+  private Set<Long> storedSlots(String deployment, long fromMs, long toMs, long width, Map<Key, MonitorWindow> out) {
+    Set<Long> slots = new HashSet<>();
+    db.read(h -> h.createQuery("SELECT from_ms, to_ms FROM monitor_slots WHERE deployment = :d AND from_ms >= :from"
+            + " AND from_ms < :to").bind("d", deployment).bind("from", fromMs).bind("to", toMs)
+        .map((rs, ctx) -> new long[] {rs.getLong("from_ms"), rs.getLong("to_ms")}).list())
+        .forEach(s -> {
+          if ((s[0] - fromMs) % width == 0 && s[1] == Math.min(toMs, s[0] + width)) {
+            slots.add(s[0]);
+          }
+        });
+    if (!slots.isEmpty()) {
+      db.read(h -> h.createQuery("SELECT from_ms, to_ms, body FROM monitor_windows WHERE deployment = :d"
+              + " AND from_ms >= :from AND from_ms < :to").bind("d", deployment).bind("from", fromMs).bind("to", toMs)
+          .map((rs, ctx) -> new Object[] {rs.getLong("from_ms"), rs.getLong("to_ms"), rs.getString("body")}).list())
+          .forEach(r -> {
+            long start = (Long) r[0];
+            if (slots.contains(start) && (Long) r[1] == Math.min(toMs, start + width)) {
+              MonitorWindow w = parse((String) r[2]);
+              out.put(new Key(w.modelName(), w.modelVersion(), start), w);
+            }
+          });
+    }
+    return slots;
+  }
+
+  private Map<Key, List<StoredPrediction>> read(String deployment, long from, long to, long rangeFrom, long width,
+      Set<Long> stored) {
+    Map<Key, List<StoredPrediction>> groups = new TreeMap<>(ORDER);
     long read = 0;
     String token = null;
     do {
-      Page<StoredPrediction> page = predictions.list(deployment, fromMs, toMs, PredictionStore.MAX_PAGE_SIZE, token);
+      Page<StoredPrediction> page = predictions.list(deployment, from, to, PredictionStore.MAX_PAGE_SIZE, token);
       for (StoredPrediction p : page.items()) {
-        long start = fromMs + (p.timeMs() - fromMs) / width * width;
-        groups.computeIfAbsent(new Key(p.modelName(), p.modelVersion(), start), k -> new ArrayList<>()).add(p);
+        long start = rangeFrom + (p.timeMs() - rangeFrom) / width * width;
+        if (!stored.contains(start)) {
+          groups.computeIfAbsent(new Key(p.modelName(), p.modelVersion(), start), k -> new ArrayList<>()).add(p);
+        }
       }
       read += page.items().size();
       if (read > MAX_PREDICTIONS) {
         throw CairnException.invalid("deployment '" + deployment + "' logged more than " + MAX_PREDICTIONS
-            + " predictions from " + fromMs + " to " + toMs + "; ask for a shorter range");
+            + " predictions from " + from + " to " + to + "; ask for a shorter range");
       }
       token = page.nextPageToken();
     } while (token != null);
-    Map<Key, WindowAccuracy> accuracy = new java.util.HashMap<>();
-    for (WindowAccuracy a : feedback.accuracyByWindow(deployment, fromMs, toMs, windowMinutes)) {
-      accuracy.put(new Key(a.modelName(), a.modelVersion(), a.windowStart()), a);
+    return groups;
+  }
+
+  /** Stores the closed slots just computed, with their windows (accuracy left out), in one write. */
+  private void store(String deployment, long fromMs, long toMs, long width, Set<Long> stored,
+      List<MonitorWindow> computed) {
+    long closedBefore = clock.getAsLong() - GRACE_MS;
+    List<long[]> slots = new ArrayList<>();
+    for (long start = fromMs; start < toMs; start += width) {
+      long end = Math.min(toMs, start + width);
+      if (!stored.contains(start) && end <= closedBefore) {
+        slots.add(new long[] {start, end});
+      }
     }
-    List<MonitorWindow> out = new ArrayList<>(groups.size());
-    groups.forEach((k, rows) -> {
-      Reference ref = reference(k.model(), k.version());
-      MonitorWindow w = MonitorWindow.compute(ref.inputs(), ref.output(), ref.profile(), deployment, k.model(),
-          k.version(), k.start(), Math.min(toMs, k.start() + width), rows, options);
-      WindowAccuracy a = accuracy.get(k);
-      out.add(a == null ? w : w.withAccuracy(a.accuracy(), a.rmse(), a.count()));
+    if (slots.isEmpty()) {
+      return;
+    }
+    Set<Long> closed = new HashSet<>();
+    slots.forEach(s -> closed.add(s[0]));
+    long now = clock.getAsLong();
+    db.write(h -> {
+      for (long[] s : slots) {
+        // another request may have stored the same slot meanwhile: its figures are the same
+        boolean exists = h.createQuery("SELECT COUNT(*) FROM monitor_slots WHERE deployment = :d AND from_ms = :f"
+            + " AND to_ms = :t").bind("d", deployment).bind("f", s[0]).bind("t", s[1]).mapTo(Long.class).one() > 0;
+        if (exists) {
+          closed.remove(s[0]);
+          continue;
+        }
+        h.createUpdate("INSERT INTO monitor_slots (deployment, from_ms, to_ms, computed_ms) VALUES (:d, :f, :t, :now)")
+            .bind("d", deployment).bind("f", s[0]).bind("t", s[1]).bind("now", now).execute();
+      }
+      for (MonitorWindow w : computed) {
+        if (closed.contains(w.fromMs())) {
+          h.createUpdate("INSERT INTO monitor_windows (deployment, from_ms, to_ms, model_name, model_version, body)"
+                  + " VALUES (:d, :f, :t, :m, :v, :body)").bind("d", deployment).bind("f", w.fromMs())
+              .bind("t", w.toMs()).bind("m", w.modelName()).bind("v", w.modelVersion()).bind("body", Json.write(w))
+              .execute();
+        }
+      }
+      return null;
     });
-    return out;
+  }
+
+  private static MonitorWindow parse(String body) {
+    try {
+      return Json.MAPPER.readValue(body, MonitorWindow.class);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("a stored monitor window does not parse: " + e.getMessage(), e);
+    }
   }
 
   private Reference reference(String model, int version) {

@@ -13,7 +13,6 @@ import dev.cairn.serving.feedback.Feedback;
 import dev.cairn.serving.feedback.FeedbackStore;
 import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.log.StoredPrediction;
-import dev.cairn.store.MetadataStores;
 import dev.cairn.store.sql.SqlDatabase;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Windows from a real prediction log and feedback on SQLite, with a real bundle's reference statistics. */
-class MonitorServiceTest {
+/** Windows from a real prediction log, feedback and stored windows, with a real bundle's reference statistics. */
+abstract class MonitorServiceContract {
   static final long HOUR = 3_600_000L;
 
   @TempDir
@@ -36,10 +35,11 @@ class MonitorServiceTest {
   FeedbackStore feedback;
   BundleManifest manifest;
   AtomicInteger manifestReads = new AtomicInteger();
+  long now = 2 * HOUR + MonitorService.GRACE_MS;
 
   @BeforeEach
   void open() {
-    db = MetadataStores.openDatabase("sqlite:" + dir.resolve("cairn.db"), List.of());
+    db = newDatabase();
     predictions = new PredictionStore(db);
     feedback = new FeedbackStore(db, predictions);
     manifest = ModelBundle.load(TestBundles.write(dir.resolve("bundle"), "logistic_regression", Task.CLASSIFICATION,
@@ -51,11 +51,13 @@ class MonitorServiceTest {
     db.close();
   }
 
+  protected abstract SqlDatabase newDatabase();
+
   MonitorService service() {
-    return new MonitorService(predictions, feedback, (model, version) -> {
+    return new MonitorService(db, predictions, feedback, (model, version) -> {
       manifestReads.incrementAndGet();
       return manifest;
-    }, DriftOptions.DEFAULT);
+    }, DriftOptions.DEFAULT, () -> now);
   }
 
   /** {@code n} single-row predictions of {@code version} from {@code startMs}, one a second. */
@@ -94,6 +96,29 @@ class MonitorServiceTest {
 
     service.windows("churn-prod", 0, 2 * HOUR, 30);
     assertThat(manifestReads).as("one manifest read per version, then cached").hasValue(2);
+  }
+
+  @Test
+  void closedWindowsAreStoredAndReadBackWhileOpenOnesAreComputedAgain() {
+    predictions.insert(logged("a", 1, 0, 50, false));
+    predictions.insert(logged("b", 1, HOUR, 30, false));
+    now = 2 * HOUR; // the second hour has just ended: not closed yet
+    List<MonitorWindow> first = service().windows("churn-prod", 0, 2 * HOUR, 60);
+    assertThat(first).extracting(w -> w.operations().requests()).containsExactly(50L, 30L);
+
+    // late rows: the stored first hour keeps its figures, the open second hour counts them
+    predictions.insert(logged("late", 1, 10_000, 5, false));
+    predictions.insert(logged("late2", 1, HOUR + 50_000, 5, false));
+    feedback.add("churn-prod", List.of(new Feedback("a0", 0, "yes", null)));
+    List<MonitorWindow> second = service().windows("churn-prod", 0, 2 * HOUR, 60);
+    assertThat(second).extracting(w -> w.operations().requests()).containsExactly(50L, 35L);
+    assertThat(second.get(0)).usingRecursiveComparison().ignoringFields("accuracy", "feedback").isEqualTo(first.get(0));
+    assertThat(second.get(0).accuracy()).as("feedback is merged into stored windows too").isEqualTo(1.0);
+    // other widths are other slots, computed from the log
+    assertThat(service().windows("churn-prod", 0, 2 * HOUR, 120)).extracting(w -> w.operations().requests())
+        .containsExactly(90L);
+    long slots = db.read(h -> h.createQuery("SELECT COUNT(*) FROM monitor_slots").mapTo(Long.class).one());
+    assertThat(slots).isEqualTo(1);
   }
 
   @Test
