@@ -39,16 +39,11 @@ public final class AuditPage {
   }
 
   void show(Context ctx) {
-    String actor = text(ctx, "actor");
-    String target = text(ctx, "target");
+    String actor = UiRoutes.text(ctx, "actor");
+    String target = UiRoutes.text(ctx, "target");
     Page<AuditEvent> page = log.search(new AuditLog.Query(actor.isEmpty() ? null : actor,
         target.isEmpty() ? null : target, null, null, null, true, PAGE_SIZE, ctx.queryParam("page_token")));
     AuditVerification verification = "1".equals(ctx.queryParam("verify")) ? log.verify() : null;
     UiRoutes.render(ctx, "audit.jte", new View(actor, target, page.items(), page.nextPageToken(), verification));
-  }
-
-  private static String text(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    return v == null ? "" : v.strip();
   }
 }

@@ -88,7 +88,7 @@ public final class ModelPages {
   }
 
   private void models(Context ctx) {
-    String q = text(ctx, "q");
+    String q = UiRoutes.text(ctx, "q");
     String filter = q.isEmpty() ? null : "name LIKE '%" + q.replace("'", "''") + "%'";
     Page<RegisteredModel> page = registry.searchRegisteredModels(filter, List.of(), // name order: the name index, no sort
         MODELS_PAGE_SIZE, ctx.queryParam("page_token"));
@@ -96,7 +96,7 @@ public final class ModelPages {
   }
 
   private void model(Context ctx) {
-    String name = required(ctx, "name");
+    String name = UiRoutes.required(ctx, "name");
     RegisteredModel model = registry.getRegisteredModel(name);
     Page<ModelVersion> versions = registry.searchModelVersions("name = '" + name.replace("'", "''") + "'",
         List.of(), VERSIONS_PAGE_SIZE, ctx.queryParam("page_token"));
@@ -142,8 +142,8 @@ public final class ModelPages {
   }
 
   private void lineage(Context ctx) {
-    String name = required(ctx, "name");
-    String text = required(ctx, "version");
+    String name = UiRoutes.required(ctx, "name");
+    String text = UiRoutes.required(ctx, "version");
     int version;
     try {
       version = Integer.parseInt(text.strip());
@@ -156,10 +156,10 @@ public final class ModelPages {
   }
 
   private void promotions(Context ctx) {
-    String name = text(ctx, "name");
+    String name = UiRoutes.text(ctx, "name");
     String user = ctx.attribute(Access.ACTOR);
     String model = name.isEmpty() ? null : name;
-    int pageSize = pageSize(ctx);
+    int pageSize = UiRoutes.pageSize(ctx, REQUESTS_SHOWN, REQUESTS_SHOWN);
     String pendingToken = ctx.queryParam("pending_token");
     String closedToken = ctx.queryParam("closed_token");
     // pending requests first (they wait for someone), then closed ones; each list pages on its own, newest first
@@ -196,34 +196,5 @@ public final class ModelPages {
     PromotionRequest r = approve ? promotions.approve(requestId, user, comment).request()
         : promotions.reject(requestId, user, comment);
     ctx.redirect(ModelViews.promotionsUrl(r.modelName()), io.javalin.http.HttpStatus.SEE_OTHER);
-  }
-
-  private static int pageSize(Context ctx) {
-    String text = ctx.queryParam("page_size");
-    if (text == null || text.isBlank()) {
-      return REQUESTS_SHOWN;
-    }
-    try {
-      int n = Integer.parseInt(text.strip());
-      if (n >= 1 && n <= REQUESTS_SHOWN) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw CairnException.invalid("page_size '" + text + "' must be a whole number from 1 to " + REQUESTS_SHOWN);
-  }
-
-  private static String text(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    return v == null ? "" : v.strip();
-  }
-
-  private static String required(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    if (v == null || v.isBlank()) {
-      throw CairnException.invalid("query parameter " + name + " is missing");
-    }
-    return v;
   }
 }

@@ -65,9 +65,9 @@ public final class PipelinePages {
   }
 
   private void list(Context ctx) {
-    String name = text(ctx, "name");
-    String experimentId = text(ctx, "experiment_id");
-    int pageSize = pageSize(ctx);
+    String name = UiRoutes.text(ctx, "name");
+    String experimentId = UiRoutes.text(ctx, "experiment_id");
+    int pageSize = UiRoutes.pageSize(ctx, PAGE_SIZE, MAX_PAGE_SIZE);
     String token = ctx.queryParam("page_token");
     long offset = PageTokens.decode(token);
     if (offset > Integer.MAX_VALUE - MAX_PAGE_SIZE) {
@@ -86,7 +86,7 @@ public final class PipelinePages {
   }
 
   private void show(Context ctx) {
-    String runId = text(ctx, "run_id");
+    String runId = UiRoutes.text(ctx, "run_id");
     if (runId.isEmpty()) {
       throw CairnException.invalid("query parameter run_id is missing");
     }
@@ -163,26 +163,5 @@ public final class PipelinePages {
       return null;
     }
     return UiViews.previewUrl(runId, ArtifactPaths.normalize(storePath.substring(base.length() + 1)));
-  }
-
-  private static int pageSize(Context ctx) {
-    String text = text(ctx, "page_size");
-    if (text.isEmpty()) {
-      return PAGE_SIZE;
-    }
-    try {
-      int n = Integer.parseInt(text);
-      if (n >= 1 && n <= MAX_PAGE_SIZE) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw CairnException.invalid("page_size '" + text + "' must be a whole number from 1 to " + MAX_PAGE_SIZE);
-  }
-
-  private static String text(Context ctx, String name) {
-    String v = ctx.queryParam(name);
-    return v == null ? "" : v.strip();
   }
 }

@@ -420,27 +420,34 @@ public final class UiRoutes {
   }
 
   private static int pageSize(Context ctx) {
+    return pageSize(ctx, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+  }
+
+  /** The {@code page_size} query parameter: {@code defaultSize} when absent, else a whole number 1 to {@code max}. */
+  static int pageSize(Context ctx, int defaultSize, int max) {
     String text = ctx.queryParam("page_size");
     if (text == null || text.isBlank()) {
-      return DEFAULT_PAGE_SIZE;
+      return defaultSize;
     }
     try {
       int n = Integer.parseInt(text.strip());
-      if (n >= 1 && n <= MAX_PAGE_SIZE) {
+      if (n >= 1 && n <= max) {
         return n;
       }
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw CairnException.invalid("page_size '" + text + "' must be a whole number from 1 to " + MAX_PAGE_SIZE);
+    throw CairnException.invalid("page_size '" + text + "' must be a whole number from 1 to " + max);
   }
 
-  private static String text(Context ctx, String name) {
+  /** A query parameter, stripped; empty when absent. */
+  static String text(Context ctx, String name) {
     String v = ctx.queryParam(name);
     return v == null ? "" : v.strip();
   }
 
-  private static String required(Context ctx, String name) {
+  /** A query parameter that must be there: INVALID_PARAMETER_VALUE naming it when absent or blank. */
+  static String required(Context ctx, String name) {
     String v = ctx.queryParam(name);
     if (v == null || v.isBlank()) {
       throw CairnException.invalid("query parameter " + name + " is missing");
