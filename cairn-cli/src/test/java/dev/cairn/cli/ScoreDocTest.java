@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.cli.docs.DocRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,19 +20,10 @@ class ScoreDocTest {
         + "c3,,plus,45\nc4,12,basic,22\n");
     Files.writeString(work.resolve("typo.csv"), "id,tenure,plan,age\nc1,3,basic,31\nc2,twelve,pro,58\n");
     Path repo = Path.of("..").toAbsolutePath().normalize();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    DocRunner runner = new DocRunner(work, Map.of(
-        "./cairn", List.of(java, "-cp", System.getProperty("java.class.path"), "dev.cairn.cli.Main")), 300,
-        env -> env.keySet().removeIf(k -> k.startsWith("CAIRN_") || k.startsWith("MLFLOW_")));
+    DocRunner runner = DocRunner.forThisBuild(work, 300);
     List<DocRunner.Step> steps = DocRunner.steps(repo.resolve("docs/serving.md"));
     assertThat(steps).hasSize(4);
-    List<String> mismatches = new ArrayList<>();
-    for (DocRunner.Step step : steps) {
-      String problem = DocRunner.mismatch(step, runner.run(step).output());
-      if (problem != null) {
-        mismatches.add(problem);
-      }
-    }
+    List<String> mismatches = runner.mismatches(steps);
     assertThat(mismatches).isEmpty();
     assertThat(Files.readAllLines(work.resolve("predictions.csv"))).hasSize(5);
   }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,25 +19,10 @@ class DatasetsDocTest {
   void theWalkThroughPrintsWhatThePageShows() throws Exception {
     Path repo = Path.of("..").toAbsolutePath().normalize();
     Files.createSymbolicLink(work.resolve("examples"), repo.resolve("examples"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    // ./cairn for commands run through sh (pipes, $?): this build's CLI, as the launcher script would run it
-    Path launcher = work.resolve("cairn");
-    Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' -cp '" + System.getProperty("java.class.path")
-        + "' dev.cairn.cli.Main \"$@\"\n");
-    launcher.toFile().setExecutable(true);
-    DocRunner runner = new DocRunner(work, Map.of(
-        "./cairn", List.of(java, "-cp", System.getProperty("java.class.path"), "dev.cairn.cli.Main"),
-        "java", List.of(java)), 120,
-        env -> env.keySet().removeIf(k -> k.startsWith("CAIRN_") || k.startsWith("MLFLOW_")));
+    DocRunner runner = DocRunner.forThisBuild(work, 120);
     List<DocRunner.Step> steps = DocRunner.steps(repo.resolve("docs/datasets.md"));
     assertThat(steps).hasSizeGreaterThan(10);
-    List<String> mismatches = new ArrayList<>();
-    for (DocRunner.Step step : steps) {
-      String problem = DocRunner.mismatch(step, runner.run(step).output());
-      if (problem != null) {
-        mismatches.add(problem);
-      }
-    }
+    List<String> mismatches = runner.mismatches(steps);
     assertThat(mismatches).isEmpty();
   }
 }

@@ -82,6 +82,34 @@ public final class DocRunner {
   }
 
   /** The commands of every {@code console} block of {@code markdown}, in page order. */
+  /**
+   * A runner in {@code workDir} whose {@code ./cairn} is this build's CLI, both as a program run directly and as a
+   * {@code ./cairn} script for the commands sh runs (pipes, quoting), with {@code java} this JVM, and with no
+   * {@code CAIRN_*} or {@code MLFLOW_*} variable reaching the processes.
+   */
+  public static DocRunner forThisBuild(Path workDir, long timeoutSeconds) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath = System.getProperty("java.class.path");
+    Path launcher = workDir.resolve("cairn");
+    Files.writeString(launcher, "#!/bin/sh\nexec '" + java + "' -cp '" + classPath + "' dev.cairn.cli.Main \"$@\"\n");
+    launcher.toFile().setExecutable(true);
+    return new DocRunner(workDir, Map.of("./cairn", List.of(java, "-cp", classPath, "dev.cairn.cli.Main"),
+        "java", List.of(java)), timeoutSeconds,
+        env -> env.keySet().removeIf(k -> k.startsWith("CAIRN_") || k.startsWith("MLFLOW_")));
+  }
+
+  /** Runs every step in order and returns how each one's output differs from the page (empty: all as shown). */
+  public List<String> mismatches(List<Step> steps) throws IOException, InterruptedException {
+    List<String> mismatches = new ArrayList<>();
+    for (Step step : steps) {
+      String problem = mismatch(step, run(step).output());
+      if (problem != null) {
+        mismatches.add(problem);
+      }
+    }
+    return mismatches;
+  }
+
   public static List<Step> steps(Path markdown) throws IOException {
     List<String> lines = Files.readAllLines(markdown, StandardCharsets.UTF_8);
     List<Step> out = new ArrayList<>();
