@@ -32,7 +32,8 @@ import java.util.function.LongSupplier;
  *                                            shadows, canary, last change (page_token)
  * GET /ui/deployments?model=M&amp;version=N     those whose routes, shadows or canary resolve to version N of M
  * GET /ui/deployment?name=D                  one deployment: routing, change history (history_token) and its monitor
- *                                            windows as charts and tables (range=1h|6h|24h|7d|30d, window_minutes)
+ *                                            windows as charts and tables (range=1h|6h|24h|7d|30d, window_minutes;
+ *                                            refresh=SECONDS reloads the page that often)
  * </pre>
  */
 public final class DeploymentPages {
@@ -44,6 +45,8 @@ public final class DeploymentPages {
   static final int MAX_WINDOWS = 1000;
   /** Deployments read when filtering by a model version: all of them, in pages of the store's largest. */
   static final int MAX_SCANNED = 100_000;
+  static final int MIN_REFRESH_SECONDS = 10;
+  static final int MAX_REFRESH_SECONDS = 3600;
 
   private final DeploymentStore deployments;
   private final ModelRegistryStore registry;
@@ -139,7 +142,25 @@ public final class DeploymentPages {
     long to = clock.getAsLong();
     long end = (to / width + 1) * width;
     long from = end - (long) Math.ceil((double) spec[0] / minutes) * width;
-    return new Range(span, minutes, from, end);
+    return new Range(span, minutes, from, end, refresh(ctx));
+  }
+
+  /** The {@code refresh} query parameter: absent for none, else seconds from 10 to 3600. */
+  private static int refresh(Context ctx) {
+    String text = UiRoutes.text(ctx, "refresh");
+    if (text.isEmpty()) {
+      return 0;
+    }
+    try {
+      int seconds = Integer.parseInt(text);
+      if (seconds >= MIN_REFRESH_SECONDS && seconds <= MAX_REFRESH_SECONDS) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw CairnException.invalid("refresh '" + text + "' must be a whole number of seconds from " + MIN_REFRESH_SECONDS
+        + " to " + MAX_REFRESH_SECONDS);
   }
 
   private DeploymentRow row(Deployment d) {

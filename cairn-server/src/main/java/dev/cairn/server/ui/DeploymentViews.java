@@ -122,9 +122,10 @@ public final class DeploymentViews {
 
   /**
    * The time range the monitor sections show: the {@code span} ending at {@code toMs}, in windows of
-   * {@code windowMinutes}.
+   * {@code windowMinutes}; {@code refreshSeconds} above 0 has the browser reload the page that often (the open
+   * window is computed again at each view, so the charts follow the traffic).
    */
-  public record Range(String span, int windowMinutes, long fromMs, long toMs) {
+  public record Range(String span, int windowMinutes, long fromMs, long toMs, int refreshSeconds) {
     /** The spans offered, as minutes, with the window width each defaults to. */
     public static final Map<String, int[]> SPANS = offered();
 
@@ -143,8 +144,11 @@ public final class DeploymentViews {
     }
   }
 
-  /** One chart: x is each window's start in epoch seconds; each series has a value (or none) per x. */
-  public record Chart(String id, String title, String unit, List<Long> xs, List<Series> series) {
+  /**
+   * One chart: x is each window's start in epoch seconds, drawn over the whole range ({@code fromS} to {@code toS},
+   * so a range with one busy window still shows where it lies); each series has a value (or none) per x.
+   */
+  public record Chart(String id, String title, String unit, long fromS, long toS, List<Long> xs, List<Series> series) {
     /** The x values as the data-x attribute carries them. */
     public String x() {
       return String.join(",", xs.stream().map(String::valueOf).toList());
@@ -214,7 +218,10 @@ public final class DeploymentViews {
    */
   public record VersionDrift(String version, List<Long> windowStarts, List<FeatureDrift> features, Chart chart) {}
 
-  /** One feature's drift in each of the table's windows; a cell is null where the window did not compare it. */
+  /**
+   * One feature's drift in each of the table's windows; a cell is null where the window did not compare it. A
+   * per-feature figure MonitorWindow gains (a PSI per feature) becomes one more column beside the test's statistic.
+   */
   public record FeatureDrift(String feature, List<ColumnDrift> cells) {}
 
   /** Data quality of one model version's newest window, per feature. */
@@ -251,7 +258,8 @@ public final class DeploymentViews {
         }
       }
       if (any) {
-        charts.add(new Chart(spec.id(), spec.title(), spec.unit(), xs, series));
+        charts.add(new Chart(spec.id(), spec.title(), spec.unit(), range.fromMs() / 1000, range.toMs() / 1000, xs,
+            series));
       } else if (!windows.isEmpty()) {
         notRecorded.add(spec.title().toLowerCase(Locale.ROOT));
       }
@@ -261,7 +269,8 @@ public final class DeploymentViews {
     int i = 0;
     for (Map.Entry<String, List<MonitorWindow>> v : byVersion.entrySet()) {
       List<MonitorWindow> ws = v.getValue();
-      drift.add(featureDrift(v.getKey(), ws, starts, xs, "feature-drift-" + i++));
+      drift.add(featureDrift(v.getKey(), ws, starts, new Chart("feature-drift-" + i++, "Drift statistic per feature · "
+          + v.getKey(), "statistic", range.fromMs() / 1000, range.toMs() / 1000, xs, List.of())));
       MonitorWindow newest = ws.get(ws.size() - 1);
       quality.add(new VersionQuality(v.getKey(), newest.fromMs(), newest.quality()));
     }
@@ -269,8 +278,8 @@ public final class DeploymentViews {
     return new Monitor(range, windows, charts, notRecorded, drift, quality);
   }
 
-  private static VersionDrift featureDrift(String version, List<MonitorWindow> ws, TreeSet<Long> starts, List<Long> xs,
-      String chartId) {
+  /** The drift table and chart of one version; {@code frame} is the chart without its series. */
+  private static VersionDrift featureDrift(String version, List<MonitorWindow> ws, TreeSet<Long> starts, Chart frame) {
     List<MonitorWindow> compared = ws.stream().filter(w -> w.drift() != null).toList();
     List<MonitorWindow> recent = compared.subList(Math.max(0, compared.size() - DRIFT_COLUMNS), compared.size());
     TreeSet<String> names = new TreeSet<>();
@@ -292,7 +301,7 @@ public final class DeploymentViews {
       series.add(new Series(feature, values(starts, at)));
     }
     return new VersionDrift(version, recent.stream().map(MonitorWindow::fromMs).toList(), features,
-        new Chart(chartId, "Drift statistic per feature · " + version, "statistic", xs, series));
+        new Chart(frame.id(), frame.title(), frame.unit(), frame.fromS(), frame.toS(), frame.xs(), series));
   }
 
   private static String values(TreeSet<Long> starts, Map<Long, Double> at) {
@@ -333,16 +342,10 @@ public final class DeploymentViews {
     }
 
     public String historyNextUrl() {
-      return historyNext == null ? null : url(monitor.range()) + "&history_token=" + UiViews.encode(historyNext);
-    }
-
-    /** This page over another span (its default window). */
-    public String spanUrl(String span) {
-      return deploymentUrl(deployment().name()) + "&range=" + span;
-    }
-
-    private String url(Range r) {
-      return deploymentUrl(deployment().name()) + "&range=" + r.span() + "&window_minutes=" + r.windowMinutes();
+      Range r = monitor.range();
+      return historyNext == null ? null : deploymentUrl(deployment().name()) + "&range=" + r.span() + "&window_minutes="
+          + r.windowMinutes() + (r.refreshSeconds() > 0 ? "&refresh=" + r.refreshSeconds() : "") + "&history_token="
+          + UiViews.encode(historyNext);
     }
   }
 }

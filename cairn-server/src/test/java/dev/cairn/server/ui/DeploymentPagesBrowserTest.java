@@ -76,5 +76,9 @@ class DeploymentPagesBrowserTest {
     assertThatThrownBy(() -> browser.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
     assertThat(HeadlessChromium.consoleErrors(browser)).isEmpty();
     HeadlessChromium.screenshot(browser, "deployment");
+    browser.executeScript("document.getElementById('monitor').scrollIntoView()");
+    HeadlessChromium.screenshot(browser, "deployment-monitor");
+    browser.executeScript("document.querySelector('section.feature-drift').scrollIntoView()");
+    HeadlessChromium.screenshot(browser, "deployment-drift");
   }
 }

@@ -179,6 +179,12 @@ class DeploymentPagesTest {
     assertThat(hour).contains("<option value=\"1h\" selected>last 1h</option>", "name=\"window_minutes\" min=\"1\" value=\"10\"",
         "windows of 10 minutes");
     assertThat(sum(hour, MODEL_ATTRIBUTE + "/1", "predictions")).isEqualTo(DeploymentFixture.V1_ROWS);
+    assertThat(hour).doesNotContain("http-equiv=\"refresh\"");
+    String live = page(DeploymentViews.deploymentUrl(DeploymentFixture.AB) + "&range=6h&refresh=60");
+    assertThat(live).contains("<meta http-equiv=\"refresh\" content=\"60\">",
+        "<input type=\"checkbox\" name=\"refresh\" value=\"60\" checked>", "windows of 15 minutes");
+    assertThat(fx.page(DeploymentViews.deploymentUrl(DeploymentFixture.AB) + "&refresh=5", "vic").body())
+        .contains("refresh '5' must be a whole number of seconds from 10 to 3600");
     Answer badRange = fx.page(DeploymentViews.deploymentUrl(DeploymentFixture.AB) + "&range=2y", "vic");
     assertThat(badRange.status()).isEqualTo(400);
     assertThat(badRange.body()).contains("range '2y' must be one of 1h, 6h, 24h, 7d, 30d");
