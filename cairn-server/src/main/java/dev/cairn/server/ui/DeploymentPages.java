@@ -110,9 +110,18 @@ public final class DeploymentPages {
     Page<DeploymentChange> history = deployments.history(name, HISTORY_PAGE_SIZE, ctx.queryParam("history_token"));
     List<ChangeView> changes = history.items().stream()
         .map(c -> new ChangeView(c, DeploymentViews.routing(c.after()))).toList();
-    List<MonitorWindow> windows = monitors.windows(name, range.fromMs(), range.toMs(), range.windowMinutes());
-    UiRoutes.render(ctx, "deployment.jte", new DeploymentPage(row(d), changes, history.nextPageToken(),
-        DeploymentViews.monitor(range, windows)));
+    DeploymentViews.Monitor monitor;
+    try {
+      List<MonitorWindow> windows = monitors.windows(name, range.fromMs(), range.toMs(), range.windowMinutes());
+      monitor = DeploymentViews.monitor(range, windows);
+    } catch (CairnException e) {
+      if (e.code() == ErrorCode.INTERNAL_ERROR) {
+        throw e;
+      }
+      // a version whose bundle is gone must not hide the routing and history that show what happened to it
+      monitor = DeploymentViews.Monitor.failed(range, e.getMessage());
+    }
+    UiRoutes.render(ctx, "deployment.jte", new DeploymentPage(row(d), changes, history.nextPageToken(), monitor));
   }
 
   /** The span ending now ({@code range}, default 24h) in windows of {@code window_minutes} (default by span). */

@@ -197,9 +197,13 @@ public final class DeploymentViews {
     return w.modelName() + "/" + w.modelVersion();
   }
 
-  /** The monitor section of one deployment over one range. */
+  /** The monitor section of one deployment over one range; {@code error} says why it could not be computed. */
   public record Monitor(Range range, List<MonitorWindow> windows, List<Chart> charts, List<String> notRecorded,
-      List<VersionDrift> drift, List<VersionQuality> quality) {
+      List<VersionDrift> drift, List<VersionQuality> quality, String error) {
+    static Monitor failed(Range range, String error) {
+      return new Monitor(range, List.of(), List.of(), List.of(), List.of(), List.of(), error);
+    }
+
     /** The windows newest first, as the table lists them. */
     public List<MonitorWindow> newestFirst() {
       List<MonitorWindow> out = new ArrayList<>(windows);
@@ -275,7 +279,7 @@ public final class DeploymentViews {
       quality.add(new VersionQuality(v.getKey(), newest.fromMs(), newest.quality()));
     }
     drift.removeIf(d -> d.features().isEmpty());
-    return new Monitor(range, windows, charts, notRecorded, drift, quality);
+    return new Monitor(range, windows, charts, notRecorded, drift, quality, null);
   }
 
   /** The drift table and chart of one version; {@code frame} is the chart without its series. */

@@ -50,13 +50,15 @@ final class DeploymentFixture implements AutoCloseable {
   final CairnServer server;
   final String admin;
   final List<InputField> schema;
+  final Path bundle;
+  final String experiment;
   /** The rows version 1 scored, as sent. */
   final List<Map<String, Object>> v1Rows;
 
   record Answer(int status, String body) {}
 
   DeploymentFixture(Path dir, boolean auth) {
-    Path bundle = TestBundles.write(dir.resolve("bundle"), "logistic_regression", Task.CLASSIFICATION, Map.of(),
+    bundle = TestBundles.write(dir.resolve("bundle"), "logistic_regression", Task.CLASSIFICATION, Map.of(),
         Map.of(), true);
     try (LoadedModel m = ModelRuntime.defaults().load(bundle)) {
       schema = m.inputSchema();
@@ -76,11 +78,11 @@ final class DeploymentFixture implements AutoCloseable {
       api("POST", "/api/cairn/v1/users", Map.of("name", "vic", "password", password("vic"), "role", "viewer"));
       api("POST", "/api/cairn/v1/users", Map.of("name", "ann", "password", password("ann")));
     }
-    String experiment = api("POST", "/api/2.0/mlflow/experiments/create", Map.of("name", "serving"))
+    experiment = api("POST", "/api/2.0/mlflow/experiments/create", Map.of("name", "serving"))
         .get("experiment_id").asText();
     api("POST", "/api/2.0/mlflow/registered-models/create", Map.of("name", MODEL));
-    register(experiment, bundle);
-    register(experiment, bundle);
+    register();
+    register();
     api("POST", "/api/2.0/mlflow/registered-models/alias", Map.of("name", MODEL, "alias", "champion", "version", "1"));
     api("POST", "/api/cairn/v1/deployments", Map.of("name", AB, "description", DESCRIPTION,
         "routes", List.of(Map.of("target", MODEL + "@champion", "weight", 70), Map.of("target", MODEL + "/2",
@@ -96,10 +98,10 @@ final class DeploymentFixture implements AutoCloseable {
       o.computeIfPresent("tenure", (k, v) -> (Double) v + 30); // customers now stay 30 months longer
       shifted.add(o);
     }
-    JsonNode first = infer(1, v1Rows);
-    infer(2, shifted.subList(0, V2_ROWS / 2));
-    infer(2, shifted.subList(V2_ROWS / 2, V2_ROWS));
-    waitForLoggedPredictions(V1_ROWS + V2_ROWS);
+    JsonNode first = infer("/v2/models/" + AB + "/versions/1/infer", v1Rows);
+    infer("/v2/models/" + AB + "/versions/2/infer", shifted.subList(0, V2_ROWS / 2));
+    infer("/v2/models/" + AB + "/versions/2/infer", shifted.subList(V2_ROWS / 2, V2_ROWS));
+    waitForLoggedPredictions(AB, V1_ROWS + V2_ROWS);
     StringBuilder feedback = new StringBuilder("{\"feedback\":[");
     for (int i = 0; i < V1_FEEDBACK; i++) {
       String predicted = first.at("/outputs/0/data/" + i).asText();
@@ -121,15 +123,17 @@ final class DeploymentFixture implements AutoCloseable {
     return v1Rows.stream().filter(r -> r.get(feature) == null).count();
   }
 
-  private JsonNode infer(int version, List<Map<String, Object>> rows) {
-    return ok(send("POST", "/v2/models/" + AB + "/versions/" + version + "/infer",
+  /** Scores {@code rows} over OIP at {@code path}; the answer. */
+  JsonNode infer(String path, List<Map<String, Object>> rows) {
+    return ok(send("POST", path,
         Map.of("Content-Type", "application/json"), RequestBodies.oipColumns(schema, rows, false)), "infer");
   }
 
-  private void waitForLoggedPredictions(int rows) {
+  /** Waits until the prediction log holds {@code rows} rows of {@code deployment} (it writes in the background). */
+  void waitForLoggedPredictions(String deployment, int rows) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (true) {
-      JsonNode logged = ok(send("GET", "/api/cairn/v1/deployments/" + AB + "/predictions?max_results=1000", Map.of(),
+      JsonNode logged = ok(send("GET", "/api/cairn/v1/deployments/" + deployment + "/predictions?max_results=1000", Map.of(),
           null), "predictions").get("predictions");
       int n = 0;
       for (JsonNode p : logged) {
@@ -151,7 +155,8 @@ final class DeploymentFixture implements AutoCloseable {
   }
 
   /** As an MLflow 3 client logs a model: a logged model, its files under its artifact location, then a version. */
-  private void register(String experiment, Path bundle) {
+  /** Registers the bundle as the model's next version; its number. */
+  int register() {
     JsonNode info = api("POST", "/api/2.0/mlflow/logged-models", Map.of("experiment_id", experiment, "name", "churn"))
         .at("/model/info");
     String artifactUri = info.get("artifact_uri").asText();
@@ -164,8 +169,8 @@ final class DeploymentFixture implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    api("POST", "/api/2.0/mlflow/model-versions/create", Map.of("name", MODEL, "source", artifactUri,
-        "model_id", info.get("model_id").asText()));
+    return api("POST", "/api/2.0/mlflow/model-versions/create", Map.of("name", MODEL, "source", artifactUri,
+        "model_id", info.get("model_id").asText())).at("/model_version/version").asInt();
   }
 
   /** A JSON API call as the admin that must succeed; its answer. */

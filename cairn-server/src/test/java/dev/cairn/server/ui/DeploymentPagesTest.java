@@ -138,9 +138,11 @@ class DeploymentPagesTest {
     assertThat(cells(html, v1, "accuracy")).containsExactly("0.7");
     assertThat(cells(html, v1, "feedback")).containsExactly("10");
     assertThat(cells(html, v2, "accuracy")).allMatch(String::isEmpty);
-    // no failed requests are recorded yet, and this model is a classifier: said once, not drawn
-    assertThat(html).contains("<p class=\"empty\" id=\"not-recorded\">Not recorded in this range: errors, rmse from"
-        + " feedback.</p>");
+    // this model is a classifier: no RMSE, said once, not drawn; errors likewise while the log records none
+    boolean errors = cells(html, v1, "errors").stream().anyMatch(c -> !c.isEmpty());
+    assertThat(html).contains("<p class=\"empty\" id=\"not-recorded\">Not recorded in this range: "
+        + (errors ? "" : "errors, ") + "rmse from feedback.</p>");
+    assertThat(html.contains("id=\"chart-errors\"")).isEqualTo(errors);
 
     // charts: one series per figure and version, labelled with the version when there are several
     assertThat(seriesLabels(html, "traffic")).containsExactly("requests · " + v1, "predictions · " + v1,
@@ -149,7 +151,7 @@ class DeploymentPagesTest {
     assertThat(seriesLabels(html, "drift")).containsExactly("drift share · " + v1, "drift share · " + v2);
     assertThat(seriesLabels(html, "quality")).hasSize(6);
     assertThat(seriesLabels(html, "accuracy")).containsExactly("accuracy · " + v1, "accuracy · " + v2);
-    assertThat(html).doesNotContain("id=\"chart-errors\"", "id=\"chart-rmse\"");
+    assertThat(html).doesNotContain("id=\"chart-rmse\"");
 
     // drift per feature: version 2's traffic stays 30 months longer, so its tenure drifted; version 1's did not
     String drift1 = between(html, "<section class=\"feature-drift\" data-version=\"" + v1 + "\">", "</section>");
@@ -197,6 +199,22 @@ class DeploymentPagesTest {
     Answer missing = fx.page(DeploymentViews.deploymentUrl("no-such-deployment"), "vic");
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.body()).contains("no-such-deployment");
+  }
+
+  @Test
+  void aVersionWhoseBundleIsGoneLeavesRoutingAndHistoryReadable() {
+    int version = fx.register();
+    fx.api("POST", "/api/cairn/v1/deployments", java.util.Map.of("name", "churn-gone", "routes",
+        List.of(java.util.Map.of("target", DeploymentFixture.MODEL + "/" + version, "weight", 100))));
+    fx.infer("/v2/models/churn-gone/infer", fx.v1Rows.subList(0, 5));
+    fx.waitForLoggedPredictions("churn-gone", 5);
+    fx.api("DELETE", "/api/2.0/mlflow/model-versions/delete", java.util.Map.of("name", DeploymentFixture.MODEL,
+        "version", String.valueOf(version)));
+    String html = page(DeploymentViews.deploymentUrl("churn-gone"));
+    assertThat(between(html, "id=\"routes\"", "</table>")).contains("<span class=\"problem\">");
+    assertThat(html).contains("id=\"monitor-error\"", "The monitor windows could not be computed: ")
+        .contains("<td>create</td>");
+    assertThat(between(page("/ui/deployments"), "<tr data-name=\"churn-gone\">", "</tr>")).contains("unresolved");
   }
 
   @Test
