@@ -83,5 +83,7 @@ class DeploymentPagesBrowserTest {
     HeadlessChromium.screenshot(browser, "deployment-monitor");
     browser.executeScript("document.querySelector('section.feature-drift').scrollIntoView()");
     HeadlessChromium.screenshot(browser, "deployment-drift");
+    browser.executeScript("document.getElementById('windows').scrollIntoView()");
+    HeadlessChromium.screenshot(browser, "deployment-windows");
   }
 }
