@@ -293,6 +293,10 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
     all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, database, registry,
         dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)));
+    all.add((routes, m, a) -> dev.cairn.server.ui.DeploymentPages.register(routes,
+        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, dev.cairn.server.deployments
+            .MonitorRoutes.service(database, registry, dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts,
+            loggedModels))));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
     dev.cairn.serving.log.PredictionLog predictionLog = new dev.cairn.serving.log.PredictionLog(
         new dev.cairn.serving.log.PredictionStore(database), dev.cairn.serving.log.PredictionLog.Settings.defaults());

@@ -229,6 +229,8 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/ui/model", viewer, model));
     rules.add(new Rule("GET", "/ui/model/lineage", viewer, global)); // as the lineage API: it crosses experiments
     rules.add(new Rule("GET", "/ui/model/version", viewer, model)); // a version and its evaluation: as the registry API
+    rules.add(new Rule("GET", "/ui/deployments", viewer, global)); // as the deployments API: global grants
+    rules.add(new Rule("GET", "/ui/deployment", viewer, global));
     // pipeline runs are MLflow runs: one run by its run_id's experiment, the list by experiment_id (else global)
     rules.add(new Rule("GET", "/ui/pipelines", viewer, exp));
     rules.add(new Rule("GET", "/ui/pipeline", viewer, exp));

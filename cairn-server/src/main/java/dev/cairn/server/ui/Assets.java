@@ -31,6 +31,7 @@ public final class Assets {
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put("cairn.css", "/dev/cairn/server/ui/static/cairn.css");
     sources.put("cairn-charts.js", "/dev/cairn/server/ui/static/cairn-charts.js");
+    sources.put("cairn-monitor.js", "/dev/cairn/server/ui/static/cairn-monitor.js");
     sources.put("favicon.svg", "/dev/cairn/server/ui/static/favicon.svg");
     sources.put("htmx.min.js", "/META-INF/resources/webjars/htmx.org/" + HTMX_VERSION + "/dist/htmx.min.js");
     sources.put("uPlot.iife.min.js", "/META-INF/resources/webjars/uplot/" + UPLOT_VERSION + "/dist/uPlot.iife.min.js");

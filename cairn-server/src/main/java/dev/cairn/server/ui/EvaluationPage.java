@@ -61,6 +61,11 @@ public final class EvaluationPage {
       return ModelViews.lineageUrl(version.name(), version.version());
     }
 
+    /** The deployments whose routes, shadows or canary resolve to this version now. */
+    public String deploymentsUrl() {
+      return DeploymentViews.servingUrl(version.name(), version.version());
+    }
+
     public String runUrl() {
       return version.runId() == null || version.runId().isEmpty() ? null : UiViews.runUrl(version.runId());
     }

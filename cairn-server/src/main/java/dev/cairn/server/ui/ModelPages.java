@@ -143,16 +143,19 @@ public final class ModelPages {
 
   private void lineage(Context ctx) {
     String name = UiRoutes.required(ctx, "name");
-    String text = UiRoutes.required(ctx, "version");
-    int version;
-    try {
-      version = Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      throw CairnException.invalid("version '" + text + "' must be a model version number (1, 2, ...)");
-    }
+    int version = versionNumber(UiRoutes.required(ctx, "version"));
     LineageGraph graph = lineage.ofModelVersion(name, version);
     UiRoutes.render(ctx, "model-lineage.jte", new LineagePage(name, version,
         ModelViews.tree(graph, "model:" + name + "/" + version), LineageLayout.of(graph)));
+  }
+
+  /** A {@code version} query parameter: INVALID_PARAMETER_VALUE unless a whole number. */
+  static int versionNumber(String text) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      throw CairnException.invalid("version '" + text + "' must be a model version number (1, 2, ...)");
+    }
   }
 
   private void promotions(Context ctx) {

@@ -151,6 +151,8 @@ class AuthorisationMatrixTest {
     expected.put("GET /ui/pipelines", "viewer"); // pipeline runs are runs: viewer, by experiment_id or run_id
     expected.put("GET /ui/pipeline", "viewer");
     expected.put("GET /ui/model/version", "viewer");
+    expected.put("GET /ui/deployments", "viewer"); // as the deployments API: a global grant
+    expected.put("GET /ui/deployment", "viewer");
     expected.put("GET /api/cairn/v1/deployments", "viewer");
     expected.put("GET /api/cairn/v1/deployments/{name}/history", "viewer");
     expected.put("POST /api/cairn/v1/deployments", "editor");

@@ -22,9 +22,9 @@ class UiDocsTest {
   void everyUrlOfTheTourAnswersAPage(@TempDir Path dir) throws Exception {
     List<String> urls = new ArrayList<>();
     for (String line : Files.readAllLines(DOC)) {
-      // DatasetPagesTest, ModelPagesTest and PipelinePagesTest open theirs
+      // DatasetPagesTest, ModelPagesTest, PipelinePagesTest and DeploymentPagesTest open theirs
       if (line.startsWith(HOST + "/ui/") && !line.matches(java.util.regex.Pattern.quote(HOST)
-          + "/ui/(datasets|models?\\b|pipelines?\\b|promotions|audit).*")) {
+          + "/ui/(datasets|models?\\b|pipelines?\\b|deployments?\\b|promotions|audit).*")) {
         urls.add(line.strip().substring(HOST.length()));
       }
     }
