@@ -35,6 +35,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -136,6 +137,13 @@ public final class InferenceRoutes {
   /** As above, handing every scored request to {@code sink} (the server's prediction log). */
   public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
       LoggedModelStore loggedModels, PredictionSink sink) {
+    return tables(database, registry, artifacts, loggedModels, sink,
+        REFRESH_SECONDS > 0 ? Duration.ofSeconds(REFRESH_SECONDS) : null);
+  }
+
+  /** As above, refreshed every {@code refresh} (null: never in the background). */
+  public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
+      LoggedModelStore loggedModels, PredictionSink sink, Duration refresh) {
     Path cacheRoot;
     try {
       cacheRoot = Files.createTempDirectory("cairn-serving-");
@@ -145,8 +153,8 @@ public final class InferenceRoutes {
     ServingTables tables = new ServingTables(new DeploymentStore(database, registry), registry,
         new ModelCache(bundleFiles(artifacts, loggedModels), cacheRoot, ModelRuntime.defaults()), sink,
         Limits.DEFAULT);
-    if (REFRESH_SECONDS > 0) {
-      tables.startRefresher(REFRESH_SECONDS);
+    if (refresh != null) {
+      tables.startRefresher(refresh);
     }
     return tables;
   }
