@@ -220,11 +220,12 @@ class ScaleOutTest {
   @Test
   void predictionsServedByBothReplicasCountInOneMonitorWindow() throws InterruptedException {
     long from = System.currentTimeMillis() - 1;
+    List<JsonNode> answers = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      json(infer(first.url(), "watched", TestBundles.rows(2, i), null));
+      answers.add(json(infer(first.url(), "watched", TestBundles.rows(2, i), null)));
     }
     for (int i = 0; i < 5; i++) {
-      json(infer(second.url(), "watched", TestBundles.rows(4, 10 + i), null));
+      answers.add(json(infer(second.url(), "watched", TestBundles.rows(4, 10 + i), null)));
     }
     String range = "?from=" + from + "&to=" + (System.currentTimeMillis() + 60_000) + "&window_minutes=60";
     // the log keeps one record per scored row, and a window counts records as its requests
@@ -234,6 +235,18 @@ class ScaleOutTest {
     assertThat(sum(windows, "requests")).isEqualTo(expected);
     assertThat(sum(windows, "predictions")).isEqualTo(expected);
     assertThat(windows).allSatisfy(w -> assertThat(w.get("model_version").asInt()).isEqualTo(1));
+
+    // feedback sent to the server on one row from each replica: both count, the predicted label is right
+    com.fasterxml.jackson.databind.node.ObjectNode feedback = Json.MAPPER.createObjectNode();
+    for (JsonNode answer : List.of(answers.get(0), answers.get(answers.size() - 1))) {
+      feedback.withArray("feedback").addObject()
+          .put("prediction_id", answer.at("/parameters/prediction_ids/0").asText())
+          .put("label", answer.at("/outputs/0/data/0").asText());
+    }
+    ok(server.post("/api/cairn/v1/deployments/watched/feedback", feedback.toString()));
+    JsonNode judged = ok(server.get("/api/cairn/v1/deployments/watched/monitor" + range)).at("/windows/0");
+    assertThat(judged.get("feedback").asInt()).isEqualTo(2);
+    assertThat(judged.get("accuracy").asDouble()).isEqualTo(1.0);
   }
 
   static long sum(JsonNode windows, String figure) {
