@@ -28,6 +28,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -203,18 +206,47 @@ class ScaleOutTest {
   }
 
   @Test
-  void anAliasMovedThroughTheServerReachesBothReplicas() throws InterruptedException {
+  void anAliasMovedThroughTheServerReachesBothReplicasWithNoFailedRequest() throws Exception {
     List<Map<String, Object>> rows = TestBundles.rows(20, 3);
     assertThat(json(infer(first.url(), "moving", rows, null)).get("model_version").asText()).isEqualTo("1");
+    // load on both replicas throughout the move: the hot swap must fail none of it
+    AtomicBoolean loading = new AtomicBoolean(true);
+    List<String> failures = new CopyOnWriteArrayList<>();
+    AtomicInteger answered = new AtomicInteger();
+    List<Thread> clients = new ArrayList<>();
+    for (CairnServer replica : List.of(first, second)) {
+      Thread t = new Thread(() -> {
+        while (loading.get()) {
+          HttpResponse<String> r = infer(replica.url(), "moving", TestBundles.rows(1, answered.get()), null);
+          if (r.statusCode() == 200) {
+            answered.incrementAndGet();
+          } else {
+            failures.add(r.statusCode() + " " + r.body());
+          }
+        }
+      }, "scale-out-load");
+      t.start();
+      clients.add(t);
+    }
     long movedAt = System.nanoTime();
     alias("movable", "live", 2);
-    for (CairnServer replica : List.of(first, second)) {
-      JsonNode moved = await("the alias move reaching " + replica.url(), () -> json(infer(replica.url(), "moving", rows,
-          null)), a -> a.get("model_version").asText().equals("2"));
-      assertThat(labels(moved)).isEqualTo(expectedLabels(forest, rows));
-      System.out.printf("alias move reached %s after %d ms (refresh every %d ms)%n", replica.url(),
-          (System.nanoTime() - movedAt) / 1_000_000, REFRESH.toMillis());
+    try {
+      for (CairnServer replica : List.of(first, second)) {
+        JsonNode moved = await("the alias move reaching " + replica.url(), () -> json(infer(replica.url(), "moving",
+            rows, null)), a -> a.get("model_version").asText().equals("2"));
+        System.out.printf("alias move reached %s after %d ms (refresh every %d ms)%n", replica.url(),
+            (System.nanoTime() - movedAt) / 1_000_000, REFRESH.toMillis());
+        assertThat(labels(moved)).isEqualTo(expectedLabels(forest, rows));
+      }
+    } finally {
+      loading.set(false);
+      for (Thread t : clients) {
+        t.join(WAIT_MILLIS);
+      }
     }
+    assertThat(failures).isEmpty();
+    assertThat(answered.get()).isPositive();
+    System.out.printf("%d requests answered on the two replicas during the move, none failed%n", answered.get());
   }
 
   @Test
