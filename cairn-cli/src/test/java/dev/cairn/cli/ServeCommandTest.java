@@ -94,6 +94,14 @@ class ServeCommandTest {
     assertThat(dir.resolve("data/cairn.db")).doesNotExist();
   }
 
+  @Test
+  void aBadDeploymentNameIsRefusedNamingIt() {
+    Cli.Result r = Cli.cairn("serve", "--deployments", "churn,no spaces", "--port", "0", "--backend-store-uri",
+        "postgresql://localhost:1/none");
+    assertThat(r.exitCode()).as(r.err()).isNotZero();
+    assertThat(r.err()).contains("deployment name 'no spaces' is not valid");
+  }
+
   /** {@code cairn serve ...} running in a thread, as until Ctrl-C; {@link #stop} interrupts it. */
   record Serving(Thread thread, String url, StringWriter out) {
     private static final Pattern STARTED = Pattern.compile(" on (http://127\\.0\\.0\\.1:\\d+)");
