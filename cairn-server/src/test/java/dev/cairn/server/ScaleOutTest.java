@@ -98,6 +98,7 @@ class ScaleOutTest {
     deploy("watched", "churn@live");
     deploy("doomed", "churn/1");
     deploy("unlisted", "churn/1");
+    deploy("drained", "churn/1");
 
     replicaConfig = new CairnServer.ServerConfig("127.0.0.1", 0, backend, artifacts, options);
     first = ServingReplica.start(replicaConfig, SERVED, REFRESH);
@@ -279,6 +280,19 @@ class ScaleOutTest {
     JsonNode judged = ok(server.get("/api/cairn/v1/deployments/watched/monitor" + range)).at("/windows/0");
     assertThat(judged.get("feedback").asInt()).isEqualTo(2);
     assertThat(judged.get("accuracy").asDouble()).isEqualTo(1.0);
+  }
+
+  @Test
+  void aStoppedReplicaHasWrittenEveryPredictionItAnswered() {
+    long from = System.currentTimeMillis() - 1;
+    try (CairnServer stopping = ServingReplica.start(replicaConfig, List.of("drained"), REFRESH)) {
+      for (int i = 0; i < 4; i++) {
+        json(infer(stopping.url(), "drained", TestBundles.rows(3, 20 + i), null));
+      }
+    } // closing writes the queued log before the database closes: no wait needed after it
+    JsonNode windows = ok(server.get("/api/cairn/v1/deployments/drained/monitor?from=" + from + "&to="
+        + (System.currentTimeMillis() + 60_000))).get("windows");
+    assertThat(sum(windows, "predictions")).isEqualTo(4 * 3);
   }
 
   static long sum(JsonNode windows, String figure) {
