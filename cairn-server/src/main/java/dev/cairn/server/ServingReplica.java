@@ -8,7 +8,6 @@ import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.serving.deploy.Deployment;
 import dev.cairn.serving.deploy.DeploymentStore;
 import dev.cairn.serving.log.PredictionLog;
-import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.serve.NamedTables;
 import dev.cairn.serving.serve.ServingTables;
 import dev.cairn.store.ArtifactStore;
@@ -71,7 +70,7 @@ public final class ServingReplica {
     boolean handedOver = false; // CairnServer.start closes the stores itself when it fails
     try {
       ModelRegistryStore registry = ModelRegistryStore.on(database);
-      PredictionLog log = new PredictionLog(new PredictionStore(database), PredictionLog.Settings.defaults());
+      PredictionLog log = InferenceRoutes.predictionLog(database); // the server's settings: same sampling, same privacy
       ServingTables all = InferenceRoutes.tables(database, registry, artifacts, LoggedModelStore.on(database), log,
           refresh);
       NamedTables served = new NamedTables(all, names);

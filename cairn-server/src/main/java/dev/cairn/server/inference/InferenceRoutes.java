@@ -8,7 +8,9 @@ import dev.cairn.core.Json;
 import dev.cairn.registry.ModelVersion;
 import dev.cairn.serving.deploy.DeploymentStore;
 import dev.cairn.serving.deploy.Sticky;
+import dev.cairn.serving.log.PredictionLog;
 import dev.cairn.serving.log.PredictionSink;
+import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.protocol.Limits;
 import dev.cairn.serving.runtime.ModelRuntime;
 import dev.cairn.serving.serve.ModelCache;
@@ -120,6 +122,14 @@ public final class InferenceRoutes {
       return ArtifactLocations.storePath(location, artifacts.rootUri());
     };
     return BundleFiles.fromArtifactStore(artifacts, storePath);
+  }
+
+  /**
+   * The prediction log of a serving process (the server, and every serving replica beside it): a bounded queue
+   * written in the background to {@code database}, never blocking serving. One place, so every process logs alike.
+   */
+  public static PredictionLog predictionLog(SqlDatabase database) {
+    return new PredictionLog(new PredictionStore(database), PredictionLog.Settings.defaults());
   }
 
   /** How often the background refresher looks for moved aliases and changed routes, in seconds. */
