@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.core.Json;
 import dev.cairn.server.CairnServer;
 import dev.cairn.server.CairnServer.ServerConfig;
+import dev.cairn.server.registry.ModelIntegrity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,7 +36,17 @@ class ServeReplicaCommandTest {
     postgres = EmbeddedPostgres.builder().start();
     backend = "postgresql://localhost:" + postgres.getPort() + "/postgres?user=postgres";
     artifacts = "file:" + dir.resolve("artifacts");
-    server = CairnServer.start(new ServerConfig("127.0.0.1", 0, backend, artifacts));
+    // the server's signing keys go to this test's folder, not ./cairn-data (its default beside PostgreSQL)
+    String keys = System.setProperty(ModelIntegrity.KEY_DIR_PROPERTY, dir.resolve("signing").toString());
+    try {
+      server = CairnServer.start(new ServerConfig("127.0.0.1", 0, backend, artifacts));
+    } finally {
+      if (keys == null) {
+        System.clearProperty(ModelIntegrity.KEY_DIR_PROPERTY);
+      } else {
+        System.setProperty(ModelIntegrity.KEY_DIR_PROPERTY, keys);
+      }
+    }
     // a bundle put into the shared artifact store, registered by its path there
     ScoreCommandTest.train(dir.resolve("artifacts/bundles/churn/model"));
     ok(Cli.tracked(server, "models", "create", "churn"));

@@ -14,6 +14,7 @@ import dev.cairn.serving.TestBundles;
 import dev.cairn.serving.protocol.RequestBodies;
 import dev.cairn.serving.runtime.LoadedModel;
 import dev.cairn.serving.runtime.ModelRuntime;
+import dev.cairn.server.registry.ModelIntegrity;
 import dev.cairn.store.identity.IdentityStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -79,7 +80,13 @@ class ScaleOutTest {
     Map<String, String> options = Map.of("endpoint", "http://127.0.0.1:" + s3.getPort(), "region", "us-east-1",
         "accessKeyId", "access", "secretAccessKey", "secret-key");
     String artifacts = "s3://" + BUCKET + "/artifacts";
-    server = TestServer.start(dir.resolve("server"), backend, artifacts, options);
+    // the server's signing keys go to this test's folder, not ./cairn-data (its default beside PostgreSQL)
+    String keys = System.setProperty(ModelIntegrity.KEY_DIR_PROPERTY, dir.resolve("signing").toString());
+    try {
+      server = TestServer.start(dir.resolve("server"), backend, artifacts, options);
+    } finally {
+      restore(keys);
+    }
 
     logistic = TestBundles.write(dir.resolve("b1"), "logistic_regression", Task.CLASSIFICATION, Map.of(), Map.of());
     forest = TestBundles.write(dir.resolve("b2"), "random_forest", Task.CLASSIFICATION, Map.of(), Map.of());
@@ -117,6 +124,14 @@ class ScaleOutTest {
     }
     if (postgres != null) {
       postgres.close();
+    }
+  }
+
+  static void restore(String keys) {
+    if (keys == null) {
+      System.clearProperty(ModelIntegrity.KEY_DIR_PROPERTY);
+    } else {
+      System.setProperty(ModelIntegrity.KEY_DIR_PROPERTY, keys);
     }
   }
 
