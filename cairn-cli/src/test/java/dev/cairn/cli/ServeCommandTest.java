@@ -39,20 +39,8 @@ class ServeCommandTest {
       Predictions p = model.predict(rows.next(1000));
       expected = List.of(p.labels());
     }
-    StringWriter out = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    Thread serving = new Thread(() -> cli.execute("serve", bundle.toString(), "--port", "0", "--name", "churn"));
-    serving.start();
-    Pattern started = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    Matcher m = started.matcher("");
-    while (!(m = started.matcher(out.toString())).find()) {
-      assertThat(System.nanoTime()).as("serve did not start: " + out).isLessThan(deadline);
-      assertThat(serving.isAlive()).as("serve stopped: " + out).isTrue();
-      Thread.sleep(20);
-    }
-    String url = m.group(1);
+    Serving serving = Serving.start("serve", bundle.toString(), "--port", "0", "--name", "churn");
+    String url = serving.url();
     try {
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> invocations = http.send(HttpRequest.newBuilder(URI.create(url + "/invocations"))
@@ -82,9 +70,64 @@ class ServeCommandTest {
       assertThat(other.statusCode()).isEqualTo(404);
       assertThat(Json.MAPPER.readTree(other.body()).get("error").asText()).contains("serves 'churn'");
     } finally {
-      serving.interrupt();
-      serving.join(TimeUnit.SECONDS.toMillis(30));
+      serving.stop();
     }
-    assertThat(serving.isAlive()).isFalse();
+  }
+
+  @Test
+  void servingNeedsAModelOrDeploymentsButNotBoth() {
+    Cli.Result none = Cli.cairn("serve", "--port", "0");
+    assertThat(none.exitCode()).isEqualTo(2);
+    assertThat(none.err()).contains("MODEL is missing").contains("--deployments");
+    Cli.Result both = Cli.cairn("serve", dir.toString(), "--deployments", "churn", "--port", "0");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("not both");
+  }
+
+  @Test
+  void aReplicaOnSqliteIsRefusedBeforeItOpensTheDatabase() {
+    Cli.Result r = Cli.cairn("serve", "--deployments", "churn", "--port", "0", "--backend-store-uri",
+        "sqlite:" + dir.resolve("data/cairn.db"));
+    assertThat(r.exitCode()).as(r.err()).isNotZero();
+    assertThat(r.errLines()).isEqualTo(1);
+    assertThat(r.err()).contains("is SQLite").contains("PostgreSQL").contains("cairn server");
+    assertThat(dir.resolve("data/cairn.db")).doesNotExist();
+  }
+
+  @Test
+  void aBadDeploymentNameIsRefusedNamingIt() {
+    Cli.Result r = Cli.cairn("serve", "--deployments", "churn,no spaces", "--port", "0", "--backend-store-uri",
+        "postgresql://localhost:1/none");
+    assertThat(r.exitCode()).as(r.err()).isNotZero();
+    assertThat(r.err()).contains("deployment name 'no spaces' is not valid");
+  }
+
+  /** {@code cairn serve ...} running in a thread, as until Ctrl-C; {@link #stop} interrupts it. */
+  record Serving(Thread thread, String url, StringWriter out) {
+    private static final Pattern STARTED = Pattern.compile(" on (http://127\\.0\\.0\\.1:\\d+)");
+
+    static Serving start(String... args) throws InterruptedException {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine cli = Main.commandLine(java.util.Map.of(), args);
+      cli.setOut(new PrintWriter(out, true));
+      cli.setErr(new PrintWriter(err, true));
+      Thread serving = new Thread(() -> cli.execute(args));
+      serving.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      Matcher m;
+      while (!(m = STARTED.matcher(out.toString())).find()) {
+        assertThat(System.nanoTime()).as("serve did not start: " + out + err).isLessThan(deadline);
+        assertThat(serving.isAlive()).as("serve stopped: " + out + err).isTrue();
+        Thread.sleep(20);
+      }
+      return new Serving(serving, m.group(1), out);
+    }
+
+    void stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+      assertThat(thread.isAlive()).isFalse();
+    }
   }
 }

@@ -298,8 +298,8 @@ public final class CairnServer implements AutoCloseable {
             .MonitorRoutes.service(database, registry, dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts,
             loggedModels))));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
-    dev.cairn.serving.log.PredictionLog predictionLog = new dev.cairn.serving.log.PredictionLog(
-        new dev.cairn.serving.log.PredictionStore(database), dev.cairn.serving.log.PredictionLog.Settings.defaults());
+    dev.cairn.serving.log.PredictionLog predictionLog =
+        dev.cairn.server.inference.InferenceRoutes.predictionLog(database);
     dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
         artifacts, loggedModels, predictionLog);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving));
@@ -323,6 +323,11 @@ public final class CairnServer implements AutoCloseable {
     server.database = database;
     server.adminTokenFile = adminTokenFile.orElse(null);
     return server;
+  }
+
+  /** Closes {@code part} with the server, after the HTTP server stops and before the stores close (in added order). */
+  void own(AutoCloseable part) {
+    owned.add(part);
   }
 
   /** Where the first start writes the admin's token: the configured file, else the data folder's admin-token. */
@@ -373,6 +378,15 @@ public final class CairnServer implements AutoCloseable {
   /** Serves the stores; with {@code identity} non-null every route first authenticates and authorises. */
   private static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
       List<RouteModule> modules, Access.Setup identity) {
+    return start(config, metadata, artifacts, modules, identity, false);
+  }
+
+  /**
+   * As above; {@code inferenceOnly} leaves out the MLflow, artifact proxy and UI routes (a {@link ServingReplica}
+   * serves the modules' inference routes beside /health, /version and /metrics).
+   */
+  static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
+      List<RouteModule> modules, Access.Setup identity, boolean inferenceOnly) {
     long startNanos = System.nanoTime();
     String version = version();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -383,7 +397,7 @@ public final class CairnServer implements AutoCloseable {
     Javalin app;
     AtomicReference<String> servedUrl = new AtomicReference<>();
     try {
-      app = create(metadata, artifacts, modules, version, registry, servedUrl::get, identity);
+      app = create(metadata, artifacts, modules, version, registry, servedUrl::get, identity, inferenceOnly);
     } catch (RuntimeException e) {
       metadata.close();
       artifacts.close();
@@ -407,7 +421,8 @@ public final class CairnServer implements AutoCloseable {
   }
 
   private static Javalin create(MetadataStore metadata, ArtifactStore artifacts, List<RouteModule> modules,
-      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl, Access.Setup identity) {
+      String version, PrometheusMeterRegistry registry, Supplier<String> servedUrl, Access.Setup identity,
+      boolean inferenceOnly) {
     return Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
@@ -470,10 +485,14 @@ public final class CairnServer implements AutoCloseable {
         Access.install(cfg, identity, metadata);
       }
       AuditRequests.register(cfg.routes); // mutating requests' writes append audit events
-      MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
-      ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
+      if (!inferenceOnly) {
+        MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
+        ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
+      }
       OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
-      UiRoutes.register(cfg.routes, metadata, artifacts);
+      if (!inferenceOnly) {
+        UiRoutes.register(cfg.routes, metadata, artifacts);
+      }
       for (RouteModule module : modules) {
         module.register(cfg.routes, metadata, artifacts);
       }

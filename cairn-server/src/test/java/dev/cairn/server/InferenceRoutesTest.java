@@ -72,8 +72,13 @@ class InferenceRoutesTest {
 
   /** As an MLflow 3 client logs a model: a logged model, its files under its artifact location, then a version. */
   static int register(Path bundle) {
+    return register(server, experiment, "churn", bundle);
+  }
+
+  /** As above, on {@code server}: a version of registered model {@code model} (which must exist). */
+  static int register(TestServer server, String experiment, String model, Path bundle) {
     JsonNode info = ok(server.post("/api/2.0/mlflow/logged-models", "{\"experiment_id\":\"" + experiment
-        + "\",\"name\":\"churn\"}")).at("/model/info");
+        + "\",\"name\":\"" + model + "\"}")).at("/model/info");
     String modelId = info.get("model_id").asText();
     String artifactUri = info.get("artifact_uri").asText();
     String storePath = artifactUri.substring("mlflow-artifacts:/".length());
@@ -85,8 +90,8 @@ class InferenceRoutesTest {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    return ok(server.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"churn\",\"source\":\"" + artifactUri
-        + "\",\"model_id\":\"" + modelId + "\"}")).at("/model_version/version").asInt();
+    return ok(server.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"" + model + "\",\"source\":\""
+        + artifactUri + "\",\"model_id\":\"" + modelId + "\"}")).at("/model_version/version").asInt();
   }
 
   static void deploy(String body) {

@@ -8,7 +8,9 @@ import dev.cairn.core.Json;
 import dev.cairn.registry.ModelVersion;
 import dev.cairn.serving.deploy.DeploymentStore;
 import dev.cairn.serving.deploy.Sticky;
+import dev.cairn.serving.log.PredictionLog;
 import dev.cairn.serving.log.PredictionSink;
+import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.protocol.Limits;
 import dev.cairn.serving.runtime.ModelRuntime;
 import dev.cairn.serving.serve.ModelCache;
@@ -35,6 +37,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -121,6 +124,14 @@ public final class InferenceRoutes {
     return BundleFiles.fromArtifactStore(artifacts, storePath);
   }
 
+  /**
+   * The prediction log of a serving process (the server, and every serving replica beside it): a bounded queue
+   * written in the background to {@code database}, never blocking serving. One place, so every process logs alike.
+   */
+  public static PredictionLog predictionLog(SqlDatabase database) {
+    return new PredictionLog(new PredictionStore(database), PredictionLog.Settings.defaults());
+  }
+
   /** How often the background refresher looks for moved aliases and changed routes, in seconds. */
   public static final long REFRESH_SECONDS = Long.getLong("cairn.serving.refresh-seconds", 5);
 
@@ -136,6 +147,13 @@ public final class InferenceRoutes {
   /** As above, handing every scored request to {@code sink} (the server's prediction log). */
   public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
       LoggedModelStore loggedModels, PredictionSink sink) {
+    return tables(database, registry, artifacts, loggedModels, sink,
+        REFRESH_SECONDS > 0 ? Duration.ofSeconds(REFRESH_SECONDS) : null);
+  }
+
+  /** As above, refreshed every {@code refresh} (null: never in the background). */
+  public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
+      LoggedModelStore loggedModels, PredictionSink sink, Duration refresh) {
     Path cacheRoot;
     try {
       cacheRoot = Files.createTempDirectory("cairn-serving-");
@@ -145,8 +163,8 @@ public final class InferenceRoutes {
     ServingTables tables = new ServingTables(new DeploymentStore(database, registry), registry,
         new ModelCache(bundleFiles(artifacts, loggedModels), cacheRoot, ModelRuntime.defaults()), sink,
         Limits.DEFAULT);
-    if (REFRESH_SECONDS > 0) {
-      tables.startRefresher(REFRESH_SECONDS);
+    if (refresh != null) {
+      tables.startRefresher(refresh);
     }
     return tables;
   }

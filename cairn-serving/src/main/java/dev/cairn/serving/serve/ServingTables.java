@@ -6,6 +6,7 @@ import dev.cairn.serving.deploy.DeploymentStore;
 import dev.cairn.serving.log.PredictionSink;
 import dev.cairn.serving.protocol.Limits;
 import dev.cairn.store.registry.ModelRegistryStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -100,7 +101,16 @@ public final class ServingTables implements InferenceTables {
   }
 
   /** Polls every {@code seconds} seconds for moved aliases and changed routes. */
-  public synchronized void startRefresher(long seconds) {
+  public void startRefresher(long seconds) {
+    startRefresher(Duration.ofSeconds(seconds));
+  }
+
+  /** Polls every {@code every} for moved aliases, changed routes and deleted deployments (serving replicas: ~2 s). */
+  public synchronized void startRefresher(Duration every) {
+    long millis = every.toMillis();
+    if (millis <= 0) {
+      throw CairnException.invalid("serving refresh interval " + every + " is not positive; use at least 1 ms");
+    }
     if (refresher != null) {
       return;
     }
@@ -109,7 +119,7 @@ public final class ServingTables implements InferenceTables {
       t.setDaemon(true);
       return t;
     });
-    refresher.scheduleWithFixedDelay(this::refreshAll, seconds, seconds, TimeUnit.SECONDS);
+    refresher.scheduleWithFixedDelay(this::refreshAll, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /** The shadow pool's queue size now (for tests and figures). */
