@@ -112,6 +112,11 @@ public final class ServingTables implements InferenceTables {
     refresher.scheduleWithFixedDelay(this::refreshAll, seconds, seconds, TimeUnit.SECONDS);
   }
 
+  /** Model versions the shared model cache holds now (for figures). */
+  public int loadedModels() {
+    return cache.loaded().size();
+  }
+
   /** The shadow pool's queue size now (for tests and figures). */
   public int shadowBacklog() {
     return shadowPool.getQueue().size();
