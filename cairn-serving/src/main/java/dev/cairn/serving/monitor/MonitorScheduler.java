@@ -1,6 +1,7 @@
 package dev.cairn.serving.monitor;
 
 import dev.cairn.core.CairnException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,9 +57,13 @@ public final class MonitorScheduler implements AutoCloseable {
     return new long[] {from, Math.max(from, to)};
   }
 
-  /** One run: every deployment's closed windows computed (stored) or read back; one failing deployment is skipped. */
+  /**
+   * One run: every deployment's closed windows computed (stored) or read back, one window at a time so that a busy
+   * hour or a failing bundle costs only its own window; the listener gets each deployment's windows, oldest first.
+   */
   public void runOnce() {
     long[] range = closedRange(clock.getAsLong(), windowMinutes);
+    long width = windowMinutes * 60_000L;
     List<String> names;
     try {
       names = deployments.get();
@@ -67,11 +72,16 @@ public final class MonitorScheduler implements AutoCloseable {
       return;
     }
     for (String d : names) {
-      if (range[1] <= range[0]) {
-        break;
+      List<MonitorWindow> windows = new ArrayList<>();
+      for (long start = range[0]; start < range[1]; start += width) {
+        try {
+          windows.addAll(monitors.windows(d, start, start + width, windowMinutes));
+        } catch (RuntimeException e) {
+          LOG.warn("monitor scheduler: deployment {}, window from {}: {}", d, start, e.getMessage());
+        }
       }
       try {
-        listener.accept(monitors.windows(d, range[0], range[1], windowMinutes));
+        listener.accept(windows);
       } catch (RuntimeException e) {
         LOG.warn("monitor scheduler: deployment {}: {}", d, e.getMessage());
       }

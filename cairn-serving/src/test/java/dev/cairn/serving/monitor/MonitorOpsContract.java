@@ -217,15 +217,24 @@ abstract class MonitorOpsContract {
   }
 
   @Test
-  void aFailingDeploymentDoesNotStopTheOthers() {
+  void aFailingWindowDoesNotStopTheOthers() {
     predictions.insert(MonitorServiceContract.logged("a", 1, 0, 5, false));
-    now.set(HOUR + MonitorService.GRACE_MS);
-    List<String> done = new ArrayList<>();
+    predictions.insert(MonitorServiceContract.logged("b", 2, HOUR, 5, false));
+    now.set(2 * HOUR + MonitorService.GRACE_MS);
     MonitorService failing = new MonitorService(db, predictions, feedback, (model, version) -> {
-      throw new IllegalStateException("bundle gone");
+      if (version == 1) {
+        throw new IllegalStateException("bundle gone");
+      }
+      return manifest;
     }, DriftOptions.DEFAULT, now::get);
-    new MonitorScheduler(failing, () -> List.of("churn-prod", "idle"), 60, now::get,
-        w -> done.add(w.isEmpty() ? "empty" : "windows")).runOnce();
-    assertThat(done).containsExactly("empty");
+    List<List<MonitorWindow>> seen = new ArrayList<>();
+    new MonitorScheduler(failing, () -> List.of("churn-prod", "idle"), 60, now::get, seen::add).runOnce();
+    List<Long> stored = db.read(h -> h.createQuery("SELECT from_ms FROM monitor_slots WHERE deployment = 'churn-prod'")
+        .mapTo(Long.class).list());
+    assertThat(stored).as("the first hour's bundle is gone; the second hour is stored").containsExactly(HOUR);
+    assertThat(count("SELECT COUNT(*) FROM monitor_slots WHERE deployment = 'idle'")).isEqualTo(2);
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0)).extracting(MonitorWindow::modelVersion).containsExactly(2);
+    assertThat(seen.get(1)).isEmpty();
   }
 }
