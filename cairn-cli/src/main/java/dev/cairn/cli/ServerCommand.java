@@ -77,6 +77,15 @@ final class ServerCommand implements Callable<Integer> {
       description = "This server's name in serving counts and process samples (default: host name and process id).")
   String replicaId;
 
+  @Option(names = "--process-sample-seconds", paramLabel = "SECONDS",
+      description = "How often this process's CPU, heap and RSS are sampled for the monitor; 0 turns it off"
+          + " (default: 5).")
+  Long processSampleSeconds;
+
+  @Option(names = "--monitor-retention-days", paramLabel = "DAYS",
+      description = "How long serving counts and process samples are kept; 0 keeps them (default: 30).")
+  Integer monitorRetentionDays;
+
   /** The serving settings: these flags (or their CAIRN_SERVER_* variables), else the server's own defaults. */
   dev.cairn.server.deployments.ServingSettings servingSettings() {
     dev.cairn.server.deployments.ServingSettings d = dev.cairn.server.deployments.ServingSettings.defaults();
@@ -84,7 +93,8 @@ final class ServerCommand implements Callable<Integer> {
         predictionLogSampleRate != null ? predictionLogSampleRate : d.sampleRate(),
         predictionLogCapacity != null ? predictionLogCapacity : d.logCapacity(),
         monitorIntervalSeconds != null ? monitorIntervalSeconds : d.monitorIntervalSeconds(),
-        dev.cairn.server.deployments.ServingSettings.fromEnvironment().processSampleSeconds(), replicaId);
+        processSampleSeconds != null ? processSampleSeconds : d.processSampleSeconds(), replicaId,
+        monitorRetentionDays != null ? monitorRetentionDays : d.retentionDays());
   }
 
   /** The key folder is read once, at start: the property is set only around it (one server per process). */

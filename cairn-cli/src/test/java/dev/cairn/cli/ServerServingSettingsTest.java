@@ -50,5 +50,8 @@ class ServerServingSettingsTest {
         .isInstanceOf(CairnException.class).hasMessageContaining("CAIRN_SERVER_PREDICTION_LOG_CAPACITY 'many'");
     assertThat(ServingSettings.from(Map.of("CAIRN_SERVER_MONITOR_INTERVAL_SECONDS", "0")::get)
         .monitorIntervalSeconds()).isZero();
+    assertThat(parse(Map.of("CAIRN_SERVER_MONITOR_RETENTION_DAYS", "7")).retentionDays()).isEqualTo(7);
+    assertThatThrownBy(() -> parse(Map.of("CAIRN_SERVER_MONITOR_RETENTION_DAYS", "1")))
+        .isInstanceOf(CairnException.class).hasMessageContaining("retention is 1 days");
   }
 }

@@ -321,7 +321,7 @@ public final class CairnServer implements AutoCloseable {
     dev.cairn.serving.monitor.MonitorScheduler monitorScheduler = new dev.cairn.serving.monitor.MonitorScheduler(
         monitors, () -> deploymentNames(database, registry),
         dev.cairn.server.deployments.ServingSettings.SCHEDULED_WINDOW_MINUTES, System::currentTimeMillis,
-        servingMetrics::windows);
+        servingMetrics::windows).retain(servingSettings.retentionDays() * 86_400_000L);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving, servingMetrics));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));

@@ -20,15 +20,18 @@ import java.util.function.UnaryOperator;
  *     ({@code CAIRN_SERVER_PROCESS_SAMPLE_SECONDS}, default 5)
  * @param replicaId this server process's name in the serving counts and process samples
  *     ({@code CAIRN_SERVER_REPLICA_ID}, default host name and process id)
+ * @param retentionDays how long serving counts and process samples are kept, 0 for ever; stored windows keep their
+ *     figures ({@code CAIRN_SERVER_MONITOR_RETENTION_DAYS}, default 30, at least 2)
  */
 public record ServingSettings(double sampleRate, int logCapacity, long monitorIntervalSeconds,
-    long processSampleSeconds, String replicaId) {
+    long processSampleSeconds, String replicaId, int retentionDays) {
   public static final double DEFAULT_SAMPLE_RATE = 1.0;
   public static final int DEFAULT_LOG_CAPACITY = 10_000;
   public static final long DEFAULT_MONITOR_INTERVAL_SECONDS = 60;
   public static final long DEFAULT_PROCESS_SAMPLE_SECONDS = 5;
   /** The window width the scheduler stores: the monitor route's default. */
   public static final int SCHEDULED_WINDOW_MINUTES = 60;
+  public static final int DEFAULT_RETENTION_DAYS = 30;
 
   public ServingSettings {
     if (!(sampleRate >= 0 && sampleRate <= 1)) {
@@ -45,6 +48,10 @@ public record ServingSettings(double sampleRate, int logCapacity, long monitorIn
       throw CairnException.invalid("process sample interval is " + processSampleSeconds
           + " seconds; it must be 0 (off) to 3600");
     }
+    if (retentionDays != 0 && (retentionDays < 2 || retentionDays > 36_500)) {
+      throw CairnException.invalid("monitor retention is " + retentionDays + " days; it must be 0 (keep everything)"
+          + " or 2 to 36500");
+    }
     if (replicaId == null || replicaId.isBlank()) {
       replicaId = defaultReplicaId();
     }
@@ -53,9 +60,15 @@ public record ServingSettings(double sampleRate, int logCapacity, long monitorIn
     }
   }
 
+  /** Settings without retention (the default 30 days). */
+  public ServingSettings(double sampleRate, int logCapacity, long monitorIntervalSeconds, long processSampleSeconds,
+      String replicaId) {
+    this(sampleRate, logCapacity, monitorIntervalSeconds, processSampleSeconds, replicaId, DEFAULT_RETENTION_DAYS);
+  }
+
   public static ServingSettings defaults() {
     return new ServingSettings(DEFAULT_SAMPLE_RATE, DEFAULT_LOG_CAPACITY, DEFAULT_MONITOR_INTERVAL_SECONDS,
-        DEFAULT_PROCESS_SAMPLE_SECONDS, null);
+        DEFAULT_PROCESS_SAMPLE_SECONDS, null, DEFAULT_RETENTION_DAYS);
   }
 
   /** The settings from system properties ({@code cairn.server.prediction-log-sample-rate}, ...) or the environment. */
@@ -74,7 +87,8 @@ public record ServingSettings(double sampleRate, int logCapacity, long monitorIn
         (int) whole(lookup, "CAIRN_SERVER_PREDICTION_LOG_CAPACITY", DEFAULT_LOG_CAPACITY),
         whole(lookup, "CAIRN_SERVER_MONITOR_INTERVAL_SECONDS", DEFAULT_MONITOR_INTERVAL_SECONDS),
         whole(lookup, "CAIRN_SERVER_PROCESS_SAMPLE_SECONDS", DEFAULT_PROCESS_SAMPLE_SECONDS),
-        lookup.apply("CAIRN_SERVER_REPLICA_ID"));
+        lookup.apply("CAIRN_SERVER_REPLICA_ID"),
+        (int) whole(lookup, "CAIRN_SERVER_MONITOR_RETENTION_DAYS", DEFAULT_RETENTION_DAYS));
   }
 
   private static double number(UnaryOperator<String> lookup, String name, double fallback) {

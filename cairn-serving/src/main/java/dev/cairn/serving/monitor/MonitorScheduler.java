@@ -30,6 +30,7 @@ public final class MonitorScheduler implements AutoCloseable {
   private final LongSupplier clock;
   private final Consumer<List<MonitorWindow>> listener;
   private final AtomicLong runs = new AtomicLong();
+  private volatile long retentionMs;
   private ScheduledExecutorService executor;
 
   /**
@@ -47,6 +48,19 @@ public final class MonitorScheduler implements AutoCloseable {
     this.windowMinutes = windowMinutes;
     this.clock = clock;
     this.listener = listener == null ? w -> {} : listener;
+  }
+
+  /**
+   * Makes every run also delete the serving counts and process samples older than {@code retentionMs} (0: keep
+   * them all); at least the lookback, so no window a run still computes loses its figures.
+   */
+  public MonitorScheduler retain(long retentionMs) {
+    if (retentionMs != 0 && retentionMs < LOOKBACK_MS + windowMinutes * 60_000L) {
+      throw CairnException.invalid("monitor retention of " + retentionMs + " ms is shorter than the scheduler's"
+          + " lookback of a day and a window; keep at least that, or 0 for everything");
+    }
+    this.retentionMs = retentionMs;
+    return this;
   }
 
   /** The range of closed windows one run computes at {@code nowMs}: {@code [from, to)}, aligned to the width. */
@@ -84,6 +98,13 @@ public final class MonitorScheduler implements AutoCloseable {
         listener.accept(windows);
       } catch (RuntimeException e) {
         LOG.warn("monitor scheduler: deployment {}: {}", d, e.getMessage());
+      }
+    }
+    if (retentionMs > 0) {
+      try {
+        monitors.pruneOperations(clock.getAsLong() - retentionMs);
+      } catch (RuntimeException e) {
+        LOG.warn("monitor scheduler: cannot prune old serving counts and process samples: {}", e.getMessage());
       }
     }
     runs.incrementAndGet();

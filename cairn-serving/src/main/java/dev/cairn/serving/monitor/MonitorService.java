@@ -79,6 +79,16 @@ public final class MonitorService {
     this.processFigures = processFigures;
   }
 
+  /**
+   * Deletes serving counts (V74) and process samples (V75) from before {@code beforeMs}: windows stored by then keep
+   * their figures. Returns the rows deleted.
+   */
+  public int pruneOperations(long beforeMs) {
+    return db.write(h -> h.createUpdate("DELETE FROM serving_counts WHERE second_ms < :before").bind("before", beforeMs)
+        .execute() + h.createUpdate("DELETE FROM process_samples WHERE time_ms < :before").bind("before", beforeMs)
+        .execute());
+  }
+
   /** The most predictions one window of {@code window_predictions} may hold. */
   public static final int MAX_WINDOW_PREDICTIONS = 100_000;
   /** The most windows of {@code window_predictions} one answer holds. */

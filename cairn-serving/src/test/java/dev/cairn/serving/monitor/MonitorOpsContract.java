@@ -237,4 +237,26 @@ abstract class MonitorOpsContract {
     assertThat(seen.get(0)).extracting(MonitorWindow::modelVersion).containsExactly(2);
     assertThat(seen.get(1)).isEmpty();
   }
+
+  @Test
+  void theSchedulerPrunesCountsAndSamplesPastTheRetention() {
+    long day = 24 * HOUR;
+    ServingCounts counts = new ServingCounts(db, "r", now::get);
+    ProcessSamples samples = new ProcessSamples(db, "r", now::get);
+    for (long t : new long[] {HOUR, 3 * day, 4 * day}) {
+      now.set(t);
+      counts.counter("d", "m", 1).failed();
+      counts.flush(true);
+      samples.record(new ProcessSamples.Sample(0.5, 10, 20L));
+    }
+    now.set(4 * day + HOUR);
+    MonitorScheduler scheduler = new MonitorScheduler(service(counts), List::of, 60, now::get, w -> {});
+    assertThatThrownBy(() -> scheduler.retain(HOUR)).isInstanceOf(CairnException.class)
+        .hasMessageContaining("retention");
+    scheduler.retain(2 * day).runOnce();
+    List<Long> seconds = db.read(h -> h.createQuery("SELECT second_ms FROM serving_counts ORDER BY second_ms")
+        .mapTo(Long.class).list());
+    assertThat(seconds).containsExactly(3 * day, 4 * day);
+    assertThat(count("SELECT COUNT(*) FROM process_samples")).isEqualTo(2);
+  }
 }
