@@ -54,4 +54,18 @@ class ServerServingSettingsTest {
     assertThatThrownBy(() -> parse(Map.of("CAIRN_SERVER_MONITOR_RETENTION_DAYS", "1")))
         .isInstanceOf(CairnException.class).hasMessageContaining("retention is 1 days");
   }
+
+  @Test
+  void anEmbeddedServerReadsSystemPropertiesBeforeTheEnvironment() {
+    System.setProperty("cairn.server.monitor-interval-seconds", "7");
+    System.setProperty("cairn.server.prediction-log-sample-rate", "0.5");
+    try {
+      ServingSettings s = ServingSettings.fromEnvironment();
+      assertThat(s.monitorIntervalSeconds()).isEqualTo(7);
+      assertThat(s.sampleRate()).isEqualTo(0.5);
+    } finally {
+      System.clearProperty("cairn.server.monitor-interval-seconds");
+      System.clearProperty("cairn.server.prediction-log-sample-rate");
+    }
+  }
 }
