@@ -60,16 +60,53 @@ final class ServerCommand implements Callable<Integer> {
           + "$CAIRN_SERVER_SIGNING_KEY_DIR, else signing/ in the data folder; with PostgreSQL, ./cairn-data/signing).")
   String signingKeyDir;
 
+  @Option(names = "--prediction-log-sample-rate", paramLabel = "RATE",
+      description = "Share of predictions the prediction log keeps, 0 to 1 (default: 1).")
+  Double predictionLogSampleRate;
+
+  @Option(names = "--prediction-log-capacity", paramLabel = "N",
+      description = "Predictions the log's queue holds before it drops (default: 10000).")
+  Integer predictionLogCapacity;
+
+  @Option(names = "--monitor-interval-seconds", paramLabel = "SECONDS",
+      description = "How often closed monitor windows of every deployment are computed and stored; 0 turns it off"
+          + " (default: 60).")
+  Long monitorIntervalSeconds;
+
+  @Option(names = "--replica-id", paramLabel = "ID",
+      description = "This server's name in serving counts and process samples (default: host name and process id).")
+  String replicaId;
+
+  @Option(names = "--process-sample-seconds", paramLabel = "SECONDS",
+      description = "How often this process's CPU, heap and RSS are sampled for the monitor; 0 turns it off"
+          + " (default: 5).")
+  Long processSampleSeconds;
+
+  @Option(names = "--monitor-retention-days", paramLabel = "DAYS",
+      description = "How long serving counts and process samples are kept; 0 keeps them (default: 30).")
+  Integer monitorRetentionDays;
+
+  /** The serving settings: these flags (or their CAIRN_SERVER_* variables), else the server's own defaults. */
+  dev.cairn.server.deployments.ServingSettings servingSettings() {
+    dev.cairn.server.deployments.ServingSettings d = dev.cairn.server.deployments.ServingSettings.defaults();
+    return new dev.cairn.server.deployments.ServingSettings(
+        predictionLogSampleRate != null ? predictionLogSampleRate : d.sampleRate(),
+        predictionLogCapacity != null ? predictionLogCapacity : d.logCapacity(),
+        monitorIntervalSeconds != null ? monitorIntervalSeconds : d.monitorIntervalSeconds(),
+        processSampleSeconds != null ? processSampleSeconds : d.processSampleSeconds(), replicaId,
+        monitorRetentionDays != null ? monitorRetentionDays : d.retentionDays());
+  }
+
   /** The key folder is read once, at start: the property is set only around it (one server per process). */
   private CairnServer startWithKeyDir(ServerConfig config) {
     if (signingKeyDir == null || signingKeyDir.isBlank()) {
-      return CairnServer.start(config);
+      return CairnServer.startWith(config, java.util.List.of(), servingSettings());
     }
     String property = dev.cairn.server.registry.ModelIntegrity.KEY_DIR_PROPERTY;
     String before = System.getProperty(property);
     System.setProperty(property, signingKeyDir);
     try {
-      return CairnServer.start(config);
+      return CairnServer.startWith(config, java.util.List.of(), servingSettings());
     } finally {
       if (before == null) {
         System.clearProperty(property);

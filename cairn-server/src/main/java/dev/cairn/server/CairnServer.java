@@ -214,11 +214,17 @@ public final class CairnServer implements AutoCloseable {
 
   /** As {@link #start(ServerConfig)}, also serving {@code modules}. */
   public static CairnServer start(ServerConfig config, List<RouteModule> modules) {
+    return startWith(config, modules, dev.cairn.server.deployments.ServingSettings.fromEnvironment());
+  }
+
+  /** As {@link #start(ServerConfig, List)}, with these serving and monitoring settings (not the environment's). */
+  public static CairnServer startWith(ServerConfig config, List<RouteModule> modules,
+      dev.cairn.server.deployments.ServingSettings servingSettings) {
     config.requiresAuth(); // an unresolvable host fails here, before anything is opened
     // One process owns a SQLite data folder: a second server is refused here, before it opens anything.
     DataFolderLock lock = DataFolderLock.folderOf(config.backendStoreUri()).map(DataFolderLock::acquire).orElse(null);
     try {
-      CairnServer server = startLocked(config, modules);
+      CairnServer server = startLocked(config, modules, servingSettings);
       if (lock != null) {
         lock.publish(server.url());
         server.folderLock = lock;
@@ -232,7 +238,8 @@ public final class CairnServer implements AutoCloseable {
     }
   }
 
-  private static CairnServer startLocked(ServerConfig config, List<RouteModule> modules) {
+  private static CairnServer startLocked(ServerConfig config, List<RouteModule> modules,
+      dev.cairn.server.deployments.ServingSettings servingSettings) {
     long maxBlobBytes = maxBlobBytes();
     ArtifactStore artifacts = ArtifactStores.open(config.artifactsUri(), config.artifactOptions());
     // One database for every module's tables: one pool, one writer, one migration run.
@@ -291,30 +298,54 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.deployments.DeploymentRoutes.register(routes,
         new dev.cairn.serving.deploy.DeploymentStore(database, registry)));
     all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
-    all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, database, registry,
-        dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)));
+    // every request counted per deployment version (Micrometer and V74 counts, flushed in the background), the process
+    // sampled (V75), closed monitor windows stored by a scheduler: see docs/serving.md, Monitoring
+    PrometheusMeterRegistry meters = newMeterRegistry();
+    dev.cairn.serving.monitor.ServingCounts servingCounts = new dev.cairn.serving.monitor.ServingCounts(database,
+        servingSettings.replicaId(), System::currentTimeMillis);
+    dev.cairn.serving.monitor.ProcessSamples processSamples = new dev.cairn.serving.monitor.ProcessSamples(database,
+        servingSettings.replicaId(), System::currentTimeMillis);
+    dev.cairn.server.inference.ServingMetrics servingMetrics =
+        new dev.cairn.server.inference.ServingMetrics(meters, servingCounts);
+    dev.cairn.serving.monitor.MonitorService monitors = dev.cairn.server.deployments.MonitorRoutes.service(database,
+        registry, dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels), servingCounts, true);
+    all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, monitors));
     all.add((routes, m, a) -> dev.cairn.server.ui.DeploymentPages.register(routes,
-        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, dev.cairn.server.deployments
-            .MonitorRoutes.service(database, registry, dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts,
-            loggedModels))));
+        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, monitors));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
     dev.cairn.serving.log.PredictionLog predictionLog =
-        dev.cairn.server.inference.InferenceRoutes.predictionLog(database);
+        dev.cairn.server.inference.InferenceRoutes.predictionLog(database, servingSettings);
     dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
         artifacts, loggedModels, predictionLog);
-    all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving));
+    servingMetrics.bindPredictionLog(predictionLog);
+    servingMetrics.bindModelCache(serving, dev.cairn.serving.serve.ServingTables::loadedModels);
+    dev.cairn.serving.monitor.MonitorScheduler monitorScheduler = new dev.cairn.serving.monitor.MonitorScheduler(
+        monitors, () -> deploymentNames(database, registry),
+        dev.cairn.server.deployments.ServingSettings.SCHEDULED_WINDOW_MINUTES, System::currentTimeMillis,
+        servingMetrics::windows).retain(servingSettings.retentionDays() * 86_400_000L);
+    all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving, servingMetrics));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
     try {
       server = start(config, metadata, artifacts, all,
-          config.requiresAuth() ? new Access.Setup(identity, promotions::modelOf) : null);
+          config.requiresAuth() ? new Access.Setup(identity, promotions::modelOf) : null, meters);
     } catch (RuntimeException e) {
       dispatcher.close();
       throw e;
     }
+    server.owned.add(monitorScheduler); // a run under way finishes before the database closes
+    server.owned.add(processSamples);
     server.owned.add(serving);
     server.owned.add(predictionLog); // after serving stops, before the database closes: what is queued is written
+    server.owned.add(servingCounts); // the same: the last seconds' counts are written
+    servingCounts.start(2000);
+    if (servingSettings.processSampleSeconds() > 0) {
+      processSamples.start(servingSettings.processSampleSeconds() * 1000);
+    }
+    if (servingSettings.monitorIntervalSeconds() > 0) {
+      monitorScheduler.start(servingSettings.monitorIntervalSeconds() * 1000);
+    }
     server.servingTables = serving;
     server.owned.add(dispatcher); // closed before the database it writes to
     server.owned.add(datasets);
@@ -328,6 +359,20 @@ public final class CairnServer implements AutoCloseable {
   /** Closes {@code part} with the server, after the HTTP server stops and before the stores close (in added order). */
   void own(AutoCloseable part) {
     owned.add(part);
+  }
+
+  /** Every deployment's name, for the monitor scheduler. */
+  private static List<String> deploymentNames(SqlDatabase database, ModelRegistryStore registry) {
+    dev.cairn.serving.deploy.DeploymentStore store = new dev.cairn.serving.deploy.DeploymentStore(database, registry);
+    List<String> names = new ArrayList<>();
+    String token = null;
+    do {
+      dev.cairn.tracking.Page<dev.cairn.serving.deploy.Deployment> page =
+          store.list(dev.cairn.serving.deploy.DeploymentStore.MAX_PAGE_SIZE, token);
+      page.items().forEach(d -> names.add(d.name()));
+      token = page.nextPageToken();
+    } while (token != null);
+    return names;
   }
 
   /** Where the first start writes the admin's token: the configured file, else the data folder's admin-token. */
@@ -372,13 +417,13 @@ public final class CairnServer implements AutoCloseable {
           + " authentication needs the server's identity store, which a server given open stores does not have;"
           + " bind 127.0.0.1 or ::1, or start the server from its config");
     }
-    return start(config, metadata, artifacts, modules, null);
+    return start(config, metadata, artifacts, modules, null, newMeterRegistry());
   }
 
   /** Serves the stores; with {@code identity} non-null every route first authenticates and authorises. */
   private static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
-      List<RouteModule> modules, Access.Setup identity) {
-    return start(config, metadata, artifacts, modules, identity, false);
+      List<RouteModule> modules, Access.Setup identity, PrometheusMeterRegistry registry) {
+    return start(config, metadata, artifacts, modules, identity, registry, false);
   }
 
   /**
@@ -386,14 +431,9 @@ public final class CairnServer implements AutoCloseable {
    * serves the modules' inference routes beside /health, /version and /metrics).
    */
   static CairnServer start(ServerConfig config, MetadataStore metadata, ArtifactStore artifacts,
-      List<RouteModule> modules, Access.Setup identity, boolean inferenceOnly) {
+      List<RouteModule> modules, Access.Setup identity, PrometheusMeterRegistry registry, boolean inferenceOnly) {
     long startNanos = System.nanoTime();
     String version = version();
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
     Javalin app;
     AtomicReference<String> servedUrl = new AtomicReference<>();
     try {
@@ -418,6 +458,16 @@ public final class CairnServer implements AutoCloseable {
         redact(config.backendStoreUri()), artifacts.rootUri(), identity != null ? "on" : "off",
         (System.nanoTime() - startNanos) / 1_000_000);
     return server;
+  }
+
+  /** The registry /metrics scrapes, with the JVM's own figures bound. */
+  static PrometheusMeterRegistry newMeterRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    return registry;
   }
 
   private static Javalin create(MetadataStore metadata, ArtifactStore artifacts, List<RouteModule> modules,

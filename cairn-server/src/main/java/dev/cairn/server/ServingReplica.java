@@ -3,11 +3,14 @@ package dev.cairn.server;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.server.auth.Access;
+import dev.cairn.server.deployments.ServingSettings;
 import dev.cairn.server.inference.InferenceRoutes;
+import dev.cairn.server.inference.ServingMetrics;
 import dev.cairn.server.mlflow.ArtifactLocations;
 import dev.cairn.serving.deploy.Deployment;
 import dev.cairn.serving.deploy.DeploymentStore;
 import dev.cairn.serving.log.PredictionLog;
+import dev.cairn.serving.monitor.ServingCounts;
 import dev.cairn.serving.serve.NamedTables;
 import dev.cairn.serving.serve.ServingTables;
 import dev.cairn.store.ArtifactStore;
@@ -18,6 +21,7 @@ import dev.cairn.store.identity.IdentityStore;
 import dev.cairn.store.loggedmodels.LoggedModelStore;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.sql.SqlDatabase;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -70,12 +74,22 @@ public final class ServingReplica {
     boolean handedOver = false; // CairnServer.start closes the stores itself when it fails
     try {
       ModelRegistryStore registry = ModelRegistryStore.on(database);
-      PredictionLog log = InferenceRoutes.predictionLog(database); // the server's settings: same sampling, same privacy
+      // the server's settings (same sampling, same privacy), and the same counts and meters: the replicas' requests
+      // and errors add up in the shared database's monitor windows
+      ServingSettings settings = ServingSettings.fromEnvironment();
+      PredictionLog log = InferenceRoutes.predictionLog(database, settings);
+      ServingCounts counts = new ServingCounts(database, settings.replicaId(), System::currentTimeMillis);
+      PrometheusMeterRegistry meters = CairnServer.newMeterRegistry();
+      ServingMetrics metrics = new ServingMetrics(meters, counts);
+      metrics.bindPredictionLog(log);
       ServingTables all = InferenceRoutes.tables(database, registry, artifacts, LoggedModelStore.on(database), log,
           refresh);
       NamedTables served = new NamedTables(all, names);
       parts.add(served);
       parts.add(log); // after serving stops: what is queued is written
+      parts.add(counts); // the same for the last seconds' counts
+      metrics.bindModelCache(all, ServingTables::loadedModels);
+      counts.start(2000);
       parts.add(registry);
       requireExisting(new DeploymentStore(database, registry), names, config.backendStoreUri());
       served.loadAll();
@@ -83,7 +97,7 @@ public final class ServingReplica {
           ? new Access.Setup(IdentityStore.on(database), promotion -> Optional.empty()) : null;
       handedOver = true;
       server = CairnServer.start(config, metadata, artifacts,
-          List.of((routes, m, a) -> InferenceRoutes.register(routes, served)), identity, true);
+          List.of((routes, m, a) -> InferenceRoutes.register(routes, served, metrics)), identity, meters, true);
     } catch (RuntimeException e) {
       closeAll(parts);
       if (!handedOver) {

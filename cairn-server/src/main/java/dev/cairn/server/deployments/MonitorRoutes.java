@@ -1,6 +1,7 @@
 package dev.cairn.server.deployments;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.data.drift.DriftOptions;
 import dev.cairn.ml.bundle.BundleManifest;
@@ -11,6 +12,7 @@ import dev.cairn.serving.feedback.FeedbackStore;
 import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.monitor.MonitorService;
 import dev.cairn.serving.monitor.MonitorWindow;
+import dev.cairn.serving.monitor.ServingCounts;
 import dev.cairn.serving.serve.BundleFiles;
 import dev.cairn.serving.serve.ModelCache;
 import dev.cairn.store.registry.ModelRegistryStore;
@@ -29,7 +31,9 @@ import java.util.stream.Stream;
  * A deployment's monitor windows, from its prediction log (closed windows stored and read back):
  * <pre>
  * GET /api/cairn/v1/deployments/{name}/monitor   windows per model version (from?, to? epoch ms, default the last
- *                                                 day; window_minutes?, default 60)
+ *                                                 day from a multiple of the width, the slots the monitor scheduler
+ *                                                 stores; window_minutes?, default 60; or window_predictions=N:
+ *                                                 consecutive windows of N logged predictions, N at most 100000)
  * </pre>
  */
 public final class MonitorRoutes {
@@ -41,16 +45,25 @@ public final class MonitorRoutes {
 
   public static void register(RoutesConfig routes, SqlDatabase database, ModelRegistryStore registry,
       BundleFiles bundles) {
-    MonitorRoutes r = new MonitorRoutes(service(database, registry, bundles));
+    register(routes, service(database, registry, bundles, null, false));
+  }
+
+  /** The monitor route over {@code monitors} (the server's one, shared with its scheduler). */
+  public static void register(RoutesConfig routes, MonitorService monitors) {
+    MonitorRoutes r = new MonitorRoutes(monitors);
     routes.get(DeploymentRoutes.BASE + "/{name}/monitor", r::monitor);
   }
 
-  /** The monitor service over the server's prediction log and feedback, bundles read from the registry's versions. */
-  public static MonitorService service(SqlDatabase database, ModelRegistryStore registry, BundleFiles bundles) {
+  /**
+   * The monitor service of a server: its database's log, feedback and stored windows, bundles' manifests from the
+   * registry, with the serving {@code counts} (null: no errors) and, when {@code processFigures}, the process samples.
+   */
+  public static MonitorService service(SqlDatabase database, ModelRegistryStore registry, BundleFiles bundles,
+      ServingCounts counts, boolean processFigures) {
     PredictionStore predictions = new PredictionStore(database);
     return new MonitorService(database, predictions, new FeedbackStore(database, predictions),
         (model, version) -> manifest(bundles, registry, model, version), DriftOptions.DEFAULT,
-        System::currentTimeMillis);
+        System::currentTimeMillis, counts, processFigures);
   }
 
   void monitor(Context ctx) {
@@ -58,8 +71,21 @@ public final class MonitorRoutes {
     Long to = q.longValue("to");
     long end = to == null ? System.currentTimeMillis() : to;
     Long from = q.longValue("from");
-    List<MonitorWindow> windows = monitors.windows(ctx.pathParam("name"),
-        from == null ? end - PredictionRoutes.DEFAULT_SPAN_MS : from, end, q.intValue("window_minutes", 60, 1, 525_600));
+    String name = ctx.pathParam("name");
+    List<MonitorWindow> windows;
+    if (q.has("window_predictions")) {
+      if (q.has("window_minutes")) {
+        throw CairnException.invalid("give 'window_minutes' or 'window_predictions', not both");
+      }
+      windows = monitors.windowsOfPredictions(name, from == null ? end - PredictionRoutes.DEFAULT_SPAN_MS : from, end,
+          q.intValue("window_predictions", 0, 1, MonitorService.MAX_WINDOW_PREDICTIONS));
+    } else {
+      int minutes = q.intValue("window_minutes", 60, 1, 525_600);
+      long width = minutes * 60_000L;
+      // by default from a multiple of the width: the slots the scheduler stored are read back, not recomputed
+      long start = from != null ? from : Math.max(0, Math.floorDiv(end - PredictionRoutes.DEFAULT_SPAN_MS, width) * width);
+      windows = monitors.windows(name, start, end, minutes);
+    }
     ObjectNode out = Json.MAPPER.createObjectNode();
     out.set("windows", Json.MAPPER.valueToTree(windows));
     Responses.json(ctx, 200, out);

@@ -70,13 +70,20 @@ public final class InferenceRoutes {
   static final String PLATFORM = "cairn";
 
   private final InferenceTables tables;
+  private final ServingMetrics metrics;
 
-  private InferenceRoutes(InferenceTables tables) {
+  private InferenceRoutes(InferenceTables tables, ServingMetrics metrics) {
     this.tables = tables;
+    this.metrics = metrics;
   }
 
   public static void register(RoutesConfig routes, InferenceTables tables) {
-    InferenceRoutes r = new InferenceRoutes(tables);
+    register(routes, tables, null);
+  }
+
+  /** As above, counting every inference request, answered or failed, in {@code metrics} (null: not counted). */
+  public static void register(RoutesConfig routes, InferenceTables tables, ServingMetrics metrics) {
+    InferenceRoutes r = new InferenceRoutes(tables, metrics);
     routes.get("/v2/health/live", ctx -> Responses.json(ctx, 200, Json.MAPPER.createObjectNode().put("live", true)));
     routes.get("/v2/health/ready", ctx -> Responses.json(ctx, 200,
         Json.MAPPER.createObjectNode().put("ready", true)));
@@ -95,7 +102,7 @@ public final class InferenceRoutes {
    * MLflow's {@code POST /invocations} as {@code mlflow models serve} has it. Errors as above; the caller stops it.
    */
   public static Javalin standalone(SingleModel model, String host, int port) {
-    InferenceRoutes r = new InferenceRoutes(model);
+    InferenceRoutes r = new InferenceRoutes(model, null);
     Javalin app = Javalin.create(cfg -> {
       cfg.startup.showJavalinBanner = false;
       cfg.startup.showOldJavalinVersionWarning = false;
@@ -128,8 +135,9 @@ public final class InferenceRoutes {
    * The prediction log of a serving process (the server, and every serving replica beside it): a bounded queue
    * written in the background to {@code database}, never blocking serving. One place, so every process logs alike.
    */
-  public static PredictionLog predictionLog(SqlDatabase database) {
-    return new PredictionLog(new PredictionStore(database), PredictionLog.Settings.defaults());
+  public static PredictionLog predictionLog(SqlDatabase database, dev.cairn.server.deployments.ServingSettings settings) {
+    return new PredictionLog(new PredictionStore(database), PredictionLog.Settings.defaults()
+        .withSampleRate(settings.sampleRate()).withCapacity(settings.logCapacity(), 500));
   }
 
   /** How often the background refresher looks for moved aliases and changed routes, in seconds. */
@@ -233,9 +241,12 @@ public final class InferenceRoutes {
 
   private void infer(Context ctx, Integer version) {
     String deployment = ctx.pathParam("deployment");
-    byte[] body = body(ctx);
-    try (ServingTable.Lease lease = tables.table(deployment).lease()) {
-      Served served = version != null ? lease.version(version) : null;
+    long start = System.nanoTime();
+    ServingTable table = table(deployment);
+    Served served = null;
+    try (ServingTable.Lease lease = table.lease()) {
+      byte[] body = body(ctx);
+      served = version != null ? lease.version(version) : null;
       ScoringRequest request;
       if (served == null && lease.sticky() != null && lease.sticky().source() == Sticky.Source.FIELD) {
         request = lease.routes().get(0).oip().decode(body); // the key is a field: read the rows first
@@ -254,15 +265,21 @@ public final class InferenceRoutes {
       ArrayNode ids = parameters.putArray("prediction_ids");
       answer.predictionIds().forEach(ids::add);
       headers(ctx, answer);
+      answered(deployment, lease, served, request.rows().size(), start);
       Responses.json(ctx, 200, out);
+    } catch (RuntimeException e) {
+      failed(deployment, served);
+      throw e;
     }
   }
 
   void invocations(Context ctx, String deployment) {
-    byte[] body = body(ctx);
-    String contentType = ctx.header("Content-Type");
-    try (ServingTable.Lease lease = tables.table(deployment).lease()) {
-      Served served;
+    long start = System.nanoTime();
+    ServingTable table = table(deployment);
+    Served served = null;
+    try (ServingTable.Lease lease = table.lease()) {
+      byte[] body = body(ctx);
+      String contentType = ctx.header("Content-Type");
       ScoringRequest request;
       if (lease.sticky() != null && lease.sticky().source() == Sticky.Source.FIELD) {
         request = lease.routes().get(0).mlflow().decode(contentType, body);
@@ -273,7 +290,41 @@ public final class InferenceRoutes {
       }
       Answer answer = lease.score(served, request);
       headers(ctx, answer);
+      answered(deployment, lease, served, request.rows().size(), start);
       Responses.json(ctx, 200, MlflowCodec.encode(answer.scored()));
+    } catch (RuntimeException e) {
+      failed(deployment, served);
+      throw e;
+    }
+  }
+
+  /**
+   * The deployment's table; a deployment that exists but cannot be served now counts as a failure (one that does
+   * not exist is not counted: any name could be asked for, and each would make meters).
+   */
+  private ServingTable table(String deployment) {
+    try {
+      return tables.table(deployment);
+    } catch (CairnException e) {
+      if (e.code() != ErrorCode.RESOURCE_DOES_NOT_EXIST) {
+        failed(deployment, null);
+      }
+      throw e;
+    }
+  }
+
+  private void answered(String deployment, ServingTable.Lease lease, Served served, int rows, long startNanos) {
+    if (metrics != null) {
+      metrics.of(deployment, served).answered(rows, System.nanoTime() - startNanos);
+      for (Served shadow : lease.shadows()) {
+        metrics.of(deployment, shadow).shadowed();
+      }
+    }
+  }
+
+  private void failed(String deployment, Served served) {
+    if (metrics != null) {
+      (served == null ? metrics.unversioned(deployment) : metrics.of(deployment, served)).failed();
     }
   }
 

@@ -49,6 +49,8 @@ public final class MonitorService {
   private final Manifests manifests;
   private final DriftOptions options;
   private final LongSupplier clock;
+  private final ServingCounts counts;
+  private final boolean processFigures;
   // bundles never change under a version number, so their parsed reference is kept
   private final Map<String, Reference> references = new ConcurrentHashMap<>();
 
@@ -58,13 +60,39 @@ public final class MonitorService {
    */
   public MonitorService(SqlDatabase db, PredictionStore predictions, FeedbackStore feedback, Manifests manifests,
       DriftOptions options, LongSupplier clock) {
+    this(db, predictions, feedback, manifests, options, clock, null, false);
+  }
+
+  /**
+   * As above, with the operations figures of the serving replicas: errors and served requests from {@code counts}
+   * (V74; null: none) and, when {@code processFigures}, the process samples (V75) of every replica.
+   */
+  public MonitorService(SqlDatabase db, PredictionStore predictions, FeedbackStore feedback, Manifests manifests,
+      DriftOptions options, LongSupplier clock, ServingCounts counts, boolean processFigures) {
     this.db = db;
     this.predictions = predictions;
     this.feedback = feedback;
     this.manifests = manifests;
     this.options = options;
     this.clock = clock;
+    this.counts = counts;
+    this.processFigures = processFigures;
   }
+
+  /**
+   * Deletes serving counts (V74) and process samples (V75) from before {@code beforeMs}: windows stored by then keep
+   * their figures. Returns the rows deleted.
+   */
+  public int pruneOperations(long beforeMs) {
+    return db.write(h -> h.createUpdate("DELETE FROM serving_counts WHERE second_ms < :before").bind("before", beforeMs)
+        .execute() + h.createUpdate("DELETE FROM process_samples WHERE time_ms < :before").bind("before", beforeMs)
+        .execute());
+  }
+
+  /** The most predictions one window of {@code window_predictions} may hold. */
+  public static final int MAX_WINDOW_PREDICTIONS = 100_000;
+  /** The most windows of {@code window_predictions} one answer holds. */
+  public static final int MAX_PREDICTION_WINDOWS = 1000;
 
   /** A window is stored once it ended this long ago: the prediction log writes in the background, a little late. */
   public static final long GRACE_MS = 120_000;
@@ -97,11 +125,22 @@ public final class MonitorService {
     }
     if (firstMissing >= 0) {
       Map<Key, List<StoredPrediction>> groups = read(deployment, firstMissing, lastMissingEnd, fromMs, width, stored);
+      Map<Key, ServingCounts.Totals> totals = new HashMap<>();
+      if (counts != null) {
+        for (ServingCounts.Totals t : counts.totals(deployment, firstMissing, lastMissingEnd, width)) {
+          Key k = new Key(t.modelName(), t.modelVersion(), t.windowStart());
+          if (!stored.contains(k.start())) {
+            totals.put(k, t);
+            groups.putIfAbsent(k, List.of()); // a version whose requests all failed still has a window
+          }
+        }
+      }
+      Map<Long, List<ProcessSamples.Figures>> process = processFigures
+          ? ProcessSamples.byWindow(db, firstMissing, lastMissingEnd, width) : Map.of();
       List<MonitorWindow> computed = new ArrayList<>();
       groups.forEach((k, rows) -> {
-        Reference ref = reference(k.model(), k.version());
-        computed.add(MonitorWindow.compute(ref.inputs(), ref.output(), ref.profile(), deployment, k.model(),
-            k.version(), k.start(), Math.min(toMs, k.start() + width), rows, options));
+        MonitorWindow w = compute(deployment, k, rows, k.start(), Math.min(toMs, k.start() + width));
+        computed.add(withOps(w, totals.get(k), process.get(k.start())));
       });
       computed.forEach(w -> out.put(new Key(w.modelName(), w.modelVersion(), w.fromMs()), w));
       store(deployment, fromMs, toMs, width, stored, computed);
@@ -116,6 +155,81 @@ public final class MonitorService {
       answer.add(a == null ? w : w.withAccuracy(a.accuracy(), a.rmse(), a.count()));
     });
     return answer;
+  }
+
+  /** The window of {@code rows}; a failures-only key (no version chosen) has no bundle and so no schema. */
+  private MonitorWindow compute(String deployment, Key k, List<StoredPrediction> rows, long from, long to) {
+    if (k.model().equals(ServingCounts.NO_VERSION)) {
+      return new MonitorWindow(deployment, k.model(), k.version(), from, to,
+          new MonitorWindow.Operations(0, 0, null, null, null, null), List.of(), null, null, 0, null, null, null);
+    }
+    Reference ref = reference(k.model(), k.version());
+    return MonitorWindow.compute(ref.inputs(), ref.output(), ref.profile(), deployment, k.model(), k.version(), from,
+        to, rows, options);
+  }
+
+  private MonitorWindow withOps(MonitorWindow w, ServingCounts.Totals totals, List<ProcessSamples.Figures> process) {
+    MonitorWindow out = w;
+    if (counts != null) {
+      out = out.withOperations(out.operations().withCounts(totals == null ? 0 : totals.requests(),
+          totals == null ? 0 : totals.errors()));
+    }
+    return process == null ? out : out.withProcess(process);
+  }
+
+  /**
+   * Consecutive windows of {@code n} logged predictions per model version (shadow ones under their own version)
+   * among those logged in {@code [fromMs, toMs)}, oldest first; a version's last predictions that do not fill a
+   * window yet are left out. A window spans from its first prediction's time to just after its last one; its
+   * errors and process figures are those counted in that span. Computed from the log every time, never stored.
+   */
+  public List<MonitorWindow> windowsOfPredictions(String deployment, long fromMs, long toMs, int n) {
+    PredictionStore.requireRange(fromMs, toMs);
+    if (n < 1 || n > MAX_WINDOW_PREDICTIONS) {
+      throw CairnException.invalid("field 'window_predictions' is " + n + "; it must be 1 to "
+          + MAX_WINDOW_PREDICTIONS);
+    }
+    Map<Key, List<StoredPrediction>> byVersion = read(deployment, fromMs, toMs, fromMs, Long.MAX_VALUE / 4, Set.of());
+    List<MonitorWindow> out = new ArrayList<>();
+    for (Map.Entry<Key, List<StoredPrediction>> e : byVersion.entrySet()) {
+      List<StoredPrediction> rows = e.getValue();
+      if (rows.size() / n > MAX_PREDICTION_WINDOWS || out.size() + rows.size() / n > MAX_PREDICTION_WINDOWS) {
+        throw CairnException.invalid("the range from " + fromMs + " to " + toMs + " makes more than "
+            + MAX_PREDICTION_WINDOWS + " windows of " + n + " predictions; use a shorter range or a larger"
+            + " 'window_predictions'");
+      }
+      for (int i = 0; i + n <= rows.size(); i += n) {
+        List<StoredPrediction> chunk = rows.subList(i, i + n);
+        long from = chunk.get(0).timeMs();
+        long to = chunk.get(n - 1).timeMs() + 1;
+        MonitorWindow w = compute(deployment, e.getKey(), chunk, from, to);
+        ServingCounts.Totals totals = null;
+        if (counts != null) {
+          long served = 0;
+          long errors = 0;
+          for (ServingCounts.Totals t : counts.totals(deployment, from, to, to - from)) {
+            if (t.modelName().equals(w.modelName()) && t.modelVersion() == w.modelVersion()) {
+              served += t.requests();
+              errors += t.errors();
+            }
+          }
+          totals = new ServingCounts.Totals(w.modelName(), w.modelVersion(), from, served, 0, errors);
+        }
+        List<ProcessSamples.Figures> process = processFigures
+            ? ProcessSamples.byWindow(db, from, to, to - from).get(from) : null;
+        w = withOps(w, totals, process);
+        int minutes = (int) Math.min(525_600, (to - from) / 60_000 + 1);
+        for (WindowAccuracy a : feedback.accuracyByWindow(deployment, from, to, minutes)) {
+          if (a.modelName().equals(w.modelName()) && a.modelVersion() == w.modelVersion()) {
+            w = w.withAccuracy(a.accuracy(), a.rmse(), a.count());
+          }
+        }
+        out.add(w);
+      }
+    }
+    out.sort(Comparator.comparingLong(MonitorWindow::fromMs).thenComparing(MonitorWindow::modelName)
+        .thenComparingInt(MonitorWindow::modelVersion));
+    return out;
   }
 
   private static final Comparator<Key> ORDER = Comparator.comparingLong(Key::start).thenComparing(Key::model)

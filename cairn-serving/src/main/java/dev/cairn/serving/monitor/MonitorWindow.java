@@ -1,11 +1,13 @@
 package dev.cairn.serving.monitor;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.cairn.core.CairnException;
 import dev.cairn.core.Json;
 import dev.cairn.data.drift.ColumnDrift;
 import dev.cairn.data.drift.DriftDetector;
+import dev.cairn.data.drift.DriftMethod;
 import dev.cairn.data.drift.DriftOptions;
 import dev.cairn.data.drift.DriftReport;
 import dev.cairn.data.stats.ColumnProfile;
@@ -19,10 +21,12 @@ import dev.cairn.ml.frame.ColumnType;
 import dev.cairn.serving.log.StoredPrediction;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The monitor figures of one deployment's model version over one time window: operations, data quality per input
@@ -43,6 +47,9 @@ import java.util.Set;
  * @param accuracy live accuracy from feedback in this window (classification); null without labelled feedback
  * @param rmse live root mean squared error from feedback (regression); null without valued feedback
  * @param feedback prediction rows in the window with feedback; null when none
+ * @param psi population stability index of every compared input feature against the reference (the drift library's
+ *     PSI over reference-quantile bins, or over categories); empty (never null) without reference or rows
+ * @param process per server replica, avg/max of its process figures sampled in the window; null when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MonitorWindow(
@@ -58,12 +65,25 @@ public record MonitorWindow(
     @JsonProperty("drift_share") double driftShare,
     Double accuracy,
     Double rmse,
-    Integer feedback) {
+    Integer feedback,
+    Map<String, Double> psi,
+    List<ProcessSamples.Figures> process) {
+  @JsonCreator
   public MonitorWindow {
     if (toMs < fromMs) {
       throw CairnException.invalid("monitor window 'to' " + toMs + " is before 'from' " + fromMs);
     }
     quality = List.copyOf(quality);
+    psi = psi == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(psi));
+    process = process == null || process.isEmpty() ? null : List.copyOf(process);
+  }
+
+  /** A window without PSI or process figures. */
+  public MonitorWindow(String deployment, String modelName, int modelVersion, long fromMs, long toMs,
+      Operations operations, List<FeatureQuality> quality, DriftReport drift, ColumnDrift predictionDrift,
+      double driftShare, Double accuracy, Double rmse, Integer feedback) {
+    this(deployment, modelName, modelVersion, fromMs, toMs, operations, quality, drift, predictionDrift, driftShare,
+        accuracy, rmse, feedback, Map.of(), null);
   }
 
   /**
@@ -71,14 +91,40 @@ public record MonitorWindow(
    *
    * @param requests logged requests (each with one or more rows)
    * @param predictions scored rows
-   * @param errors failed requests; null because the prediction log keeps only answered requests
+   * @param errors failed requests (refused input, server errors) counted by the serving replicas; null when the
+   *     window was computed without serving counts
    * @param latencyP50Ms median request latency in milliseconds (nearest rank); null when the window is empty
+   * @param errorRate {@code errors / (served + errors)}; null without errors counted or when nothing was served
+   * @param served requests answered as the serving replicas counted them (every request, whatever the prediction
+   *     log's sample rate); null when the window was computed without serving counts
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Operations(long requests, long predictions, Long errors,
       @JsonProperty("latency_p50_ms") Double latencyP50Ms,
       @JsonProperty("latency_p95_ms") Double latencyP95Ms,
-      @JsonProperty("latency_p99_ms") Double latencyP99Ms) {}
+      @JsonProperty("latency_p99_ms") Double latencyP99Ms,
+      @JsonProperty("error_rate") Double errorRate,
+      @JsonProperty("served_requests") Long served) {
+    @JsonCreator
+    public Operations {}
+
+    /** Figures from the prediction log alone. */
+    public Operations(long requests, long predictions, Long errors, Double latencyP50Ms, Double latencyP95Ms,
+        Double latencyP99Ms) {
+      this(requests, predictions, errors, latencyP50Ms, latencyP95Ms, latencyP99Ms, null, null);
+    }
+
+    /**
+     * These figures with the serving counts: {@code served} answered and {@code errors} failed requests. The rate
+     * divides by the served count, or by the logged requests when nothing was counted as served.
+     */
+    public Operations withCounts(long servedCount, long errorCount) {
+      long base = servedCount > 0 ? servedCount : requests;
+      Double rate = base + errorCount == 0 ? null : (double) errorCount / (base + errorCount);
+      return new Operations(requests, predictions, errorCount, latencyP50Ms, latencyP95Ms, latencyP99Ms, rate,
+          servedCount);
+    }
+  }
 
   /**
    * Data quality of one input feature over the window's rows.
@@ -184,16 +230,38 @@ public record MonitorWindow(
     }
     DriftReport drift = null;
     ColumnDrift predictionDrift = null;
+    Map<String, Double> psi = Map.of();
     if (profiler != null && rows > 0) {
-      DriftReport all = DriftDetector.compare(reference, profiler.finish(), options);
+      Profile current = profiler.finish();
+      DriftReport all = DriftDetector.compare(reference, current, options);
       Set<String> features = new HashSet<>(inputs.stream().map(InputField::name).toList());
       drift = DriftReport.of(all.columns().stream().filter(c -> features.contains(c.column())).toList(),
           options.datasetDriftShare());
       predictionDrift = predictionColumn ? all.column(target) : null;
+      psi = psi(reference, current, inputs, options);
     }
     return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs,
         operations(predictions.size(), rows, latencies), quality, drift, predictionDrift,
-        drift == null ? 0 : drift.share(), null, null, null);
+        drift == null ? 0 : drift.share(), null, null, null, psi, null);
+  }
+
+  /**
+   * The PSI of every input feature the reference can compare: the drift library run once more with PSI forced on
+   * each feature (whatever test decides the feature's drift verdict), so rules can read {@code psi(FEATURE)}.
+   */
+  static Map<String, Double> psi(Profile reference, Profile current, List<InputField> inputs, DriftOptions options) {
+    DriftOptions forced = options;
+    for (InputField f : inputs) {
+      forced = forced.withMethod(f.name(), DriftMethod.PSI);
+    }
+    Set<String> features = new HashSet<>(inputs.stream().map(InputField::name).toList());
+    Map<String, Double> out = new TreeMap<>();
+    for (ColumnDrift c : DriftDetector.compare(reference, current, forced).columns()) {
+      if (features.contains(c.column()) && c.method() == DriftMethod.PSI && Double.isFinite(c.statistic())) {
+        out.put(c.column(), c.statistic());
+      }
+    }
+    return out;
   }
 
   static Operations operations(long requests, long rows, double[] latencies) {
@@ -215,6 +283,18 @@ public record MonitorWindow(
   /** This window with live accuracy or RMSE from {@code feedback} rows with feedback. */
   public MonitorWindow withAccuracy(Double accuracy, Double rmse, int feedback) {
     return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs, operations, quality, drift,
-        predictionDrift, driftShare, accuracy, rmse, feedback);
+        predictionDrift, driftShare, accuracy, rmse, feedback, psi, process);
+  }
+
+  /** This window with {@code ops} as its operations figures. */
+  public MonitorWindow withOperations(Operations ops) {
+    return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs, ops, quality, drift,
+        predictionDrift, driftShare, accuracy, rmse, feedback, psi, process);
+  }
+
+  /** This window with the process figures of the replicas sampled in it. */
+  public MonitorWindow withProcess(List<ProcessSamples.Figures> figures) {
+    return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs, operations, quality, drift,
+        predictionDrift, driftShare, accuracy, rmse, feedback, psi, figures);
   }
 }

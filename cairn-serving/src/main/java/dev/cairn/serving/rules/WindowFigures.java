@@ -26,10 +26,10 @@ public final class WindowFigures implements Figures {
   public Double value(Metric metric, String feature) {
     Operations ops = window.operations();
     return switch (metric) {
-      case REQUESTS -> (double) ops.requests();
+      case REQUESTS -> (double) (ops.served() != null ? ops.served() : ops.requests());
       case PREDICTIONS -> (double) ops.predictions();
       case ERRORS -> ops.errors() == null ? null : ops.errors().doubleValue();
-      case ERROR_RATE -> errorRate(ops);
+      case ERROR_RATE -> ops.errorRate();
       case P50_MS -> ops.latencyP50Ms();
       case P95_MS -> ops.latencyP95Ms();
       case P99_MS -> ops.latencyP99Ms();
@@ -48,16 +48,12 @@ public final class WindowFigures implements Figures {
     };
   }
 
-  /** Errors over all attempts; unknown while the window does not count errors. */
-  private static Double errorRate(Operations ops) {
-    if (ops.errors() == null) {
-      return null;
-    }
-    long attempts = ops.requests() + ops.errors();
-    return attempts == 0 ? null : ops.errors() / (double) attempts;
-  }
-
+  /** The window's PSI of {@code feature}; the drift test's statistic when that test was PSI (older stored windows). */
   private Double psi(String feature) {
+    Double psi = window.psi().get(feature);
+    if (psi != null) {
+      return psi;
+    }
     ColumnDrift c = column(feature);
     return c != null && c.method() == DriftMethod.PSI ? c.statistic() : null;
   }

@@ -214,6 +214,11 @@ public final class ServingTable implements AutoCloseable {
       return snapshot.routes;
     }
 
+    /** The shadow versions, each handed a copy of every scored request. */
+    public List<Served> shadows() {
+      return snapshot.shadows;
+    }
+
     /** The deployment's sticky key, or null. */
     public Sticky sticky() {
       return snapshot.sticky;

@@ -122,6 +122,11 @@ public final class ServingTables implements InferenceTables {
     refresher.scheduleWithFixedDelay(this::refreshAll, millis, millis, TimeUnit.MILLISECONDS);
   }
 
+  /** Model versions the shared model cache holds now (for figures). */
+  public int loadedModels() {
+    return cache.loaded().size();
+  }
+
   /** The shadow pool's queue size now (for tests and figures). */
   public int shadowBacklog() {
     return shadowPool.getQueue().size();
