@@ -8,11 +8,23 @@ import java.util.Map;
  * would have), when, the rows in and the answers out, and how long it took.
  *
  * @param shadow true for a shadow version's answer, which the caller never saw
+ * @param requestRows the rows of the scoring call this record belongs to, on the call's first record; 0 on the call's
+ *     other records (a call of N rows is logged as N records, one prediction id each)
  */
 public record PredictionRecord(String deployment, String modelName, int modelVersion, long timeMs,
-    List<Map<String, Object>> inputs, List<Map<String, Object>> outputs, double latencyMs, boolean shadow) {
+    List<Map<String, Object>> inputs, List<Map<String, Object>> outputs, double latencyMs, boolean shadow,
+    int requestRows) {
   public PredictionRecord {
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    if (requestRows < 0) {
+      throw new IllegalArgumentException("requestRows is " + requestRows + "; it must be 0 or more");
+    }
+  }
+
+  /** A record that is a whole scoring call by itself. */
+  public PredictionRecord(String deployment, String modelName, int modelVersion, long timeMs,
+      List<Map<String, Object>> inputs, List<Map<String, Object>> outputs, double latencyMs, boolean shadow) {
+    this(deployment, modelName, modelVersion, timeMs, inputs, outputs, latencyMs, shadow, inputs.size());
   }
 }

@@ -46,13 +46,13 @@ public final class PredictionStore {
     }
     db.write(h -> {
       PreparedBatch batch = h.prepareBatch("INSERT INTO predictions (id, deployment, model_name, model_version,"
-          + " time_ms, inputs, outputs, latency_ms, shadow) VALUES (:id, :deployment, :model, :version, :time,"
-          + " :inputs, :outputs, :latency, :shadow)");
+          + " time_ms, inputs, outputs, latency_ms, shadow, request_rows) VALUES (:id, :deployment, :model, :version,"
+          + " :time, :inputs, :outputs, :latency, :shadow, :requestRows)");
       for (StoredPrediction p : rows) {
         batch.bind("id", p.id()).bind("deployment", p.deployment()).bind("model", p.modelName())
             .bind("version", p.modelVersion()).bind("time", p.timeMs()).bind("inputs", rowsJson(p.inputs()))
             .bind("outputs", rowsJson(p.outputs())).bind("latency", p.latencyMs()).bind("shadow", p.shadow() ? 1 : 0)
-            .add();
+            .bind("requestRows", p.requestRows()).add();
       }
       batch.execute();
       return null;
@@ -105,7 +105,8 @@ public final class PredictionStore {
   static StoredPrediction prediction(ResultSet rs) throws SQLException {
     return new StoredPrediction(rs.getString("id"), rs.getString("deployment"), rs.getString("model_name"),
         rs.getInt("model_version"), rs.getLong("time_ms"), parseRows(rs.getString("inputs")),
-        parseRows(rs.getString("outputs")), rs.getDouble("latency_ms"), rs.getInt("shadow") != 0);
+        parseRows(rs.getString("outputs")), rs.getDouble("latency_ms"), rs.getInt("shadow") != 0,
+        rs.getInt("request_rows"));
   }
 
   private static String rowsJson(List<Map<String, Object>> rows) {

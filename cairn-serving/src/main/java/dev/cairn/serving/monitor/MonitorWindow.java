@@ -189,7 +189,9 @@ public record MonitorWindow(
     Object[] cells = new Object[columns.size()];
     int p = 0;
     for (StoredPrediction sp : predictions) {
-      latencies[p++] = sp.latencyMs();
+      if (sp.startsRequest()) { // a call of N rows is N records: its latency counts once
+        latencies[p++] = sp.latencyMs();
+      }
       List<Map<String, Object>> in = sp.inputs();
       for (int r = 0; r < in.size(); r++) {
         Map<String, Object> values = in.get(r);
@@ -241,7 +243,7 @@ public record MonitorWindow(
       psi = psi(reference, current, inputs, options);
     }
     return new MonitorWindow(deployment, modelName, modelVersion, fromMs, toMs,
-        operations(predictions.size(), rows, latencies), quality, drift, predictionDrift,
+        operations(p, rows, Arrays.copyOf(latencies, p)), quality, drift, predictionDrift,
         drift == null ? 0 : drift.share(), null, null, null, psi, null);
   }
 

@@ -64,7 +64,11 @@ abstract class PredictionLogStoreContract {
         "city", "Lyon", "gone", null), row("age", 40.5, "city", "Nice", "gone", true)),
         List.of(row("label", "yes", "probabilities", Map.of("yes", 0.75, "no", 0.25)), row("label", "no")), 4.25,
         true);
-    predictions.insert(List.of(p, label("p2", "churn-prod", 3, 2000, "no")));
+    StoredPrediction laterRowOfACall = new StoredPrediction("p3", "churn-prod", "churn", 3, 1000, List.of(row("age", 2)),
+        List.of(row("label", "no")), 4.25, false, 0);
+    predictions.insert(List.of(p, label("p2", "churn-prod", 3, 2000, "no"), laterRowOfACall));
+    assertThat(predictions.get("p3").orElseThrow()).isEqualTo(laterRowOfACall);
+    assertThat(predictions.get("p3").orElseThrow().startsRequest()).isFalse();
 
     StoredPrediction back = predictions.get("p1").orElseThrow();
     assertThat(back).isEqualTo(p);

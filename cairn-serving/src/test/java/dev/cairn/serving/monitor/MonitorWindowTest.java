@@ -161,6 +161,24 @@ class MonitorWindowTest {
   }
 
   @Test
+  void aCallOfManyRowsLoggedRowByRowCountsAsOneRequestWithOneLatency() {
+    // as ServingTable logs them: a 3-row call is three records, the first carrying the call's row count
+    List<StoredPrediction> predictions = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      predictions.add(new StoredPrediction("a" + i, "d", "churn", 1, 5, List.of(row(1.0, 1.0, "monthly")),
+          List.of(Map.of("label", "no")), 40, false, i == 0 ? 3 : 0));
+    }
+    predictions.add(new StoredPrediction("b", "d", "churn", 1, 6, List.of(row(1.0, 1.0, "monthly")),
+        List.of(Map.of("label", "no")), 10, false, 1));
+    MonitorWindow w = window(null, predictions);
+    assertThat(w.operations().requests()).isEqualTo(2);
+    assertThat(w.operations().predictions()).isEqualTo(4);
+    // two calls, 10 ms and 40 ms: the median is the first of them, not the 3-row call's latency repeated
+    assertThat(w.operations().latencyP50Ms()).isEqualTo(10.0);
+    assertThat(w.operations().latencyP99Ms()).isEqualTo(40.0);
+  }
+
+  @Test
   void anEmptyWindowHasNoLatencyAndNoDrift() throws IOException {
     MonitorWindow w = window(reference(100, 5), List.of());
     assertThat(w.operations().requests()).isZero();
