@@ -186,6 +186,7 @@ public final class CairnServer implements AutoCloseable {
   /** Publishes registry events to webhooks; null when the server was given its stores already open. */
   private WebhookDispatcher webhookDispatcher;
   private dev.cairn.serving.serve.ServingTables servingTables;
+  private dev.cairn.serving.canary.CanaryController canaries;
   private SqlDatabase database;
   /** The admin token file this start wrote (first start with authentication on), or null. */
   private Path adminTokenFile;
@@ -299,6 +300,12 @@ public final class CairnServer implements AutoCloseable {
     dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
         artifacts, loggedModels, predictionLog);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving));
+    // canaries decide from the monitor windows; every step is an optimistic deployment update (one server acts)
+    dev.cairn.serving.canary.CanaryController canaries = new dev.cairn.serving.canary.CanaryController(
+        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, promotions,
+        dev.cairn.server.deployments.MonitorRoutes.service(database, registry,
+            dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)), System::currentTimeMillis);
+    all.add((routes, m, a) -> dev.cairn.server.deployments.CanaryRoutes.register(routes, canaries));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
@@ -309,6 +316,9 @@ public final class CairnServer implements AutoCloseable {
       dispatcher.close();
       throw e;
     }
+    server.owned.add(canaries); // stops deciding before serving and the database close
+    canaries.start(dev.cairn.serving.canary.CanaryController.checkSeconds());
+    server.canaries = canaries;
     server.owned.add(serving);
     server.owned.add(predictionLog); // after serving stops, before the database closes: what is queued is written
     server.servingTables = serving;
@@ -528,6 +538,11 @@ public final class CairnServer implements AutoCloseable {
   /** Where registry events are published to webhooks; null when the server was started on open stores. */
   public WebhookDispatcher webhooks() {
     return webhookDispatcher;
+  }
+
+  /** The canary controller (checks on its own every CAIRN_CANARY_CHECK_SECONDS); null on given stores. */
+  public dev.cairn.serving.canary.CanaryController canaries() {
+    return canaries;
   }
 
   /** The deployments' serving tables (inference); null for a server started on given stores. */

@@ -108,6 +108,16 @@ public final class DeploymentStore {
     return replace(current, spec, "rollback");
   }
 
+  /**
+   * Replaces the spec of {@code current} (as read) with {@code spec}, recorded as history entry {@code kind} and audit
+   * action {@code deployment.KIND} (the canary's steps: {@code canary.start}, {@code canary.ramp}...); CONFLICT when
+   * the deployment moved on since it was read, so two servers never both take the same step.
+   */
+  public Deployment change(Deployment current, DeploymentSpec spec, String kind) {
+    checkTargets(spec);
+    return replace(current, spec, kind);
+  }
+
   private Deployment replace(Deployment current, DeploymentSpec spec, String kind) {
     String actor = actor();
     long now = System.currentTimeMillis();
@@ -177,7 +187,7 @@ public final class DeploymentStore {
     for (int i = 0; i < spec.shadows().size(); i++) {
       checkTarget("shadows[" + i + "]", spec.shadows().get(i));
     }
-    if (spec.canary() != null) {
+    if (spec.canary() != null && spec.canary().state().isActive()) { // a finished canary is history
       checkTarget("canary.target", spec.canary().target());
     }
   }
