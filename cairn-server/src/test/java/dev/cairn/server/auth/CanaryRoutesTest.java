@@ -3,13 +3,24 @@ package dev.cairn.server.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
+import dev.cairn.data.drift.DriftOptions;
+import dev.cairn.ml.bundle.BundleManifest;
 import dev.cairn.ml.bundle.InputField;
+import dev.cairn.ml.bundle.ModelBundle;
 import dev.cairn.ml.train.Task;
 import dev.cairn.serving.TestBundles;
 import dev.cairn.serving.canary.CanaryController;
+import dev.cairn.serving.deploy.DeploymentStore;
+import dev.cairn.serving.feedback.FeedbackStore;
+import dev.cairn.serving.log.PredictionStore;
+import dev.cairn.serving.monitor.MonitorService;
 import dev.cairn.serving.protocol.RequestBodies;
 import dev.cairn.serving.runtime.LoadedModel;
 import dev.cairn.serving.runtime.ModelRuntime;
+import dev.cairn.store.registry.ModelRegistryStore;
+import dev.cairn.store.registry.PromotionStore;
+import dev.cairn.store.sql.SqlDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -175,6 +188,44 @@ class CanaryRoutesTest {
     return actions;
   }
 
+  /** A controller as a second server on the same database has (its own monitor service and memory). */
+  static CanaryController secondServersController() {
+    SqlDatabase db = server.server.database();
+    ModelRegistryStore registry = ModelRegistryStore.on(db);
+    PredictionStore predictions = new PredictionStore(db);
+    MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
+        (model, version) -> manifest(version == 1 ? logistic : forest), DriftOptions.DEFAULT,
+        System::currentTimeMillis);
+    return new CanaryController(new DeploymentStore(db, registry), registry, PromotionStore.on(db, registry),
+        monitors, System::currentTimeMillis);
+  }
+
+  static BundleManifest manifest(Path bundle) {
+    try {
+      return Json.MAPPER.readValue(bundle.resolve(ModelBundle.MANIFEST_FILE).toFile(), BundleManifest.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void join(Thread t) {
+    try {
+      t.join(120_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    assertThat(t.isAlive()).as("a check finished").isFalse();
+  }
+
   static long count(List<Answered> answers, int version) {
     return answers.stream().filter(a -> a.version() == version).count();
   }
@@ -199,9 +250,22 @@ class CanaryRoutesTest {
         .isEqualTo("unknown");
     assertThat(canary("rb").at("/canary/state").asText()).isEqualTo("ramping");
 
-    // the baseline is always right, the canary always wrong
+    // the baseline is always right, the canary always wrong; two servers on the database check at the same moment
     feedback("rb", answers, a -> a.version() == 1);
-    controller.check(now + 1000);
+    CanaryController other = secondServersController();
+    CyclicBarrier together = new CyclicBarrier(2);
+    List<Thread> threads = new ArrayList<>();
+    for (CanaryController c : List.of(controller, other)) {
+      Thread t = new Thread(() -> {
+        await(together);
+        c.check(now + 1000);
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      join(t);
+    }
     JsonNode status = canary("rb");
     assertThat(status.at("/canary/state").asText()).isEqualTo("rolled_back");
     assertThat(status.at("/canary/reason").asText()).contains("accuracy").contains("is false");
@@ -210,8 +274,8 @@ class CanaryRoutesTest {
     server.server.servingTables().refreshAll();
     List<Answered> after = infer("rb", 40, 2);
     assertThat(count(after, 1)).as("all traffic back on the stable version").isEqualTo(40);
-    assertThat(historyKinds("rb")).containsExactly("canary.rollback by system:canary", "canary.start by eddie",
-        "create by eddie");
+    assertThat(historyKinds("rb")).as("one of the two servers rolled it back, once")
+        .containsExactly("canary.rollback by system:canary", "canary.start by eddie", "create by eddie");
     assertThat(auditActions("rb")).contains("deployment.canary.start by eddie",
         "deployment.canary.rollback by system:canary");
   }
