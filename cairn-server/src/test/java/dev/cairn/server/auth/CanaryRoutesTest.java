@@ -379,6 +379,48 @@ class CanaryRoutesTest {
   }
 
   @Test
+  void aCanaryThatNeverGetsItsFiguresRollsBackAfterItsUnknownTimeout() {
+    registerModel("churn-quiet");
+    ok(server.post(BASE, "{\"name\":\"quiet\",\"routes\":[\"churn-quiet@champion\"]}", editor));
+    ok(server.post(BASE + "/quiet/canary", "{\"version\":2,\"percent\":10,\"until\":\"accuracy >= 0.5\","
+        + "\"min_requests\":0,\"unknown_timeout\":\"1h\"}", editor));
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now + 59 * MINUTE);
+    assertThat(canary("quiet").at("/canary/state").asText()).isEqualTo("ramping");
+    assertThat(canary("quiet").at("/last_check/detail").asText()).contains("no canary requests");
+    controller.check(now + 61 * MINUTE);
+    JsonNode status = canary("quiet");
+    assertThat(status.at("/canary/state").asText()).isEqualTo("rolled_back");
+    assertThat(status.at("/canary/reason").asText()).startsWith("undecided for 1h at 10%");
+  }
+
+  @Test
+  void aManualPromotionMovesAnUnprotectedAliasOrReplacesAFixedRoute() {
+    registerModel("churn-direct");
+    ok(server.post(BASE, "{\"name\":\"direct\",\"routes\":[\"churn-direct@champion\"]}", editor));
+    ok(server.post(BASE + "/direct/canary", "{\"version\":2,\"percent\":10,\"until\":\"p99_ms < 50\"}", editor));
+    JsonNode promoted = ok(server.post(BASE + "/direct/canary/promote", "{}", editor));
+    assertThat(promoted.at("/deployment/canary/state").asText()).isEqualTo("promoted");
+    assertThat(promoted.at("/deployment/canary/reason").asText()).contains("promoted by eddie")
+        .contains("alias churn-direct@champion moved to version 2");
+    assertThat(ok(server.get("/api/2.0/mlflow/registered-models/alias?name=churn-direct&alias=champion", viewer))
+        .at("/model_version/version").asText()).isEqualTo("2");
+    assertThat(auditActions("direct")).contains("deployment.canary.promote by eddie");
+
+    ok(server.post(BASE, "{\"name\":\"fixed\",\"routes\":[\"churn-direct/1=80\",\"churn-direct@champion=20\"]}",
+        editor));
+    // the canary is compared with, and promoted into, the heaviest route
+    ok(server.post(BASE + "/fixed/canary", "{\"target\":\"churn-direct/2\",\"percent\":5,\"until\":\"p99_ms < 50\"}",
+        editor));
+    JsonNode replaced = ok(server.post(BASE + "/fixed/canary/promote", "{}", editor)).get("deployment");
+    assertThat(replaced.at("/routes/0/target").asText()).isEqualTo("churn-direct/2");
+    assertThat(replaced.at("/routes/0/weight").asInt()).isEqualTo(80);
+    assertThat(replaced.at("/canary/state").asText()).isEqualTo("promoted");
+    assertThat(server.post(BASE + "/fixed/canary/promote", "{}", editor).status()).as("nothing left to promote")
+        .isEqualTo(400);
+  }
+
+  @Test
   void badCanariesAreRefusedNamingTheField() {
     registerModel("churn-bad");
     ok(server.post(BASE, "{\"name\":\"bad\",\"routes\":[\"churn-bad@champion\"]}", editor));
