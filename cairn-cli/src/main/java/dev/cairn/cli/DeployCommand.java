@@ -197,10 +197,7 @@ final class DeployCommand implements Runnable {
       }
       table.row("sticky", d.sticky() == null ? "" : d.sticky());
       if (d.canary() != null) {
-        DeploymentInfo.Canary c = d.canary();
-        table.row("canary", c.target() + " " + c.percent() + "% " + c.state()
-            + (c.until() == null ? "" : " until " + c.until()) + (c.forDuration() == null ? "" : " for "
-            + c.forDuration()));
+        table.row("canary", DeployCanaryCommand.describe(d.canary()));
       }
       table.row("created", Output.time(d.createdAt()) + " by " + d.createdBy());
       table.row("updated", Output.time(d.updatedAt()) + " by " + d.updatedBy());

@@ -395,6 +395,22 @@ class CanaryRoutesTest {
   }
 
   @Test
+  void aCanaryWrittenWithTheDeploymentIsStartedByTheControllerAndABrokenOneRolledBack() {
+    registerModel("churn-legacy");
+    ok(server.post(BASE, "{\"name\":\"legacy\",\"routes\":[\"churn-legacy@champion\"],\"canary\":{"
+        + "\"target\":\"churn-legacy/2\",\"percent\":10,\"until\":\"p99_ms <\"}}", editor));
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now);
+    assertThat(canary("legacy").at("/canary/step_started").asLong()).isEqualTo(now);
+    controller.check(now + 1000);
+    JsonNode status = canary("legacy");
+    assertThat(status.at("/canary/state").asText()).isEqualTo("rolled_back");
+    assertThat(status.at("/canary/reason").asText()).startsWith("the condition cannot be checked: condition 'p99_ms <'");
+    assertThat(historyKinds("legacy")).containsExactly("canary.rollback by system:canary",
+        "canary.start by system:canary", "create by eddie");
+  }
+
+  @Test
   void aManualPromotionMovesAnUnprotectedAliasOrReplacesAFixedRoute() {
     registerModel("churn-direct");
     ok(server.post(BASE, "{\"name\":\"direct\",\"routes\":[\"churn-direct@champion\"]}", editor));

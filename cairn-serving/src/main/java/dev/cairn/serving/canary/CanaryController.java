@@ -146,7 +146,10 @@ public final class CanaryController implements AutoCloseable {
   public Deployment abort(String name, String actor) {
     Deployment d = deployments.get(name);
     Canary c = requireActive(d);
-    cancelRequest(c);
+    if (cancelRequest(c)) {
+      throw new CairnException(ErrorCode.INVALID_STATE, "deployment '" + name + "' canary's promotion request "
+          + c.progress().promotionRequestId() + " was applied already; the canary is being promoted");
+    }
     return write(d, c.withState(Canary.State.ABORTED, "aborted by " + actor), "canary.abort");
   }
 
@@ -224,6 +227,17 @@ public final class CanaryController implements AutoCloseable {
   }
 
   private void check(Deployment d, Canary c, long now) {
+    if (c.progress().stepStartedMs() == 0) {
+      // written without this controller (a PATCH, or stored before canaries ran): its first step starts now
+      write(d, c.startedAt(now), "canary.start");
+      return;
+    }
+    try {
+      Condition.parse(c.until());
+    } catch (CairnException e) {
+      rollback(d, c, "the condition cannot be checked: " + e.getMessage());
+      return;
+    }
     if (c.state() == Canary.State.AWAITING_APPROVAL && settleRequest(d, c)) {
       return;
     }
@@ -300,7 +314,11 @@ public final class CanaryController implements AutoCloseable {
   // ---------------------------------------------------------------- steps
 
   private void rollback(Deployment d, Canary c, String reason) {
-    cancelRequest(c);
+    if (cancelRequest(c)) {
+      // approvers applied the promotion a moment ago: their decision stands, and the alias has moved
+      settleRequest(d, c);
+      return;
+    }
     write(d, c.withState(Canary.State.ROLLED_BACK, reason), "canary.rollback");
     LOG.info("deployment {}: canary {} rolled back: {}", d.name(), c.target(), reason);
   }
@@ -389,16 +407,28 @@ public final class CanaryController implements AutoCloseable {
     return stable.name().equals(canary.name()) && stable.version() == canary.version();
   }
 
-  /** Withdraws the canary's open promotion request, in its requester's name (the canary asked for it). */
-  private void cancelRequest(Canary c) {
+  /**
+   * Withdraws the canary's open promotion request, in its requester's name (the canary asked for it); returns true
+   * when the request had been applied already (too late to withdraw).
+   */
+  private boolean cancelRequest(Canary c) {
     String id = c.progress().promotionRequestId();
     if (id == null) {
-      return;
+      return false;
     }
     PromotionRequest r = promotions.get(id);
     if (r.status().isOpen()) {
-      promotions.cancel(id, r.requester());
+      try {
+        promotions.cancel(id, r.requester());
+        return false;
+      } catch (CairnException e) {
+        if (e.code() != ErrorCode.INVALID_STATE) {
+          throw e;
+        }
+        r = promotions.get(id); // decided meanwhile
+      }
     }
+    return r.status() == PromotionRequest.Status.APPLIED;
   }
 
   private Deployment write(Deployment d, Canary next, String kind) {

@@ -154,6 +154,13 @@ public record Canary(Target target, int percent, String until, String forDuratio
         new Progress(next, progress.startedMs(), nowMs, progress.startedBy(), reason, null));
   }
 
+  /** This canary with its current step starting at {@code nowMs} (and the whole canary, if it had not started). */
+  public Canary startedAt(long nowMs) {
+    return new Canary(target, percent, until, forDuration, state, plan,
+        new Progress(progress.step(), progress.startedMs() == 0 ? nowMs : progress.startedMs(), nowMs,
+            progress.startedBy(), progress.reason(), progress.promotionRequestId()));
+  }
+
   /** This canary waiting for promotion request {@code requestId}. */
   public Canary awaiting(String requestId, String reason) {
     return new Canary(target, percent, until, forDuration, State.AWAITING_APPROVAL, plan,
