@@ -327,8 +327,8 @@ class CanaryRoutesTest {
     server.server.servingTables().refreshAll();
     assertThat(count(infer("pr", 40, 4), 2)).as("all traffic on the new version").isEqualTo(40);
     assertThat(historyKinds("pr")).containsExactly("canary.promote by system:canary",
-        "canary.promotion_requested by system:canary", "canary.start by eddie", "create by eddie");
-    assertThat(auditActions("pr")).contains("deployment.canary.promotion_requested by system:canary",
+        "canary.requested by system:canary", "canary.start by eddie", "create by eddie");
+    assertThat(auditActions("pr")).contains("deployment.canary.requested by system:canary",
         "deployment.canary.promote by system:canary");
   }
 

@@ -46,8 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every step is an update of the deployment at the version it was read at, so two servers on one database never
  * both act: the second one's write fails with CONFLICT and it reads again on its next check. Each step is a history
- * entry ({@code canary.start}, {@code canary.ramp}, {@code canary.rollback}, {@code canary.promotion_requested},
- * {@code canary.promote}, {@code canary.abort}) and an audit event {@code deployment.canary.*}; the controller's own
+ * entry ({@code canary.start}, {@code canary.ramp}, {@code canary.rollback},
+ * {@code canary.promote}, {@code canary.abort}; {@code canary.requested} when a promotion request is opened; kinds
+ * keep within the history column's 16 characters) and an audit event {@code deployment.canary.*}; the controller's own
  * steps are recorded as {@value #ACTOR}. The "held since" time of a true condition is kept in memory: after a
  * restart the hold starts again.
  */
@@ -349,7 +350,7 @@ public final class CanaryController implements AutoCloseable {
     }
     String requestId = openRequest(d, c, alias, version.version(), requester, why);
     return write(d, c.awaiting(requestId, why + "; promotion request " + requestId + " awaits approval"),
-        "canary.promotion_requested");
+        "canary.requested");
   }
 
   /** Opens the promotion request (or adopts the open one another server made for the same move). */

@@ -27,6 +27,8 @@ public final class DeploymentStore {
   public static final String MIGRATIONS = SqlDatabases.SERVING_MIGRATIONS;
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;
+  /** The history's kind column (V70). */
+  static final int MAX_KIND_LENGTH = 16;
 
   private final SqlDatabase db;
   private final ModelRegistryStore registry;
@@ -114,6 +116,9 @@ public final class DeploymentStore {
    * the deployment moved on since it was read, so two servers never both take the same step.
    */
   public Deployment change(Deployment current, DeploymentSpec spec, String kind) {
+    if (kind.length() > MAX_KIND_LENGTH) { // SQLite would take it; PostgreSQL's column would not
+      throw new IllegalArgumentException("history kind '" + kind + "' is longer than " + MAX_KIND_LENGTH);
+    }
     checkTargets(spec);
     return replace(current, spec, kind);
   }
