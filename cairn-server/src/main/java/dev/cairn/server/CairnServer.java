@@ -306,6 +306,7 @@ public final class CairnServer implements AutoCloseable {
         dev.cairn.server.deployments.MonitorRoutes.service(database, registry,
             dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)), System::currentTimeMillis);
     all.add((routes, m, a) -> dev.cairn.server.deployments.CanaryRoutes.register(routes, canaries));
+    long canaryCheckSeconds = dev.cairn.serving.canary.CanaryController.checkSeconds(); // a bad setting fails here
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
@@ -317,7 +318,7 @@ public final class CairnServer implements AutoCloseable {
       throw e;
     }
     server.owned.add(canaries); // stops deciding before serving and the database close
-    canaries.start(dev.cairn.serving.canary.CanaryController.checkSeconds());
+    canaries.start(canaryCheckSeconds);
     server.canaries = canaries;
     server.owned.add(serving);
     server.owned.add(predictionLog); // after serving stops, before the database closes: what is queued is written
