@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "deploy", description = "Deployments: weighted routes to model versions and aliases, shadows, sticky"
     + " keys.", subcommands = {DeployCommand.Create.class, DeployCommand.ListDeployments.class,
         DeployCommand.Show.class, DeployCommand.SetRoutes.class, DeployCommand.Delete.class,
-        DeployCommand.History.class, DeployCommand.Rollback.class})
+        DeployCommand.History.class, DeployCommand.Rollback.class, DeployCanaryCommand.class})
 final class DeployCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -79,8 +79,7 @@ final class DeployCommand implements Runnable {
     }
     if (d.canary() != null) {
       DeploymentInfo.Canary c = d.canary();
-      ObjectNode n = o.putObject("canary").put("target", c.target()).put("percent", c.percent());
-      n.put("until", c.until()).put("for", c.forDuration()).put("state", c.state());
+      o.set("canary", DeployCanaryCommand.canaryJson(c));
     }
     o.put("version", d.version());
     o.put("created_by", d.createdBy());
@@ -198,10 +197,7 @@ final class DeployCommand implements Runnable {
       }
       table.row("sticky", d.sticky() == null ? "" : d.sticky());
       if (d.canary() != null) {
-        DeploymentInfo.Canary c = d.canary();
-        table.row("canary", c.target() + " " + c.percent() + "% " + c.state()
-            + (c.until() == null ? "" : " until " + c.until()) + (c.forDuration() == null ? "" : " for "
-            + c.forDuration()));
+        table.row("canary", DeployCanaryCommand.describe(d.canary()));
       }
       table.row("created", Output.time(d.createdAt()) + " by " + d.createdBy());
       table.row("updated", Output.time(d.updatedAt()) + " by " + d.updatedBy());

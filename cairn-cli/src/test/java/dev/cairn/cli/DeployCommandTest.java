@@ -114,4 +114,38 @@ class DeployCommandTest {
     assertThat(noSub.exitCode()).isEqualTo(2);
     assertThat(noSub.err()).contains("a subcommand is required: create, list, show, set-routes, delete, history");
   }
+  @Test
+  void canaryStartsShowsItsCheckAndPromotesAnUnprotectedAlias() {
+    ok(Cli.tracked(server, "deploy", "create", "api", "--route", "churn@champion"));
+    Cli.Result started = ok(Cli.tracked(server, "deploy", "canary", "api", "--version", "2", "--steps", "10,50",
+        "--until", "p99_ms < 50", "--for", "10m", "--min-requests", "5"));
+    assertThat(started.out()).isEqualTo("deployment api version 2: canary churn/2 ramping at 10% (steps 10,50) until"
+        + " p99_ms < 50 for 10m\n");
+    server.canaries().check();
+    String status = ok(Cli.tracked(server, "deploy", "canary", "api", "--status")).out();
+    assertThat(status).contains("state       ramping").contains("10 (step 1 of 2: 10,50)")
+        .contains("started by  local").contains("unknown at").contains("no canary requests in this step yet");
+    assertThat(ok(Cli.tracked(server, "deploy", "canary", "api", "--status", "--json")).out())
+        .contains("\"verdict\" : \"unknown\"").contains("\"steps\" : [ 10, 50 ]");
+    assertThat(ok(Cli.tracked(server, "deploy", "show", "api")).out()).contains("canary       churn/2 ramping at 10%");
+
+    Cli.Result both = Cli.tracked(server, "deploy", "canary", "api", "--version", "2", "--target", "churn/2",
+        "--percent", "10", "--until", "p99_ms < 50");
+    assertThat(both.exitCode()).isEqualTo(2);
+    assertThat(both.err()).contains("exactly one of --version V or --target");
+    Cli.Result noUntil = Cli.tracked(server, "deploy", "canary", "api", "--version", "3", "--percent", "10");
+    assertThat(noUntil.exitCode()).isEqualTo(2);
+    assertThat(noUntil.err()).contains("--until is required");
+    Cli.Result twoActions = Cli.tracked(server, "deploy", "canary", "api", "--abort", "--promote");
+    assertThat(twoActions.exitCode()).isEqualTo(2);
+
+    assertThat(ok(Cli.tracked(server, "deploy", "canary", "api", "--promote")).out())
+        .contains("canary churn/2 promoted at 10%").contains("alias churn@champion moved to version 2");
+    try (CairnClient client = CairnClient.connect(server.url())) {
+      assertThat(client.deployments().canary("api").canary().state()).isEqualTo("promoted");
+    }
+    Cli.Result again = Cli.tracked(server, "deploy", "canary", "api", "--abort");
+    assertThat(again.exitCode()).isEqualTo(1);
+    assertThat(again.err()).isEqualTo("cairn: deployment 'api' has no running canary (its last one is promoted)\n");
+  }
 }

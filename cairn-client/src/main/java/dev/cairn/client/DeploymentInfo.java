@@ -40,6 +40,40 @@ public record DeploymentInfo(String name, String description, List<Route> routes
     }
   }
 
-  /** A canary: {@code percent} of traffic to {@code target} until {@code until} holds for {@code forDuration}. */
-  public record Canary(String target, int percent, String until, String forDuration, String state) {}
+  /**
+   * A canary: {@code percent} of traffic to {@code target}; each time {@code until} has held for {@code forDuration}
+   * it ramps to the next of {@code steps}, after the last it is promoted, and a false {@code until} rolls it back.
+   *
+   * @param state ramping, awaiting_approval, promoted, rolled_back or aborted
+   * @param steps the percents it ramps through; {@code step} is the index of the current one
+   * @param startedBy who started it (a promotion request is made in their name)
+   * @param reason why it ended, or the latest decision's detail; null before any
+   * @param promotionRequestId the promotion request it waits on, when the stable alias is protected
+   */
+  public record Canary(String target, int percent, String until, String forDuration, String state,
+      List<Integer> steps, int step, String startedBy, String reason, String promotionRequestId) {
+    public Canary {
+      steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** A canary as an older server describes it (no ramp or progress). */
+    public Canary(String target, int percent, String until, String forDuration, String state) {
+      this(target, percent, until, forDuration, state, List.of(percent), 0, null, null, null);
+    }
+  }
+
+  /**
+   * What starting a canary asks for: {@code target} ({@code NAME/VERSION} or {@code NAME@ALIAS}) or {@code version}
+   * (of the stable route's model); {@code percent} and/or {@code steps}; the {@code until} condition; the rest may be
+   * null for the server's defaults (for 30m, min_requests 100, unknown_timeout 24h).
+   */
+  public record CanaryStart(String target, Integer version, Integer percent, List<Integer> steps, String until,
+      String forDuration, Long minRequests, String unknownTimeout) {}
+
+  /**
+   * A canary with the answering server's latest check of it ({@code lastVerdict} true, false or unknown, with the
+   * comparisons it saw); the check fields are null before that server checked it.
+   */
+  public record CanaryStatus(Canary canary, String lastVerdict, String lastDetail, Long canaryRequests,
+      Long baselineRequests, Long checkedAt) {}
 }

@@ -120,6 +120,69 @@ public final class DeploymentsClient {
     return deployment(http.post(path(name) + "/rollback", body).path("deployment"));
   }
 
+  /** Starts a canary on the deployment; refused (INVALID_STATE) while another one runs. */
+  public DeploymentInfo startCanary(String name, DeploymentInfo.CanaryStart start) {
+    ObjectNode body = Http.READER.createObjectNode();
+    if (start.target() != null) {
+      body.put("target", start.target());
+    }
+    if (start.version() != null) {
+      body.put("version", start.version());
+    }
+    if (start.percent() != null) {
+      body.put("percent", start.percent());
+    }
+    if (start.steps() != null) {
+      ArrayNode steps = body.putArray("steps");
+      start.steps().forEach(steps::add);
+    }
+    body.put("until", start.until());
+    if (start.forDuration() != null) {
+      body.put("for", start.forDuration());
+    }
+    if (start.minRequests() != null) {
+      body.put("min_requests", start.minRequests());
+    }
+    if (start.unknownTimeout() != null) {
+      body.put("unknown_timeout", start.unknownTimeout());
+    }
+    return deployment(http.post(path(name) + "/canary", body).path("deployment"));
+  }
+
+  /** The deployment's canary (running or ended) and the server's latest check of it. */
+  public DeploymentInfo.CanaryStatus canary(String name) {
+    JsonNode answer = http.get(path(name) + "/canary", Map.of());
+    JsonNode check = answer.path("last_check");
+    return new DeploymentInfo.CanaryStatus(canary(answer.get("canary")), text(check, "verdict"), text(check, "detail"),
+        check.hasNonNull("canary_requests") ? check.get("canary_requests").asLong() : null,
+        check.hasNonNull("baseline_requests") ? check.get("baseline_requests").asLong() : null,
+        check.hasNonNull("timestamp") ? check.get("timestamp").asLong() : null);
+  }
+
+  /** Stops the running canary: its traffic goes back to the stable routes. */
+  public DeploymentInfo abortCanary(String name) {
+    return deployment(http.post(path(name) + "/canary/abort", Http.READER.createObjectNode()).path("deployment"));
+  }
+
+  /** Promotes the running canary now (through a promotion request when the stable alias is protected). */
+  public DeploymentInfo promoteCanary(String name) {
+    return deployment(http.post(path(name) + "/canary/promote", Http.READER.createObjectNode()).path("deployment"));
+  }
+
+  private static DeploymentInfo.Canary canary(JsonNode c) {
+    if (c == null || c.isNull() || c.isMissingNode()) {
+      return null;
+    }
+    List<Integer> steps = new ArrayList<>();
+    c.path("steps").forEach(s -> steps.add(s.asInt()));
+    if (steps.isEmpty()) {
+      steps.add(c.path("percent").asInt());
+    }
+    return new DeploymentInfo.Canary(text(c, "target"), c.path("percent").asInt(), text(c, "until"), text(c, "for"),
+        text(c, "state"), steps, c.path("step").asInt(), text(c, "started_by"), text(c, "reason"),
+        text(c, "promotion_request_id"));
+  }
+
   private static void putRoutes(ObjectNode body, List<DeploymentInfo.Route> routes) {
     ArrayNode r = body.putArray("routes");
     routes.forEach(route -> r.addObject().put("target", route.target()).put("weight", route.weight()));
@@ -134,9 +197,7 @@ public final class DeploymentsClient {
     d.path("routes").forEach(r -> routes.add(new DeploymentInfo.Route(text(r, "target"), r.path("weight").asInt())));
     List<String> shadows = new ArrayList<>();
     d.path("shadows").forEach(s -> shadows.add(s.asText()));
-    JsonNode c = d.get("canary");
-    DeploymentInfo.Canary canary = c == null || c.isNull() ? null : new DeploymentInfo.Canary(text(c, "target"),
-        c.path("percent").asInt(), text(c, "until"), text(c, "for"), text(c, "state"));
+    DeploymentInfo.Canary canary = canary(d.get("canary"));
     return new DeploymentInfo(text(d, "name"), text(d, "description"), routes, shadows, text(d, "sticky"), canary,
         d.path("version").asLong(), text(d, "created_by"), d.path("creation_timestamp").asLong(),
         text(d, "updated_by"), d.path("last_updated_timestamp").asLong());

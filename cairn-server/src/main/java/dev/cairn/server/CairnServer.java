@@ -186,6 +186,7 @@ public final class CairnServer implements AutoCloseable {
   /** Publishes registry events to webhooks; null when the server was given its stores already open. */
   private WebhookDispatcher webhookDispatcher;
   private dev.cairn.serving.serve.ServingTables servingTables;
+  private dev.cairn.serving.canary.CanaryController canaries;
   private SqlDatabase database;
   /** The admin token file this start wrote (first start with authentication on), or null. */
   private Path adminTokenFile;
@@ -324,6 +325,12 @@ public final class CairnServer implements AutoCloseable {
         dev.cairn.server.deployments.ServingSettings.SCHEDULED_WINDOW_MINUTES, System::currentTimeMillis,
         servingMetrics::windows).retain(servingSettings.retentionDays() * 86_400_000L);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving, servingMetrics));
+    // canaries decide from the monitor windows; every step is an optimistic deployment update (one server acts)
+    dev.cairn.serving.canary.CanaryController canaries = new dev.cairn.serving.canary.CanaryController(
+        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, promotions, monitors,
+        System::currentTimeMillis);
+    all.add((routes, m, a) -> dev.cairn.server.deployments.CanaryRoutes.register(routes, canaries));
+    long canaryCheckSeconds = dev.cairn.serving.canary.CanaryController.checkSeconds(); // a bad setting fails here
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
@@ -334,6 +341,9 @@ public final class CairnServer implements AutoCloseable {
       dispatcher.close();
       throw e;
     }
+    server.owned.add(canaries); // stops deciding before serving and the database close
+    canaries.start(canaryCheckSeconds);
+    server.canaries = canaries;
     server.owned.add(monitorScheduler); // a run under way finishes before the database closes
     server.owned.add(processSamples);
     server.owned.add(serving);
@@ -601,6 +611,11 @@ public final class CairnServer implements AutoCloseable {
   /** Where registry events are published to webhooks; null when the server was started on open stores. */
   public WebhookDispatcher webhooks() {
     return webhookDispatcher;
+  }
+
+  /** The canary controller (checks on its own every CAIRN_CANARY_CHECK_SECONDS); null on given stores. */
+  public dev.cairn.serving.canary.CanaryController canaries() {
+    return canaries;
   }
 
   /** The deployments' serving tables (inference); null for a server started on given stores. */

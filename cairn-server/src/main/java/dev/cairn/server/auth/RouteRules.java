@@ -207,6 +207,9 @@ public final class RouteRules {
     rules.add(new Rule("GET", cairn + "deployments/*/predictions", viewer, global));
     rules.add(new Rule("GET", cairn + "deployments/*/accuracy", viewer, global));
     rules.add(new Rule("GET", cairn + "deployments/*/monitor", viewer, global));
+    // a canary moves traffic and may move an alias (protected ones only through a promotion request): as deployments
+    rules.add(new Rule("GET", cairn + "deployments/*/canary", viewer, global));
+    rules.add(new Rule("POST", cairn + "deployments/*/canary*", editor, global));
     rules.add(new Rule("GET", cairn + "deployments*", viewer, global));
     rules.add(new Rule("*", cairn + "deployments*", editor, global));
     // chart data reads one run's metric: as get-history

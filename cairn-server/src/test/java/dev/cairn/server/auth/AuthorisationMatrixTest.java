@@ -163,6 +163,10 @@ class AuthorisationMatrixTest {
     expected.put("GET /api/cairn/v1/deployments/{name}/predictions", "viewer");
     expected.put("GET /api/cairn/v1/deployments/{name}/accuracy", "viewer");
     expected.put("GET /api/cairn/v1/deployments/{name}/monitor", "viewer");
+    expected.put("POST /api/cairn/v1/deployments/{name}/canary", "editor");
+    expected.put("GET /api/cairn/v1/deployments/{name}/canary", "viewer");
+    expected.put("POST /api/cairn/v1/deployments/{name}/canary/abort", "editor");
+    expected.put("POST /api/cairn/v1/deployments/{name}/canary/promote", "editor");
     expected.put("GET /v2/health/live", "open");
     expected.put("GET /v2/health/ready", "open");
     expected.put("GET /v2/models/{deployment}", "viewer");

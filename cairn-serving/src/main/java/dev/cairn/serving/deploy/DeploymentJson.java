@@ -15,7 +15,9 @@ import java.util.List;
  * {"name": "churn-api", "description": "...",
  *  "routes": [{"target": "churn@champion", "weight": 90}, {"target": "churn/3", "weight": 10}],
  *  "shadows": ["churn/4"], "sticky": "header:X-User",
- *  "canary": {"target": "churn/4", "percent": 10, "until": "error_rate < 0.01", "for": "30m", "state": "ramping"},
+ *  "canary": {"target": "churn/4", "percent": 10, "until": "error_rate < 0.01", "for": "30m", "state": "ramping",
+ *             "steps": [10, 50], "min_requests": 100, "unknown_timeout": "24h", "step": 0, "started": 1,
+ *             "step_started": 1, "started_by": "alice", "reason": "...", "promotion_request_id": "..."},
  *  "version": 3, "created_by": "alice", "creation_timestamp": 1, "updated_by": "bob", "last_updated_timestamp": 2}
  * }</pre>
  * A route may also be given as the text {@code "churn/3=10"}. Reading errors name the field.
@@ -34,17 +36,7 @@ public final class DeploymentJson {
       o.put("sticky", spec.sticky().toString());
     }
     if (spec.canary() != null) {
-      Canary c = spec.canary();
-      ObjectNode n = o.putObject("canary");
-      n.put("target", c.target().toString());
-      n.put("percent", c.percent());
-      if (c.until() != null) {
-        n.put("until", c.until());
-      }
-      if (c.forDuration() != null) {
-        n.put("for", c.forDuration());
-      }
-      n.put("state", c.state().wire());
+      o.set("canary", canary(spec.canary()));
     }
     return o;
   }
@@ -159,9 +151,104 @@ public final class DeploymentJson {
     if (p == null || !p.isIntegralNumber() || !p.canConvertToInt()) {
       throw CairnException.invalid("field 'canary.percent' must be a whole number from 1 to 99, got " + p);
     }
-    String state = text(node, "state");
-    return new Canary(Target.parse("canary.target", text(node, "target")), p.asInt(), text(node, "until"),
-        text(node, "for"), state == null ? null : Canary.State.parse(state));
+    String state = text(node, "state", "canary.state");
+    Canary.Plan plan = new Canary.Plan(steps(node.get("steps")),
+        longValue(node, "min_requests", Canary.Plan.DEFAULT_MIN_REQUESTS),
+        text(node, "unknown_timeout", "canary.unknown_timeout"));
+    Canary.Progress progress = new Canary.Progress((int) longValue(node, "step", 0), longValue(node, "started", 0),
+        longValue(node, "step_started", 0), text(node, "started_by", "canary.started_by"),
+        text(node, "reason", "canary.reason"), text(node, "promotion_request_id", "canary.promotion_request_id"));
+    return new Canary(Target.parse("canary.target", text(node, "target", "canary.target")), p.asInt(),
+        text(node, "until", "canary.until"), text(node, "for", "canary.for"),
+        state == null ? null : Canary.State.parse(state), plan, progress);
+  }
+
+  /** A canary as JSON: its plan and, once started, its progress (fields a stored older record lacks read as defaults). */
+  public static ObjectNode canary(Canary c) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("target", c.target().toString());
+    n.put("percent", c.percent());
+    if (c.until() != null) {
+      n.put("until", c.until());
+    }
+    if (c.forDuration() != null) {
+      n.put("for", c.forDuration());
+    }
+    n.put("state", c.state().wire());
+    ArrayNode steps = n.putArray("steps");
+    c.plan().steps().forEach(steps::add);
+    n.put("min_requests", c.plan().minRequests());
+    n.put("unknown_timeout", c.plan().unknownTimeout());
+    Canary.Progress g = c.progress();
+    n.put("step", g.step());
+    if (g.startedMs() > 0) {
+      n.put("started", g.startedMs());
+      n.put("step_started", g.stepStartedMs());
+    }
+    if (g.startedBy() != null) {
+      n.put("started_by", g.startedBy());
+    }
+    if (g.reason() != null) {
+      n.put("reason", g.reason());
+    }
+    if (g.promotionRequestId() != null) {
+      n.put("promotion_request_id", g.promotionRequestId());
+    }
+    return n;
+  }
+
+  /** Ramp steps from an array of whole numbers or a text {@code "10,25,50"}; null when absent. */
+  public static List<Integer> steps(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    List<Integer> out = new ArrayList<>();
+    if (node.isTextual()) {
+      for (String part : node.asText().split(",")) {
+        String t = part.strip();
+        if (!t.matches("\\d{1,3}")) {
+          throw CairnException.invalid("field 'canary.steps' value '" + node.asText() + "': '" + t
+              + "' is not a whole percent from 1 to 99");
+        }
+        out.add(Integer.parseInt(t));
+      }
+      return out;
+    }
+    if (!node.isArray()) {
+      throw CairnException.invalid("field 'canary.steps' must be an array of percents such as [10, 25, 50], got "
+          + node.getNodeType());
+    }
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode s = node.get(i);
+      if (!s.isIntegralNumber() || !s.canConvertToInt()) {
+        throw CairnException.invalid("field 'canary.steps[" + i + "]' must be a whole percent from 1 to 99, got " + s);
+      }
+      out.add(s.asInt());
+    }
+    return out;
+  }
+
+  private static long longValue(JsonNode node, String field, long absent) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return absent;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw CairnException.invalid("field 'canary." + field + "' must be a whole number, got " + v);
+    }
+    return v.asLong();
+  }
+
+  /** A text field of {@code node}, named {@code path} in the error. */
+  private static String text(JsonNode node, String field, String path) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw CairnException.invalid("field '" + path + "' must be a string, got " + v.getNodeType());
+    }
+    return v.asText();
   }
 
   /** A text field, or null when absent or null; anything else is refused naming the field. */

@@ -21,7 +21,7 @@ public final class DeploymentRouting {
   /**
    * A deployment's routes, shadows and canary as concrete versions, for the deployment version it was resolved from.
    *
-   * @param canary the canary target's version, or null when there is no canary
+   * @param canary the canary target's version, or null when there is no canary taking traffic
    */
   public record Resolved(String deployment, long deploymentVersion, List<ResolvedRoute> routes,
       List<ResolvedShadow> shadows, ModelVersion canary) {
@@ -43,7 +43,7 @@ public final class DeploymentRouting {
     }
     Canary canary = deployment.spec().canary();
     return new Resolved(deployment.name(), deployment.version(), routes, shadows,
-        canary == null ? null : lookUp(registry, canary.target()));
+        canary == null || !canary.state().isActive() ? null : lookUp(registry, canary.target()));
   }
 
   /** The version one target names now. */

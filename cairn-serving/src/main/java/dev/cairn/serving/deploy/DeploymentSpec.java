@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * What a deployment serves: weighted routes (weights sum to 100 unless there is exactly one route), shadow targets
- * that get a copy of each request and never answer, an optional sticky key and an optional canary (stored only).
+ * that get a copy of each request and never answer, an optional sticky key and an optional canary (run by the server's
+ * {@code CanaryController}, which takes each of its steps as an update of this spec).
  */
 public record DeploymentSpec(String description, List<Route> routes, List<Target> shadows, Sticky sticky,
     Canary canary) {

@@ -27,6 +27,8 @@ public final class DeploymentStore {
   public static final String MIGRATIONS = SqlDatabases.SERVING_MIGRATIONS;
   public static final int DEFAULT_PAGE_SIZE = 100;
   public static final int MAX_PAGE_SIZE = 1000;
+  /** The history's kind column (V70). */
+  static final int MAX_KIND_LENGTH = 16;
 
   private final SqlDatabase db;
   private final ModelRegistryStore registry;
@@ -108,6 +110,19 @@ public final class DeploymentStore {
     return replace(current, spec, "rollback");
   }
 
+  /**
+   * Replaces the spec of {@code current} (as read) with {@code spec}, recorded as history entry {@code kind} and audit
+   * action {@code deployment.KIND} (the canary's steps: {@code canary.start}, {@code canary.ramp}...); CONFLICT when
+   * the deployment moved on since it was read, so two servers never both take the same step.
+   */
+  public Deployment change(Deployment current, DeploymentSpec spec, String kind) {
+    if (kind.length() > MAX_KIND_LENGTH) { // SQLite would take it; PostgreSQL's column would not
+      throw new IllegalArgumentException("history kind '" + kind + "' is longer than " + MAX_KIND_LENGTH);
+    }
+    checkTargets(spec);
+    return replace(current, spec, kind);
+  }
+
   private Deployment replace(Deployment current, DeploymentSpec spec, String kind) {
     String actor = actor();
     long now = System.currentTimeMillis();
@@ -177,7 +192,7 @@ public final class DeploymentStore {
     for (int i = 0; i < spec.shadows().size(); i++) {
       checkTarget("shadows[" + i + "]", spec.shadows().get(i));
     }
-    if (spec.canary() != null) {
+    if (spec.canary() != null && spec.canary().state().isActive()) { // a finished canary is history
       checkTarget("canary.target", spec.canary().target());
     }
   }

@@ -41,6 +41,8 @@ public final class ServingTable implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServingTable.class);
   /** How long a swap waits for requests on the old snapshot before releasing its models anyway. */
   static final long DRAIN_MILLIS = 30_000;
+  /** Prefixed to a sticky key before hashing it for the canary split, so that split is independent of the routes'. */
+  static final String CANARY_SALT = "canary\u0000";
 
   private final String name;
   private final Supplier<Deployment> deployment;
@@ -59,21 +61,29 @@ public final class ServingTable implements AutoCloseable {
     final List<Served> shadows;
     final RouteAssignment assignment;
     final Sticky sticky;
+    /** The running canary's version (null when none) and the percent of traffic it takes before the routes. */
+    final Served canary;
+    final int canaryPercent;
     final AtomicInteger inFlight = new AtomicInteger();
 
     Snapshot(long deploymentVersion, List<Served> routes, List<Served> shadows, RouteAssignment assignment,
-        Sticky sticky) {
+        Sticky sticky, Served canary, int canaryPercent) {
       this.deploymentVersion = deploymentVersion;
       this.routes = routes;
       this.shadows = shadows;
       this.assignment = assignment;
       this.sticky = sticky;
+      this.canary = canary;
+      this.canaryPercent = canaryPercent;
     }
 
     List<ModelVersion> versions() {
       List<ModelVersion> all = new ArrayList<>();
       routes.forEach(s -> all.add(s.version()));
       shadows.forEach(s -> all.add(s.version()));
+      if (canary != null) {
+        all.add(canary.version());
+      }
       return all;
     }
 
@@ -125,6 +135,9 @@ public final class ServingTable implements AutoCloseable {
       List<ModelVersion> wanted = new ArrayList<>();
       resolved.routes().forEach(r -> wanted.add(r.version()));
       resolved.shadows().forEach(s -> wanted.add(s.version()));
+      if (resolved.canary() != null) {
+        wanted.add(resolved.canary());
+      }
       StringBuilder signature = new StringBuilder().append(d.version());
       wanted.forEach(v -> signature.append(';').append(v.name()).append('/').append(v.version()));
       if (old != null && old.signature().contentEquals(signature)) {
@@ -141,8 +154,10 @@ public final class ServingTable implements AutoCloseable {
         for (DeploymentRouting.ResolvedShadow s : resolved.shadows()) {
           shadows.add(Served.of(s.version(), acquire(s.version(), acquired), limits));
         }
+        Served canary = resolved.canary() == null ? null
+            : Served.of(resolved.canary(), acquire(resolved.canary(), acquired), limits);
         next = new Snapshot(d.version(), List.copyOf(routes), List.copyOf(shadows), RouteAssignment.of(d.spec()),
-            d.spec().sticky());
+            d.spec().sticky(), canary, canary == null ? 0 : d.spec().canary().trafficPercent());
       } catch (RuntimeException e) {
         acquired.forEach(cache::release);
         throw e;
@@ -229,6 +244,16 @@ public final class ServingTable implements AutoCloseable {
      * through {@code headers}, or a field of the first row), else at random by weight.
      */
     public Served pick(UnaryOperator<String> headers, List<Map<String, Object>> rows) {
+      if (snapshot.canary != null) {
+        // the canary's share is cut first, by its own hash of the key: a sticky key stays on the canary as it ramps
+        // (its bucket stays below the growing percent), and the routes' own split of the rest is unchanged
+        String key = stickyValue(headers, rows);
+        int bucket = key != null ? RouteAssignment.bucket(CANARY_SALT + key)
+            : ThreadLocalRandom.current().nextInt(RouteAssignment.BUCKETS);
+        if (bucket < snapshot.canaryPercent) {
+          return snapshot.canary;
+        }
+      }
       if (snapshot.routes.size() == 1) {
         return snapshot.routes.get(0);
       }
@@ -260,6 +285,9 @@ public final class ServingTable implements AutoCloseable {
         if (s.modelVersion() == version) {
           return s;
         }
+      }
+      if (snapshot.canary != null && snapshot.canary.modelVersion() == version) {
+        return snapshot.canary;
       }
       throw CairnException.notFound("deployment '" + name + "' has no route to model version " + version
           + "; its routes serve " + snapshot.routes.stream().map(s -> s.modelName() + "/" + s.modelVersion()).toList());

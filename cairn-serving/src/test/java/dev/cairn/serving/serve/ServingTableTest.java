@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.core.CairnException;
 import dev.cairn.ml.train.Task;
 import dev.cairn.serving.TestBundles;
+import dev.cairn.serving.deploy.Canary;
+import dev.cairn.serving.deploy.DeploymentPatch;
 import dev.cairn.serving.deploy.DeploymentSpec;
 import dev.cairn.serving.deploy.DeploymentStore;
 import dev.cairn.serving.deploy.Route;
@@ -245,5 +247,59 @@ class ServingTableTest {
       }
       Thread.sleep(5);
     }
+  }
+  @Test
+  void aCanaryTakesItsPercentFirstAndItsStickyKeysStayAsItRampsWhileTheRoutesKeepTheirSplit() {
+    registry.createModelVersion(new NewModelVersion("churn", v2.toString(), null, null, null, null, null, null));
+    Sticky sticky = Sticky.parse("header:X-User");
+    DeploymentSpec base = spec(sticky, List.of(), "churn/1=50", "churn/2=50");
+    Canary at10 = new Canary(new Target("churn", 3, null), 10, "p99_ms < 50", "1m", null);
+    deployments.create("c", new DeploymentSpec(null, base.routes(), List.of(), sticky, at10));
+    Map<String, Integer> before = new HashMap<>();
+    int onCanary = 0;
+    try (ServingTable.Lease lease = tables.table("c").lease()) {
+      for (int k = 0; k < 20_000; k++) {
+        String user = "user-" + k;
+        Served s = lease.pick(h -> h.equals("X-User") ? user : null, List.of());
+        before.put(user, s.modelVersion());
+        onCanary += s.modelVersion() == 3 ? 1 : 0;
+      }
+      // 20000 keys at 10%: mean 2000, sd 42; six sd either side
+      assertThat(onCanary).isBetween(1746, 2254);
+      int drawn = 0;
+      for (int i = 0; i < 100_000; i++) {
+        drawn += lease.pick(h -> null, List.of()).modelVersion() == 3 ? 1 : 0;
+      }
+      assertThat(drawn).as("without a key: 100000 draws at 10%, sd 95").isBetween(9430, 10570);
+    }
+    assertThat(cache.loaded()).contains(new ModelCache.Key("churn", 3));
+
+    var d = deployments.get("c");
+    Canary ramping = new Canary(at10.target(), 10, at10.until(), at10.forDuration(), null,
+        new Canary.Plan(List.of(10, 50), 0, null), null);
+    deployments.update("c", d.version(), new DeploymentPatch(null, null, null, null,
+        java.util.Optional.of(ramping.nextStep(1, "held"))));
+    tables.refreshAll();
+    try (ServingTable.Lease lease = tables.table("c").lease()) {
+      for (Map.Entry<String, Integer> e : before.entrySet()) {
+        Served s = lease.pick(h -> h.equals("X-User") ? e.getKey() : null, List.of());
+        if (e.getValue() == 3) {
+          assertThat(s.modelVersion()).as("%s stays on the canary", e.getKey()).isEqualTo(3);
+        } else if (s.modelVersion() != 3) {
+          assertThat(s.modelVersion()).as("%s keeps its route", e.getKey()).isEqualTo(e.getValue());
+        }
+      }
+    }
+
+    d = deployments.get("c");
+    deployments.update("c", d.version(), new DeploymentPatch(null, null, null, null, java.util.Optional.of(
+        d.spec().canary().withState(Canary.State.ROLLED_BACK, "worse"))));
+    tables.refreshAll();
+    try (ServingTable.Lease lease = tables.table("c").lease()) {
+      for (int i = 0; i < 2000; i++) {
+        assertThat(lease.pick(h -> null, List.of()).modelVersion()).isNotEqualTo(3);
+      }
+    }
+    assertThat(cache.loaded()).doesNotContain(new ModelCache.Key("churn", 3));
   }
 }

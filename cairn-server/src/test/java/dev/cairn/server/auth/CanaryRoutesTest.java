@@ -1,0 +1,477 @@
+package dev.cairn.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.core.Json;
+import dev.cairn.data.drift.DriftOptions;
+import dev.cairn.ml.bundle.BundleManifest;
+import dev.cairn.ml.bundle.InputField;
+import dev.cairn.ml.bundle.ModelBundle;
+import dev.cairn.ml.train.Task;
+import dev.cairn.serving.TestBundles;
+import dev.cairn.serving.canary.CanaryController;
+import dev.cairn.serving.deploy.DeploymentStore;
+import dev.cairn.serving.feedback.FeedbackStore;
+import dev.cairn.serving.log.PredictionStore;
+import dev.cairn.serving.monitor.MonitorService;
+import dev.cairn.serving.protocol.RequestBodies;
+import dev.cairn.serving.runtime.LoadedModel;
+import dev.cairn.serving.runtime.ModelRuntime;
+import dev.cairn.store.registry.ModelRegistryStore;
+import dev.cairn.store.registry.PromotionStore;
+import dev.cairn.store.sql.SqlDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Canaries on a real server with authentication on (approvals need people to tell apart): real bundles served over
+ * OIP v2, feedback posted for the answers, and the controller's checks run at chosen times (its own timer is off),
+ * so {@code --for 30m} passes without waiting.
+ */
+class CanaryRoutesTest {
+  static final String BASE = "/api/cairn/v1/deployments";
+  static final long MINUTE = 60_000;
+  @TempDir static Path dir;
+  static AuthServer server;
+  static CanaryController controller;
+  static String admin;
+  static String editor;
+  static String approver;
+  static String viewer;
+  static Path logistic;
+  static Path forest;
+  static List<InputField> schema;
+
+  /** One answered single-row request. */
+  record Answered(int version, String predictionId, String label) {}
+
+  @BeforeAll
+  static void start() {
+    logistic = TestBundles.write(dir.resolve("b1"), "logistic_regression", Task.CLASSIFICATION, Map.of(), Map.of());
+    forest = TestBundles.write(dir.resolve("b2"), "random_forest", Task.CLASSIFICATION, Map.of(), Map.of());
+    try (LoadedModel m = ModelRuntime.defaults().load(logistic)) {
+      schema = m.inputSchema();
+    }
+    String before = System.getProperty("cairn.canary.check-seconds");
+    System.setProperty("cairn.canary.check-seconds", "0"); // the test runs the checks, at the times it chooses
+    try {
+      server = AuthServer.start(dir.resolve("server"));
+    } finally {
+      if (before == null) {
+        System.clearProperty("cairn.canary.check-seconds");
+      } else {
+        System.setProperty("cairn.canary.check-seconds", before);
+      }
+    }
+    controller = server.server.canaries();
+    admin = AuthServer.bearer(server.adminToken);
+    editor = AuthServer.bearer(server.userWithToken("eddie", "editor"));
+    approver = AuthServer.bearer(server.userWithToken("abby", "approver"));
+    viewer = AuthServer.bearer(server.userWithToken("vera", "viewer"));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static JsonNode ok(AuthServer.Reply r) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    return r.json();
+  }
+
+  /** Registers versions 1 (logistic regression) and 2 (random forest) of {@code model}, files in the store. */
+  static void registerModel(String model) {
+    ok(server.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"" + model + "\"}", admin));
+    int v = 1;
+    for (Path bundle : List.of(logistic, forest)) {
+      String storePath = "bundles/" + model + "/" + v;
+      copy(bundle, server.dir.resolve("artifacts").resolve(storePath).resolve("model"));
+      JsonNode created = ok(server.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"" + model
+          + "\",\"source\":\"mlflow-artifacts:/" + storePath + "\"}", admin));
+      assertThat(created.at("/model_version/version").asInt()).isEqualTo(v);
+      v++;
+    }
+    ok(server.post("/api/2.0/mlflow/registered-models/alias", "{\"name\":\"" + model
+        + "\",\"alias\":\"champion\",\"version\":\"1\"}", admin));
+  }
+
+  static void copy(Path from, Path to) {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(f, target);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Sends {@code n} single-row OIP requests (rows from {@code seed}) and returns who answered each. */
+  static List<Answered> infer(String deployment, int n, long seed) {
+    List<Answered> out = new ArrayList<>();
+    for (Map<String, Object> row : TestBundles.rows(n, seed)) {
+      String body = new String(RequestBodies.oipColumns(schema, List.of(row), false), StandardCharsets.UTF_8);
+      JsonNode answer = ok(server.post("/v2/models/" + deployment + "/infer", body, viewer));
+      out.add(new Answered(answer.get("model_version").asInt(), answer.at("/parameters/prediction_ids/0").asText(),
+          answer.at("/outputs/0/data/0").asText()));
+    }
+    return out;
+  }
+
+  /** Posts a true label for every answer (right or wrong as {@code right} says), waiting for the log to hold them. */
+  static void feedback(String deployment, List<Answered> answers, java.util.function.Predicate<Answered> right) {
+    Map<String, String> pending = new HashMap<>();
+    for (Answered a : answers) {
+      pending.put(a.predictionId(), right.test(a) ? a.label() : a.label().equals("yes") ? "no" : "yes");
+    }
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!pending.isEmpty()) {
+      StringBuilder body = new StringBuilder("{\"feedback\":[");
+      List<String> ids = new ArrayList<>(pending.keySet()).subList(0, Math.min(1000, pending.size()));
+      for (int i = 0; i < ids.size(); i++) {
+        body.append(i == 0 ? "" : ",").append("{\"prediction_id\":\"").append(ids.get(i)).append("\",\"label\":\"")
+            .append(pending.get(ids.get(i))).append("\"}");
+      }
+      JsonNode results = ok(server.post(BASE + "/" + deployment + "/feedback", body + "]}", editor)).get("results");
+      for (int i = 0; i < ids.size(); i++) {
+        if (results.get(i).get("recorded").asBoolean()) {
+          pending.remove(ids.get(i));
+        }
+      }
+      assertThat(System.nanoTime()).as("the prediction log still lacks %d predictions", pending.size())
+          .isLessThan(deadline);
+      sleep(pending.isEmpty() ? 0 : 100);
+    }
+  }
+
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonNode canary(String deployment) {
+    return ok(server.get(BASE + "/" + deployment + "/canary", viewer));
+  }
+
+  static List<String> historyKinds(String deployment) {
+    List<String> kinds = new ArrayList<>();
+    ok(server.get(BASE + "/" + deployment + "/history", viewer)).get("changes")
+        .forEach(c -> kinds.add(c.get("kind").asText() + " by " + c.get("actor").asText()));
+    return kinds;
+  }
+
+  static List<String> auditActions(String deployment) {
+    List<String> actions = new ArrayList<>();
+    ok(server.get("/api/cairn/v1/audit?target=deployment:" + deployment + "&order=oldest", admin)).get("events")
+        .forEach(e -> actions.add(e.get("action").asText() + " by " + e.get("actor").asText()));
+    return actions;
+  }
+
+  /** A controller as a second server on the same database has (its own monitor service and memory). */
+  static CanaryController secondServersController() {
+    SqlDatabase db = server.server.database();
+    ModelRegistryStore registry = ModelRegistryStore.on(db);
+    PredictionStore predictions = new PredictionStore(db);
+    MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
+        (model, version) -> manifest(version == 1 ? logistic : forest), DriftOptions.DEFAULT,
+        System::currentTimeMillis);
+    return new CanaryController(new DeploymentStore(db, registry), registry, PromotionStore.on(db, registry),
+        monitors, System::currentTimeMillis);
+  }
+
+  static BundleManifest manifest(Path bundle) {
+    try {
+      return Json.MAPPER.readValue(bundle.resolve(ModelBundle.MANIFEST_FILE).toFile(), BundleManifest.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void await(CyclicBarrier barrier) {
+    try {
+      barrier.await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void join(Thread t) {
+    try {
+      t.join(120_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    assertThat(t.isAlive()).as("a check finished").isFalse();
+  }
+
+  static long count(List<Answered> answers, int version) {
+    return answers.stream().filter(a -> a.version() == version).count();
+  }
+
+  @Test
+  void aCanaryLessAccurateThanItsBaselineIsRolledBackAndItsTrafficReturns() {
+    registerModel("churn-rb");
+    ok(server.post(BASE, "{\"name\":\"rb\",\"routes\":[\"churn-rb@champion\"]}", editor));
+    JsonNode started = ok(server.post(BASE + "/rb/canary", "{\"version\":2,\"percent\":40,\"until\":\"p99_ms < 60000"
+        + " and accuracy >= baseline - 0.01\",\"for\":\"30m\",\"min_requests\":20}", editor));
+    assertThat(started.at("/deployment/canary/target").asText()).isEqualTo("churn-rb/2");
+    assertThat(started.at("/deployment/canary/state").asText()).isEqualTo("ramping");
+    assertThat(started.at("/deployment/canary/started_by").asText()).isEqualTo("eddie");
+    server.server.servingTables().refreshAll();
+
+    List<Answered> answers = infer("rb", 150, 1);
+    assertThat(count(answers, 2)).as("the canary answers some").isGreaterThanOrEqualTo(20);
+    assertThat(count(answers, 1)).as("the stable route answers the rest").isGreaterThan(0);
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now);
+    assertThat(canary("rb").at("/last_check/verdict").asText()).as("no feedback yet: accuracy is unknown")
+        .isEqualTo("unknown");
+    assertThat(canary("rb").at("/canary/state").asText()).isEqualTo("ramping");
+
+    // the baseline is always right, the canary always wrong; two servers on the database check at the same moment
+    feedback("rb", answers, a -> a.version() == 1);
+    CanaryController other = secondServersController();
+    CyclicBarrier together = new CyclicBarrier(2);
+    List<Thread> threads = new ArrayList<>();
+    for (CanaryController c : List.of(controller, other)) {
+      Thread t = new Thread(() -> {
+        await(together);
+        c.check(now + 1000);
+      });
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) {
+      join(t);
+    }
+    JsonNode status = canary("rb");
+    assertThat(status.at("/canary/state").asText()).isEqualTo("rolled_back");
+    assertThat(status.at("/canary/reason").asText()).contains("accuracy").contains("is false");
+    assertThat(status.at("/last_check/verdict").asText()).isEqualTo("false");
+
+    server.server.servingTables().refreshAll();
+    List<Answered> after = infer("rb", 40, 2);
+    assertThat(count(after, 1)).as("all traffic back on the stable version").isEqualTo(40);
+    assertThat(historyKinds("rb")).as("one of the two servers rolled it back, once")
+        .containsExactly("canary.rollback by system:canary", "canary.start by eddie", "create by eddie");
+    assertThat(auditActions("rb")).contains("deployment.canary.start by eddie",
+        "deployment.canary.rollback by system:canary");
+  }
+
+  @Test
+  void aCanaryThatHoldsIsPromotedThroughTheApprovalWorkflowOnAProtectedAlias() {
+    registerModel("churn-pr");
+    ok(server.post("/api/cairn/v1/registry/policies/set", "{\"name\":\"churn-pr\",\"alias\":\"champion\","
+        + "\"required_approvals\":1}", admin));
+    ok(server.post(BASE, "{\"name\":\"pr\",\"routes\":[\"churn-pr@champion\"]}", editor));
+    ok(server.post(BASE + "/pr/canary", "{\"target\":\"churn-pr/2\",\"percent\":30,\"until\":\"p99_ms < 60000"
+        + " and accuracy >= baseline - 0.01\",\"for\":\"30m\",\"min_requests\":10}", editor));
+    server.server.servingTables().refreshAll();
+    List<Answered> answers = infer("pr", 100, 3);
+    assertThat(count(answers, 2)).isGreaterThanOrEqualTo(10);
+    feedback("pr", answers, a -> true);
+
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now);
+    JsonNode held = canary("pr");
+    assertThat(held.at("/last_check/verdict").asText()).as(held.toString()).isEqualTo("true");
+    assertThat(held.at("/canary/state").asText()).as("held, but not yet for 30m").isEqualTo("ramping");
+    controller.check(now + 29 * MINUTE);
+    assertThat(canary("pr").at("/canary/state").asText()).isEqualTo("ramping");
+
+    controller.check(now + 31 * MINUTE);
+    JsonNode awaiting = canary("pr");
+    assertThat(awaiting.at("/canary/state").asText()).isEqualTo("awaiting_approval");
+    String requestId = awaiting.at("/canary/promotion_request_id").asText();
+    JsonNode request = ok(server.get("/api/cairn/v1/registry/promotions/get?request_id=" + requestId, viewer));
+    assertThat(request.at("/request/requester").asText()).as(request.toString()).isEqualTo("eddie");
+    assertThat(request.at("/request/version").asInt()).isEqualTo(2);
+
+    AuthServer.Reply own = server.post("/api/cairn/v1/registry/promotions/approve", "{\"request_id\":\"" + requestId
+        + "\"}", editor);
+    assertThat(own.status()).as("the canary's starter cannot approve its promotion").isEqualTo(403);
+    controller.check(now + 32 * MINUTE);
+    assertThat(canary("pr").at("/canary/state").asText()).isEqualTo("awaiting_approval");
+
+    ok(server.post("/api/cairn/v1/registry/promotions/approve", "{\"request_id\":\"" + requestId
+        + "\",\"comment\":\"canary figures look right\"}", approver));
+    controller.check(now + 33 * MINUTE);
+    JsonNode promoted = canary("pr");
+    assertThat(promoted.at("/canary/state").asText()).isEqualTo("promoted");
+    assertThat(promoted.at("/canary/reason").asText()).contains(requestId).contains("applied");
+    assertThat(ok(server.get("/api/2.0/mlflow/registered-models/alias?name=churn-pr&alias=champion", viewer))
+        .at("/model_version/version").asText()).isEqualTo("2");
+
+    server.server.servingTables().refreshAll();
+    assertThat(count(infer("pr", 40, 4), 2)).as("all traffic on the new version").isEqualTo(40);
+    assertThat(historyKinds("pr")).containsExactly("canary.promote by system:canary",
+        "canary.requested by system:canary", "canary.start by eddie", "create by eddie");
+    assertThat(auditActions("pr")).contains("deployment.canary.requested by system:canary",
+        "deployment.canary.promote by system:canary");
+  }
+
+  @Test
+  void trafficSplitsCloseToThePercentAndStickyKeysStayOnTheCanaryAsItRamps() {
+    registerModel("churn-split");
+    ok(server.post(BASE, "{\"name\":\"split\",\"routes\":[\"churn-split/1\"],\"sticky\":\"field:age\"}", editor));
+    ok(server.post(BASE + "/split/canary", "{\"version\":2,\"steps\":[20,50],\"until\":\"p99_ms < 60000\","
+        + "\"for\":\"1ms\",\"min_requests\":50}", editor));
+    server.server.servingTables().refreshAll();
+
+    // ages 18..77 are the sticky keys: each key always gets the same version
+    List<Answered> answers = infer("split", 1200, 5);
+    List<Map<String, Object>> rows = TestBundles.rows(1200, 5);
+    Map<Object, Integer> versionOfKey = new HashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      Integer before = versionOfKey.putIfAbsent(rows.get(i).get("age"), answers.get(i).version());
+      assertThat(before == null || before == answers.get(i).version()).as("key %s stays", rows.get(i).get("age"))
+          .isTrue();
+    }
+    long onCanary = versionOfKey.values().stream().filter(v -> v == 2).count();
+    // 60 keys, each on the canary with probability 0.2: mean 12, sd 3.1; six sd either side
+    assertThat(onCanary).isBetween(1L, 31L);
+
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now);
+    controller.check(now + 10);
+    JsonNode ramped = canary("split");
+    assertThat(ramped.at("/canary/percent").asInt()).as(ramped.toString()).isEqualTo(50);
+    assertThat(ramped.at("/canary/step").asInt()).isEqualTo(1);
+    server.server.servingTables().refreshAll();
+    List<Answered> later = infer("split", 1200, 5);
+    for (int i = 0; i < rows.size(); i++) {
+      if (versionOfKey.get(rows.get(i).get("age")) == 2) {
+        assertThat(later.get(i).version()).as("a key on the canary stays there as it ramps").isEqualTo(2);
+      }
+    }
+    ok(server.post(BASE + "/split/canary/abort", "{}", editor));
+    assertThat(canary("split").at("/canary/state").asText()).isEqualTo("aborted");
+    assertThat(canary("split").at("/canary/reason").asText()).isEqualTo("aborted by eddie");
+
+    // without a sticky key every request draws: 2000 requests at 20%, mean 400, sd 17.9; six sd either side
+    ok(server.post(BASE, "{\"name\":\"draw\",\"routes\":[\"churn-split/1\"]}", editor));
+    ok(server.post(BASE + "/draw/canary", "{\"version\":2,\"percent\":20,\"until\":\"p99_ms < 60000\"}", editor));
+    server.server.servingTables().refreshAll();
+    long drawn = count(infer("draw", 2000, 6), 2);
+    assertThat(drawn).isBetween(293L, 507L);
+  }
+
+  @Test
+  void aCanaryThatNeverGetsItsFiguresRollsBackAfterItsUnknownTimeout() {
+    registerModel("churn-quiet");
+    ok(server.post(BASE, "{\"name\":\"quiet\",\"routes\":[\"churn-quiet@champion\"]}", editor));
+    ok(server.post(BASE + "/quiet/canary", "{\"version\":2,\"percent\":10,\"until\":\"accuracy >= 0.5\","
+        + "\"min_requests\":0,\"unknown_timeout\":\"1h\"}", editor));
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now + 59 * MINUTE);
+    assertThat(canary("quiet").at("/canary/state").asText()).isEqualTo("ramping");
+    assertThat(canary("quiet").at("/last_check/detail").asText()).contains("no canary requests");
+    controller.check(now + 61 * MINUTE);
+    JsonNode status = canary("quiet");
+    assertThat(status.at("/canary/state").asText()).isEqualTo("rolled_back");
+    assertThat(status.at("/canary/reason").asText()).startsWith("undecided for 1h at 10%");
+  }
+
+  @Test
+  void aCanaryWrittenWithTheDeploymentIsStartedByTheControllerAndABrokenOneRolledBack() {
+    registerModel("churn-legacy");
+    ok(server.post(BASE, "{\"name\":\"legacy\",\"routes\":[\"churn-legacy@champion\"],\"canary\":{"
+        + "\"target\":\"churn-legacy/2\",\"percent\":10,\"until\":\"p99_ms <\"}}", editor));
+    long now = System.currentTimeMillis() + 1000;
+    controller.check(now);
+    assertThat(canary("legacy").at("/canary/step_started").asLong()).isEqualTo(now);
+    controller.check(now + 1000);
+    JsonNode status = canary("legacy");
+    assertThat(status.at("/canary/state").asText()).isEqualTo("rolled_back");
+    assertThat(status.at("/canary/reason").asText()).startsWith("the condition cannot be checked: condition 'p99_ms <'");
+    assertThat(historyKinds("legacy")).containsExactly("canary.rollback by system:canary",
+        "canary.start by system:canary", "create by eddie");
+  }
+
+  @Test
+  void aManualPromotionMovesAnUnprotectedAliasOrReplacesAFixedRoute() {
+    registerModel("churn-direct");
+    ok(server.post(BASE, "{\"name\":\"direct\",\"routes\":[\"churn-direct@champion\"]}", editor));
+    ok(server.post(BASE + "/direct/canary", "{\"version\":2,\"percent\":10,\"until\":\"p99_ms < 50\"}", editor));
+    JsonNode promoted = ok(server.post(BASE + "/direct/canary/promote", "{}", editor));
+    assertThat(promoted.at("/deployment/canary/state").asText()).isEqualTo("promoted");
+    assertThat(promoted.at("/deployment/canary/reason").asText()).contains("promoted by eddie")
+        .contains("alias churn-direct@champion moved to version 2");
+    assertThat(ok(server.get("/api/2.0/mlflow/registered-models/alias?name=churn-direct&alias=champion", viewer))
+        .at("/model_version/version").asText()).isEqualTo("2");
+    assertThat(auditActions("direct")).contains("deployment.canary.promote by eddie");
+
+    ok(server.post(BASE, "{\"name\":\"fixed\",\"routes\":[\"churn-direct/1=80\",\"churn-direct@champion=20\"]}",
+        editor));
+    // the canary is compared with, and promoted into, the heaviest route
+    ok(server.post(BASE + "/fixed/canary", "{\"target\":\"churn-direct/2\",\"percent\":5,\"until\":\"p99_ms < 50\"}",
+        editor));
+    JsonNode replaced = ok(server.post(BASE + "/fixed/canary/promote", "{}", editor)).get("deployment");
+    assertThat(replaced.at("/routes/0/target").asText()).isEqualTo("churn-direct/2");
+    assertThat(replaced.at("/routes/0/weight").asInt()).isEqualTo(80);
+    assertThat(replaced.at("/canary/state").asText()).isEqualTo("promoted");
+    assertThat(server.post(BASE + "/fixed/canary/promote", "{}", editor).status()).as("nothing left to promote")
+        .isEqualTo(400);
+  }
+
+  @Test
+  void badCanariesAreRefusedNamingTheField() {
+    registerModel("churn-bad");
+    ok(server.post(BASE, "{\"name\":\"bad\",\"routes\":[\"churn-bad@champion\"]}", editor));
+
+    AuthServer.Reply metric = server.post(BASE + "/bad/canary", "{\"version\":2,\"percent\":10,"
+        + "\"until\":\"latency < 5\"}", editor);
+    assertThat(metric.status()).isEqualTo(400);
+    assertThat(metric.errorCode()).isEqualTo("INVALID_PARAMETER_VALUE");
+    assertThat(metric.json().get("message").asText()).contains("field 'until'").contains("latency");
+
+    AuthServer.Reply percent = server.post(BASE + "/bad/canary", "{\"version\":2,\"percent\":150,"
+        + "\"until\":\"p99_ms < 50\"}", editor);
+    assertThat(percent.status()).isEqualTo(400);
+    assertThat(percent.json().get("message").asText()).contains("field 'percent' is 150").contains("1 to 99");
+
+    AuthServer.Reply steps = server.post(BASE + "/bad/canary", "{\"version\":2,\"steps\":[50,25],"
+        + "\"until\":\"p99_ms < 50\"}", editor);
+    assertThat(steps.status()).isEqualTo(400);
+    assertThat(steps.json().get("message").asText()).contains("'steps'").contains("must increase");
+
+    AuthServer.Reply missingVersion = server.post(BASE + "/bad/canary", "{\"version\":9,\"percent\":10,"
+        + "\"until\":\"p99_ms < 50\"}", editor);
+    assertThat(missingVersion.status()).isEqualTo(400);
+    assertThat(missingVersion.json().get("message").asText()).contains("field 'target' target churn-bad/9");
+
+    AuthServer.Reply missing = server.post(BASE + "/nowhere/canary", "{\"version\":2,\"percent\":10,"
+        + "\"until\":\"p99_ms < 50\"}", editor);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("message").asText()).contains("deployment 'nowhere' does not exist");
+
+    assertThat(server.post(BASE + "/bad/canary", "{\"version\":2,\"percent\":10,\"until\":\"p99_ms < 50\"}", viewer)
+        .status()).as("a viewer cannot start one").isEqualTo(403);
+    assertThat(server.post(BASE + "/bad/canary/abort", "{}", editor).status()).as("nothing to abort")
+        .isEqualTo(400);
+    assertThat(server.get(BASE + "/bad", viewer).json().at("/deployment/version").asInt())
+        .as("no refusal changed the deployment").isEqualTo(1);
+  }
+}
