@@ -208,7 +208,7 @@ class ServingMonitoringTest {
     JsonNode byCount = ok(server.get("/api/cairn/v1/deployments/watched/monitor" + range + "&window_predictions=10"))
         .get("windows");
     assertThat(byCount).hasSize(2); // 19 predictions of each version: one full window each
-    assertThat(byCount).allSatisfy(n -> assertThat(n.at("/operations/requests").asLong()).isEqualTo(10));
+    assertThat(byCount).allSatisfy(n -> assertThat(n.at("/operations/predictions").asLong()).isEqualTo(10));
   }
 
   @Test
