@@ -186,6 +186,7 @@ public final class CairnServer implements AutoCloseable {
   /** Publishes registry events to webhooks; null when the server was given its stores already open. */
   private WebhookDispatcher webhookDispatcher;
   private dev.cairn.serving.serve.ServingTables servingTables;
+  private dev.cairn.serving.alerts.AlertEvaluator alertEvaluator;
   private SqlDatabase database;
   /** The admin token file this start wrote (first start with authentication on), or null. */
   private Path adminTokenFile;
@@ -293,6 +294,17 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
     all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, database, registry,
         dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)));
+    // alert rules are evaluated periodically over the monitor windows; changes become webhook deliveries
+    dev.cairn.serving.alerts.AlertStore alertStore = new dev.cairn.serving.alerts.AlertStore(database, webhooks);
+    dev.cairn.serving.deploy.DeploymentStore alertDeployments = new dev.cairn.serving.deploy.DeploymentStore(database,
+        registry);
+    dev.cairn.serving.alerts.AlertEvaluator alerts = new dev.cairn.serving.alerts.AlertEvaluator(alertStore,
+        dev.cairn.server.deployments.MonitorRoutes.service(database, registry,
+            dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)),
+        () -> dev.cairn.server.alerts.AlertRoutes.deploymentNames(alertDeployments), dispatcher::wake,
+        System::currentTimeMillis, dev.cairn.serving.alerts.AlertEvaluator.Settings.fromEnvironment());
+    all.add((routes, m, a) -> dev.cairn.server.alerts.AlertRoutes.register(routes, alertStore, alerts));
+    all.add((routes, m, a) -> dev.cairn.server.ui.AlertsPage.register(routes, alertStore));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
     dev.cairn.serving.log.PredictionLog predictionLog = new dev.cairn.serving.log.PredictionLog(
         new dev.cairn.serving.log.PredictionStore(database), dev.cairn.serving.log.PredictionLog.Settings.defaults());
@@ -311,6 +323,9 @@ public final class CairnServer implements AutoCloseable {
     }
     server.owned.add(serving);
     server.owned.add(predictionLog); // after serving stops, before the database closes: what is queued is written
+    server.owned.add(alerts); // before the webhook sender and the database it writes to
+    server.alertEvaluator = alerts;
+    alerts.start();
     server.servingTables = serving;
     server.owned.add(dispatcher); // closed before the database it writes to
     server.owned.add(datasets);
@@ -533,6 +548,11 @@ public final class CairnServer implements AutoCloseable {
   /** The deployments' serving tables (inference); null for a server started on given stores. */
   public dev.cairn.serving.serve.ServingTables servingTables() {
     return servingTables;
+  }
+
+  /** The alert evaluator (one round on demand in tests); null for a server started on given stores. */
+  public dev.cairn.serving.alerts.AlertEvaluator alertEvaluator() {
+    return alertEvaluator;
   }
 
   @Override

@@ -41,11 +41,16 @@ public final class MonitorRoutes {
 
   public static void register(RoutesConfig routes, SqlDatabase database, ModelRegistryStore registry,
       BundleFiles bundles) {
-    PredictionStore predictions = new PredictionStore(database);
-    MonitorRoutes r = new MonitorRoutes(new MonitorService(database, predictions,
-        new FeedbackStore(database, predictions), (model, version) -> manifest(bundles, registry, model, version),
-        DriftOptions.DEFAULT, System::currentTimeMillis));
+    MonitorRoutes r = new MonitorRoutes(service(database, registry, bundles));
     routes.get(DeploymentRoutes.BASE + "/{name}/monitor", r::monitor);
+  }
+
+  /** The monitor windows of the server's deployments (also read by the alert evaluator). */
+  public static MonitorService service(SqlDatabase database, ModelRegistryStore registry, BundleFiles bundles) {
+    PredictionStore predictions = new PredictionStore(database);
+    return new MonitorService(database, predictions, new FeedbackStore(database, predictions),
+        (model, version) -> manifest(bundles, registry, model, version), DriftOptions.DEFAULT,
+        System::currentTimeMillis);
   }
 
   void monitor(Context ctx) {
