@@ -11,8 +11,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -148,14 +146,13 @@ final class AlertsCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin TrackingServer trackingServer;
 
-    @Option(names = "--ahead", paramLabel = "DURATION", defaultValue = "0s",
-        description = "Judge the windows as if this much later (e.g. 3m), so the newest windows count as closed:"
-            + " to try a rule on fresh traffic. Default: ${DEFAULT-VALUE}.")
-    String ahead;
+    @Option(names = "--include-open", description = "Judge the windows still open too, as if they had closed now:"
+        + " to try a rule on fresh traffic without waiting for its window to close.")
+    boolean includeOpen;
 
     @Override
     public Integer call() {
-      AlertsClient.Round round = Main.client(spec).alerts().evaluate((int) seconds(spec, ahead));
+      AlertsClient.Round round = Main.client(spec).alerts().evaluate(includeOpen);
       PrintWriter out = spec.commandLine().getOut();
       if (round.fired().isEmpty() && round.resolved().isEmpty()) {
         print(spec, "no alert fired or resolved");
@@ -165,20 +162,6 @@ final class AlertsCommand implements Runnable {
           : round.resolved().isEmpty() ? round.fired()
           : java.util.stream.Stream.concat(round.fired().stream(), round.resolved().stream()).toList()).print(out);
       return 0;
-    }
-  }
-
-  /** Seconds of {@code 90s}, {@code 3m}, {@code 1h}; 0 to 86400. */
-  static long seconds(CommandSpec spec, String text) {
-    String t = text.strip().toLowerCase(Locale.ROOT);
-    try {
-      long s = Duration.parse("PT" + t).getSeconds();
-      if (s < 0 || s > 86_400) {
-        throw new ParameterException(spec.commandLine(), "--ahead " + text + " is out of range; 0s to 24h");
-      }
-      return s;
-    } catch (DateTimeParseException e) {
-      throw new ParameterException(spec.commandLine(), "--ahead '" + text + "' is not a duration like 90s, 3m or 1h");
     }
   }
 

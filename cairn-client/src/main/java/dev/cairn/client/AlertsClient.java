@@ -99,11 +99,11 @@ public final class AlertsClient {
   }
 
   /**
-   * Runs one evaluation round now; {@code aheadSeconds} above 0 judges the windows as if that much later, so the
-   * newest windows count as closed (to try a rule on fresh traffic).
+   * Runs one evaluation round now; with {@code includeOpen} the windows still open are judged too, as if they had
+   * closed now (to try a rule on fresh traffic).
    */
-  public Round evaluate(int aheadSeconds) {
-    JsonNode answer = http.post(ALERTS + "/evaluate", Http.READER.createObjectNode().put("ahead_seconds", aheadSeconds));
+  public Round evaluate(boolean includeOpen) {
+    JsonNode answer = http.post(ALERTS + "/evaluate", Http.READER.createObjectNode().put("include_open", includeOpen));
     return new Round(alerts(answer.path("fired")), alerts(answer.path("resolved")));
   }
 

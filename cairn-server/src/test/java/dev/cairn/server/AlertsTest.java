@@ -196,10 +196,10 @@ class AlertsTest {
     assertThat(Math.floorDiv(steadyAt, MINUTE) * MINUTE).isEqualTo(slot);
 
     // before the window closes nothing is judged
-    AlertEvaluator.Round early = evaluator.evaluate(slot + MINUTE);
+    AlertEvaluator.Round early = evaluator.evaluate(slot + MINUTE, false);
     assertThat(early.fired()).isEmpty();
 
-    AlertEvaluator.Round first = evaluator.evaluate(slot + MINUTE + MonitorService.GRACE_MS);
+    AlertEvaluator.Round first = evaluator.evaluate(slot + MINUTE + MonitorService.GRACE_MS, false);
     assertThat(first.fired()).extracting(a -> a.rule() + "@" + a.deployment())
         .containsExactlyInAnyOrder("tenure-drift@shifted", "steady-busy@steady");
     var drift = first.fired().stream().filter(a -> a.rule().equals("tenure-drift")).findFirst().orElseThrow();
@@ -210,7 +210,7 @@ class AlertsTest {
     assertThat(drift.modelName() + "/" + drift.modelVersion()).isEqualTo("churn/1");
 
     // the same windows again: nothing new fires
-    AlertEvaluator.Round again = evaluator.evaluate(slot + MINUTE + MonitorService.GRACE_MS);
+    AlertEvaluator.Round again = evaluator.evaluate(slot + MINUTE + MonitorService.GRACE_MS, false);
     assertThat(again.fired()).isEmpty();
     assertThat(again.resolved()).isEmpty();
 
@@ -259,7 +259,7 @@ class AlertsTest {
     awaitRoomInThisMinute();
     long normalAt = score("shifted", TestBundles.rows(400, 34));
     long next = Math.floorDiv(normalAt, MINUTE) * MINUTE;
-    AlertEvaluator.Round second = evaluator.evaluate(next + MINUTE + MonitorService.GRACE_MS);
+    AlertEvaluator.Round second = evaluator.evaluate(next + MINUTE + MonitorService.GRACE_MS, false);
     assertThat(second.fired()).isEmpty();
     assertThat(second.resolved()).extracting(a -> a.id()).containsExactly(drift.id());
     assertThat(second.resolved().get(0).resolveDetail()).contains("drift_share > 0.2: 0 > 0.2 -> false");

@@ -40,8 +40,8 @@ import java.util.Locale;
  * GET    /api/cairn/v1/alerts                    list, firing first, newest first (deployment?, rule?, state?, from?,
  *                                                 to? on the firing time, max_results, page_token)
  * GET    /api/cairn/v1/alerts/{alert_id}         get
- * POST   /api/cairn/v1/alerts/evaluate           run one evaluation round now {ahead_seconds?: evaluate as if that
- *                                                 much later, so the newest windows count as closed}
+ * POST   /api/cairn/v1/alerts/evaluate           run one evaluation round now {include_open?: also judge the window
+ *                                                 still open, as if it had closed now}
  * </pre>
  */
 public final class AlertRoutes {
@@ -163,10 +163,16 @@ public final class AlertRoutes {
 
   void evaluate(Context ctx) {
     byte[] body = ctx.bodyAsBytes();
-    RequestFields f = body.length == 0 ? RequestFields.ofQuery(ctx.queryParamMap())
-        : RequestFields.ofJsonBody(new java.io.ByteArrayInputStream(body));
-    int ahead = f.intValue("ahead_seconds", 0, 0, 86_400);
-    AlertEvaluator.Round round = evaluator.evaluate(System.currentTimeMillis() + ahead * 1000L);
+    boolean includeOpen = "true".equals(ctx.queryParam("include_open"));
+    if (body.length > 0) {
+      com.fasterxml.jackson.databind.JsonNode given = RequestFields.ofJsonBody(new java.io.ByteArrayInputStream(body))
+          .raw("include_open");
+      if (given != null && !given.isNull() && !given.isBoolean()) {
+        throw CairnException.invalid("field 'include_open' is " + given + "; it must be true or false");
+      }
+      includeOpen = includeOpen || (given != null && given.asBoolean());
+    }
+    AlertEvaluator.Round round = evaluator.evaluate(System.currentTimeMillis(), includeOpen);
     ObjectNode out = Json.MAPPER.createObjectNode();
     ArrayNode fired = out.putArray("fired");
     round.fired().forEach(a -> fired.add(AlertNotices.data(a)));

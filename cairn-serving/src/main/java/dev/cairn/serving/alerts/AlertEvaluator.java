@@ -118,14 +118,15 @@ public final class AlertEvaluator implements AutoCloseable {
 
   /** Runs one round now, on the calling thread, and says what changed. */
   public Round evaluate() {
-    return evaluate(clock.getAsLong());
+    return evaluate(clock.getAsLong(), false);
   }
 
   /**
-   * Runs one round on the calling thread judging the windows closed at {@code asOfMs} (later than now to try a rule
-   * on the newest traffic without waiting for its window to close); changes are stamped with the clock's time.
+   * Runs one round on the calling thread judging the windows closed at {@code asOfMs}; with {@code includeOpen} the
+   * window {@code asOfMs} falls in is judged too, as if it had closed (to try a rule on fresh traffic without waiting
+   * for its window to close). Changes are stamped with the clock's time.
    */
-  public Round evaluate(long asOfMs) {
+  public Round evaluate(long asOfMs, boolean includeOpen) {
     List<Alert> fired = new ArrayList<>();
     List<Alert> resolved = new ArrayList<>();
     AuditScope saved = AuditScope.current();
@@ -138,7 +139,7 @@ public final class AlertEvaluator implements AutoCloseable {
         List<String> watched = rule.deployment().equals(AlertRule.ALL) ? all : List.of(rule.deployment());
         for (String deployment : watched) {
           try {
-            evaluate(rule, deployment, asOfMs, fired, resolved);
+            evaluate(rule, deployment, asOfMs, includeOpen, fired, resolved);
           } catch (RuntimeException e) {
             LOG.warn("alert rule {} on deployment {}: {}", rule.name(), deployment, e.getMessage());
           }
@@ -157,10 +158,12 @@ public final class AlertEvaluator implements AutoCloseable {
     return new Round(fired, resolved);
   }
 
-  private void evaluate(AlertRule rule, String deployment, long asOfMs, List<Alert> fired, List<Alert> resolved) {
+  private void evaluate(AlertRule rule, String deployment, long asOfMs, boolean includeOpen, List<Alert> fired,
+      List<Alert> resolved) {
     Condition condition = rule.parsedCondition();
     long width = rule.windowMinutes() * 60_000L;
-    long lastEnd = Math.floorDiv(asOfMs - settings.graceMs(), width) * width;
+    long lastEnd = includeOpen ? Math.floorDiv(asOfMs, width) * width + width
+        : Math.floorDiv(asOfMs - settings.graceMs(), width) * width;
     long now = clock.getAsLong();
     int needed = Math.max(1, condition.windowsNeeded());
     long from = lastEnd - needed * width;
