@@ -269,6 +269,19 @@ class AlertsTest {
     waitFor(() -> received.stream().anyMatch(r -> r.path().equals("/ops") && r.body().contains("\"resolved\"")));
     waitFor(() -> received.stream().anyMatch(r -> r.path().equals("/slack") && r.body().contains("resolved on")));
 
+    // filters and paging of the list: firing first, then by firing time
+    JsonNode firstPage = ok(server.get("/api/cairn/v1/alerts?max_results=1"));
+    assertThat(firstPage.at("/alerts/0/rule").asText()).isEqualTo("steady-busy");
+    JsonNode secondPage = ok(server.get("/api/cairn/v1/alerts?max_results=1&page_token="
+        + firstPage.get("next_page_token").asText()));
+    assertThat(secondPage.at("/alerts/0/alert_id").asText()).isEqualTo(drift.id());
+    assertThat(secondPage.has("next_page_token")).isFalse();
+    assertThat(ok(server.get("/api/cairn/v1/alerts?from=" + (drift.firedAt() + 1))).get("alerts")).isEmpty();
+    // the rules ran in name order: steady-busy fired just before tenure-drift
+    assertThat(ok(server.get("/api/cairn/v1/alerts?from=" + (drift.firedAt() - MINUTE) + "&to=" + (drift.firedAt()
+        + 1))).get("alerts")).hasSize(2);
+    assertThat(server.get("/api/cairn/v1/alerts?state=burning").status()).isEqualTo(400);
+
     // the history page: the steady rule still fires and comes first, the resolved drift alert after it
     TestServer.Reply page = server.get("/ui/alerts");
     assertThat(page.status()).isEqualTo(200);

@@ -1,6 +1,7 @@
 package dev.cairn.serving.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.audit.AuditEvent;
 import dev.cairn.data.drift.DriftOptions;
@@ -163,6 +164,35 @@ abstract class AlertEvaluatorContract {
     now = HOUR + MonitorService.GRACE_MS;
     AlertEvaluator.Round open = server().evaluate(HOUR / 2, true); // the first hour judged while still open
     assertThat(open.fired()).extracting(Alert::windowTo).containsExactly(HOUR);
+  }
+
+  @Test
+  void periodicRoundsFireWithoutBeingAsked() throws InterruptedException {
+    store.put(slow());
+    log("a", 0, 100, 10);
+    now = HOUR + MonitorService.GRACE_MS;
+    MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
+        (model, version) -> manifest, DriftOptions.DEFAULT, () -> now);
+    java.util.concurrent.CountDownLatch changed = new java.util.concurrent.CountDownLatch(1);
+    try (AlertEvaluator periodic = new AlertEvaluator(store, monitors, () -> List.of("churn-prod"), changed::countDown,
+        () -> now, new AlertEvaluator.Settings(java.time.Duration.ofMillis(50), MonitorService.GRACE_MS))) {
+      periodic.start();
+      assertThat(changed.await(60, TimeUnit.SECONDS)).as("a round within 60 s").isTrue();
+    }
+    assertThat(store.firing("slow", "churn-prod", "churn", 1)).isPresent();
+  }
+
+  @Test
+  void theIntervalComesFromTheEnvironmentOrTheSystemProperty() {
+    System.setProperty("cairn.alerts.interval-seconds", "15");
+    try {
+      assertThat(AlertEvaluator.Settings.fromEnvironment().interval()).isEqualTo(java.time.Duration.ofSeconds(15));
+      System.setProperty("cairn.alerts.interval-seconds", "soon");
+      assertThatThrownBy(AlertEvaluator.Settings::fromEnvironment)
+          .hasMessageContaining("CAIRN_ALERTS_INTERVAL_SECONDS is 'soon'");
+    } finally {
+      System.clearProperty("cairn.alerts.interval-seconds");
+    }
   }
 
   @Test
