@@ -85,6 +85,10 @@ public final class AlertStore {
    * records nothing). Every notification target must name an active webhook.
    */
   public Saved put(AlertRule rule) {
+    Optional<StoredRule> before = db.read(h -> find(h, rule.name()));
+    if (before.isPresent() && before.get().rule().equals(rule)) {
+      return new Saved(before.get(), Change.UNCHANGED); // no write, so no audit event for a change that is none
+    }
     checkTargets(rule);
     String actor = actor();
     long now = System.currentTimeMillis();
