@@ -74,6 +74,7 @@ public final class Main implements Runnable {
       LineageCommand.class,
       AuditCommand.class,
       DeployCommand.class,
+      AlertsCommand.class,
       UsersCommand.class,
       TokensCommand.class);
 

@@ -165,6 +165,11 @@ public final class CairnClient implements AutoCloseable {
     return new DeploymentsClient(http);
   }
 
+  /** Alert rules over deployments' monitor windows, and the alerts they fired. */
+  public AlertsClient alerts() {
+    return new AlertsClient(http);
+  }
+
   /** Four-eyes promotion of protected aliases: policies, requests, approvals, rollback. */
   public PromotionsClient promotions() {
     return new PromotionsClient(http);

@@ -187,6 +187,7 @@ public final class CairnServer implements AutoCloseable {
   private WebhookDispatcher webhookDispatcher;
   private dev.cairn.serving.serve.ServingTables servingTables;
   private dev.cairn.serving.canary.CanaryController canaries;
+  private dev.cairn.serving.alerts.AlertEvaluator alertEvaluator;
   private SqlDatabase database;
   /** The admin token file this start wrote (first start with authentication on), or null. */
   private Path adminTokenFile;
@@ -313,6 +314,13 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, monitors));
     all.add((routes, m, a) -> dev.cairn.server.ui.DeploymentPages.register(routes,
         new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, monitors));
+    // alert rules are evaluated periodically over the monitor windows; changes become webhook deliveries
+    dev.cairn.serving.alerts.AlertStore alertStore = new dev.cairn.serving.alerts.AlertStore(database, webhooks);
+    dev.cairn.serving.alerts.AlertEvaluator alerts = new dev.cairn.serving.alerts.AlertEvaluator(alertStore,
+        monitors, new dev.cairn.serving.deploy.DeploymentStore(database, registry)::names, dispatcher::wake,
+        System::currentTimeMillis, dev.cairn.serving.alerts.AlertEvaluator.Settings.fromEnvironment());
+    all.add((routes, m, a) -> dev.cairn.server.alerts.AlertRoutes.register(routes, alertStore, alerts));
+    all.add((routes, m, a) -> dev.cairn.server.ui.AlertsPage.register(routes, alertStore));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
     dev.cairn.serving.log.PredictionLog predictionLog =
         dev.cairn.server.inference.InferenceRoutes.predictionLog(database, servingSettings);
@@ -321,7 +329,7 @@ public final class CairnServer implements AutoCloseable {
     servingMetrics.bindPredictionLog(predictionLog);
     servingMetrics.bindModelCache(serving, dev.cairn.serving.serve.ServingTables::loadedModels);
     dev.cairn.serving.monitor.MonitorScheduler monitorScheduler = new dev.cairn.serving.monitor.MonitorScheduler(
-        monitors, () -> deploymentNames(database, registry),
+        monitors, new dev.cairn.serving.deploy.DeploymentStore(database, registry)::names,
         dev.cairn.server.deployments.ServingSettings.SCHEDULED_WINDOW_MINUTES, System::currentTimeMillis,
         servingMetrics::windows).retain(servingSettings.retentionDays() * 86_400_000L);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving, servingMetrics));
@@ -356,6 +364,9 @@ public final class CairnServer implements AutoCloseable {
     if (servingSettings.monitorIntervalSeconds() > 0) {
       monitorScheduler.start(servingSettings.monitorIntervalSeconds() * 1000);
     }
+    server.owned.add(alerts); // before the webhook sender and the database it writes to
+    server.alertEvaluator = alerts;
+    alerts.start();
     server.servingTables = serving;
     server.owned.add(dispatcher); // closed before the database it writes to
     server.owned.add(datasets);
@@ -369,20 +380,6 @@ public final class CairnServer implements AutoCloseable {
   /** Closes {@code part} with the server, after the HTTP server stops and before the stores close (in added order). */
   void own(AutoCloseable part) {
     owned.add(part);
-  }
-
-  /** Every deployment's name, for the monitor scheduler. */
-  private static List<String> deploymentNames(SqlDatabase database, ModelRegistryStore registry) {
-    dev.cairn.serving.deploy.DeploymentStore store = new dev.cairn.serving.deploy.DeploymentStore(database, registry);
-    List<String> names = new ArrayList<>();
-    String token = null;
-    do {
-      dev.cairn.tracking.Page<dev.cairn.serving.deploy.Deployment> page =
-          store.list(dev.cairn.serving.deploy.DeploymentStore.MAX_PAGE_SIZE, token);
-      page.items().forEach(d -> names.add(d.name()));
-      token = page.nextPageToken();
-    } while (token != null);
-    return names;
   }
 
   /** Where the first start writes the admin's token: the configured file, else the data folder's admin-token. */
@@ -621,6 +618,11 @@ public final class CairnServer implements AutoCloseable {
   /** The deployments' serving tables (inference); null for a server started on given stores. */
   public dev.cairn.serving.serve.ServingTables servingTables() {
     return servingTables;
+  }
+
+  /** The alert evaluator (one round on demand in tests); null for a server started on given stores. */
+  public dev.cairn.serving.alerts.AlertEvaluator alertEvaluator() {
+    return alertEvaluator;
   }
 
   @Override

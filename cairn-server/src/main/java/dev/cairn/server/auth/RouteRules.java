@@ -212,6 +212,12 @@ public final class RouteRules {
     rules.add(new Rule("POST", cairn + "deployments/*/canary*", editor, global));
     rules.add(new Rule("GET", cairn + "deployments*", viewer, global));
     rules.add(new Rule("*", cairn + "deployments*", editor, global));
+    // alerts watch deployments: read as deployments are; rules and evaluation rounds change what fires and who is
+    // told, so a global editor, like deployment writes (webhooks themselves stay admin-only)
+    rules.add(new Rule("GET", cairn + "alert-rules*", viewer, global));
+    rules.add(new Rule("*", cairn + "alert-rules*", editor, global));
+    rules.add(new Rule("GET", cairn + "alerts*", viewer, global));
+    rules.add(new Rule("POST", cairn + "alerts/evaluate", editor, global));
     // chart data reads one run's metric: as get-history
     rules.add(new Rule("GET", cairn + "metrics/downsampled", viewer, exp));
     // the webhook delivery log shows payloads and receivers: as the webhooks themselves
@@ -240,6 +246,7 @@ public final class RouteRules {
     rules.add(new Rule("GET", "/ui/promotions", viewer, model));
     rules.add(new Rule("POST", "/ui/promotions/*", approver, model)); // by the request_id's model, as the API
     rules.add(new Rule("GET", "/ui/audit", admin, global));
+    rules.add(new Rule("GET", "/ui/alerts", viewer, global)); // as the alerts API
     // deleting and restoring runs from the runs page: as runs/delete and runs/restore, on the experiment_id in the
     // address (the handler refuses runs of any other experiment)
     rules.add(new Rule("POST", "/ui/runs/delete", editor, exp));

@@ -176,6 +176,16 @@ class AuthorisationMatrixTest {
     expected.put("GET /v2/models/{deployment}/versions/{version}/ready", "viewer");
     expected.put("POST /v2/models/{deployment}/versions/{version}/infer", "viewer");
     expected.put("POST /deployments/{deployment}/invocations", "viewer");
+    expected.put("POST /api/cairn/v1/alert-rules", "editor");
+    expected.put("GET /api/cairn/v1/alert-rules", "viewer");
+    expected.put("POST /api/cairn/v1/alert-rules/apply", "editor");
+    expected.put("GET /api/cairn/v1/alert-rules/{name}", "viewer");
+    expected.put("PUT /api/cairn/v1/alert-rules/{name}", "editor");
+    expected.put("DELETE /api/cairn/v1/alert-rules/{name}", "editor");
+    expected.put("GET /api/cairn/v1/alerts", "viewer");
+    expected.put("GET /api/cairn/v1/alerts/{alert_id}", "viewer");
+    expected.put("POST /api/cairn/v1/alerts/evaluate", "editor");
+    expected.put("GET /ui/alerts", "viewer");
     Map<String, String> actual = new LinkedHashMap<>();
     for (String route : expected.keySet()) {
       RouteRules.Rule r = rule(route);

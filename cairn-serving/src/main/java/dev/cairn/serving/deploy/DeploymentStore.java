@@ -12,6 +12,7 @@ import dev.cairn.store.sql.SqlDatabases;
 import dev.cairn.tracking.Page;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -66,6 +67,18 @@ public final class DeploymentStore {
   public Deployment get(String name) {
     Deployment.requireName(name);
     return db.read(h -> find(h, name)).orElseThrow(() -> missing(name));
+  }
+
+  /** Every deployment's name (for the monitor scheduler and alert rules that watch all deployments). */
+  public List<String> names() {
+    List<String> names = new ArrayList<>();
+    String token = null;
+    do {
+      Page<Deployment> page = list(MAX_PAGE_SIZE, token);
+      page.items().forEach(d -> names.add(d.name()));
+      token = page.nextPageToken();
+    } while (token != null);
+    return names;
   }
 
   /** Deployments by name, paged. */

@@ -135,7 +135,8 @@ public final class WebhookDispatcher implements Component, AutoCloseable {
     wakeups.offer(Boolean.TRUE);
   }
 
-  private static String body(String event, JsonNode data, long now) {
+  /** The body MLflow sends for {@code event}: {@code {"entity", "action", "timestamp", "data"}}. */
+  public static String body(String event, JsonNode data, long now) {
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("entity", WebhookEvents.entity(event));
     body.put("action", WebhookEvents.action(event));

@@ -25,6 +25,10 @@ public final class WebhookEvents {
   public static final String PROMOTION_APPROVED = "promotion.approved";
   public static final String PROMOTION_REJECTED = "promotion.rejected";
   public static final String ALIAS_ROLLED_BACK = "alias.rolled_back";
+  /** An alert rule's condition held on a deployment's newest windows (cairn-serving's alerts). */
+  public static final String ALERT_FIRING = "alert.firing";
+  /** A firing alert's condition no longer holds. */
+  public static final String ALERT_RESOLVED = "alert.resolved";
 
   /** Every known event with an example {@code data} object (what {@code /webhooks/{id}/test} sends). */
   private static final Map<String, Map<String, Object>> EXAMPLES = examples();
@@ -54,6 +58,12 @@ public final class WebhookEvents {
         "request_id", "1", "approver", "bob", "comment", "not yet"));
     m.put(ALIAS_ROLLED_BACK, Map.of("name", "example_model", "alias", "production", "version", "1",
         "previous_version", "2", "actor", "bob"));
+    m.put(ALERT_FIRING, Map.of("alert_id", "0123456789abcdef0123456789abcdef", "rule", "tenure-drift",
+        "deployment", "churn-api", "model_name", "churn", "model_version", "3", "severity", "warning",
+        "condition", "drift_share > 0.2", "detail", "drift_share > 0.2: 0.25 > 0.2 -> true"));
+    m.put(ALERT_RESOLVED, Map.of("alert_id", "0123456789abcdef0123456789abcdef", "rule", "tenure-drift",
+        "deployment", "churn-api", "model_name", "churn", "model_version", "3", "severity", "warning",
+        "condition", "drift_share > 0.2", "detail", "drift_share > 0.2: 0 > 0.2 -> false"));
     return m;
   }
 

@@ -152,21 +152,46 @@ public final class WebhookStore {
    */
   public List<WebhookDelivery> enqueue(Handle h, String event, String body, long now) {
     WebhookEvents.requireKnown(event);
-    List<String> webhookIds = h.createQuery("SELECT w.webhook_id FROM webhooks w JOIN webhook_events e"
-            + " ON e.webhook_id = w.webhook_id WHERE e.event = :event AND w.status = 'ACTIVE'"
-            + " ORDER BY w.webhook_id")
-        .bind("event", event).mapTo(String.class).list();
     List<WebhookDelivery> created = new ArrayList<>();
-    for (String webhookId : webhookIds) {
-      String id = newId();
-      h.createUpdate("INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, payload, status, attempts,"
-              + " next_attempt_time, creation_time, last_update_time) VALUES (:id, :webhook, :event, :payload,"
-              + " 'PENDING', 0, :now, :now, :now)")
-          .bind("id", id).bind("webhook", webhookId).bind("event", event).bind("payload", body)
-          .bind("now", now).execute();
-      created.add(new WebhookDelivery(id, webhookId, event, body, Status.PENDING, 0, null, null, now, now, now));
+    for (String webhookId : subscribers(h, event)) {
+      created.add(enqueueTo(h, webhookId, event, body, now));
     }
     return created;
+  }
+
+  /** The ACTIVE webhooks subscribed to {@code event}, by id. */
+  public List<String> subscribers(Handle h, String event) {
+    return h.createQuery("SELECT w.webhook_id FROM webhooks w JOIN webhook_events e"
+            + " ON e.webhook_id = w.webhook_id WHERE e.event = :event AND w.status = 'ACTIVE'"
+            + " ORDER BY w.webhook_id")
+        .bind("event", event).mapTo(String.class).list().stream().map(String::strip).toList();
+  }
+
+  /** The ACTIVE webhooks whose id or name is {@code idOrName}, by id (a name need not be unique). */
+  public List<String> activeNamed(Handle h, String idOrName) {
+    return h.createQuery("SELECT webhook_id FROM webhooks WHERE (webhook_id = :n OR name = :n) AND status = 'ACTIVE'"
+            + " ORDER BY webhook_id")
+        .bind("n", idOrName).mapTo(String.class).list().stream().map(String::strip).toList();
+  }
+
+  /** As {@link #activeNamed(Handle, String)} in its own read. */
+  public List<String> activeNamed(String idOrName) {
+    return db.read(h -> activeNamed(h, idOrName));
+  }
+
+  /**
+   * Records one PENDING delivery of {@code body} to webhook {@code webhookId} whatever it subscribes to, inside the
+   * caller's write: for senders that name their receivers (an alert rule's notification targets).
+   */
+  public WebhookDelivery enqueueTo(Handle h, String webhookId, String event, String body, long now) {
+    WebhookEvents.requireKnown(event);
+    String id = newId();
+    h.createUpdate("INSERT INTO webhook_deliveries (delivery_id, webhook_id, event, payload, status, attempts,"
+            + " next_attempt_time, creation_time, last_update_time) VALUES (:id, :webhook, :event, :payload,"
+            + " 'PENDING', 0, :now, :now, :now)")
+        .bind("id", id).bind("webhook", webhookId).bind("event", event).bind("payload", body)
+        .bind("now", now).execute();
+    return new WebhookDelivery(id, webhookId, event, body, Status.PENDING, 0, null, null, now, now, now);
   }
 
   /** The delivery, or {@code RESOURCE_DOES_NOT_EXIST}. */
