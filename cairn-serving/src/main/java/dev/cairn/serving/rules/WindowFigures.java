@@ -26,7 +26,8 @@ public final class WindowFigures implements Figures {
   public Double value(Metric metric, String feature) {
     Operations ops = window.operations();
     return switch (metric) {
-      case REQUESTS -> (double) (ops.served() != null ? ops.served() : ops.requests());
+      // the serving counts see every call but are written every few seconds; the log sees sampled calls at once
+      case REQUESTS -> (double) Math.max(ops.served() != null ? ops.served() : 0, ops.requests());
       case PREDICTIONS -> (double) ops.predictions();
       case ERRORS -> ops.errors() == null ? null : ops.errors().doubleValue();
       case ERROR_RATE -> ops.errorRate();
