@@ -295,7 +295,8 @@ public final class CairnServer implements AutoCloseable {
         dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
     dev.cairn.serving.log.PredictionLog predictionLog = new dev.cairn.serving.log.PredictionLog(
-        new dev.cairn.serving.log.PredictionStore(database), dev.cairn.serving.log.PredictionLog.Settings.defaults());
+        new dev.cairn.serving.log.PredictionStore(database), dev.cairn.server.inference.PredictionLogSettings.configured(
+            DataFolderLock.folderOf(config.backendStoreUri()).orElse(Path.of("cairn-data"))));
     dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
         artifacts, loggedModels, predictionLog);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving));

@@ -35,7 +35,9 @@ public final class PredictionLog implements PredictionSink, AutoCloseable {
    * @param capacity records the queue holds before it drops
    * @param batchSize most records one write takes
    * @param sampleRate share of predictions kept, 0 to 1
-   * @param personalFields the personal fields of each deployment, by deployment name
+   * @param personalFields the personal fields of each deployment, by deployment name, and how they are handled;
+   *     the fields a record's bundle marks personal ({@link PredictionRecord#personal}) are handled the same way
+   *     (dropped when this gives no mode)
    */
   public record Settings(int capacity, int batchSize, double sampleRate,
       Function<String, PersonalFields> personalFields) {
@@ -222,8 +224,8 @@ public final class PredictionLog implements PredictionSink, AutoCloseable {
       for (Pending p : batch) {
         // personal fields go here, off the serving thread, before anything reaches the store
         PersonalFields personal = settings.personalFields().apply(p.record().deployment());
-        rows.add(StoredPrediction.of(p.id(), p.record(),
-            (personal == null ? PersonalFields.NONE : personal).apply(p.record().inputs())));
+        personal = (personal == null ? PersonalFields.NONE : personal).including(p.record().personal());
+        rows.add(StoredPrediction.of(p.id(), p.record(), personal.apply(p.record().inputs())));
       }
       writer.write(rows);
       written.addAndGet(rows.size());

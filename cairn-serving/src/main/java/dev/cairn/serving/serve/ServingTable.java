@@ -273,7 +273,7 @@ public final class ServingTable implements AutoCloseable {
       List<String> ids = new ArrayList<>(outputs.size());
       for (int i = 0; i < outputs.size(); i++) {
         ids.add(sink.record(new PredictionRecord(name, served.modelName(), served.modelVersion(), now,
-            List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, false)));
+            List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, false, served.model().personalFields())));
       }
       for (Served shadow : snapshot.shadows) {
         shadow(shadow, request);
@@ -296,7 +296,8 @@ public final class ServingTable implements AutoCloseable {
             long now = System.currentTimeMillis();
             for (int i = 0; i < outputs.size(); i++) {
               sink.record(new PredictionRecord(name, shadow.modelName(), shadow.modelVersion(), now,
-                  List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, true));
+                  List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, true,
+                  shadow.model().personalFields()));
             }
           } catch (RuntimeException e) {
             LOG.debug("deployment {}: shadow {} failed: {}", name, shadow.version().name(), e.getMessage());
