@@ -292,13 +292,13 @@ public final class CairnServer implements AutoCloseable {
         new dev.cairn.serving.deploy.DeploymentStore(database, registry)));
     all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
     all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, database, registry,
-        dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels)));
+        dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels, metadata)));
     // every scored request goes to the prediction log: a bounded queue written in the background, never blocking
     dev.cairn.serving.log.PredictionLog predictionLog = new dev.cairn.serving.log.PredictionLog(
         new dev.cairn.serving.log.PredictionStore(database), dev.cairn.server.inference.PredictionLogSettings.configured(
             DataFolderLock.folderOf(config.backendStoreUri()).orElse(Path.of("cairn-data"))));
     dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
-        artifacts, loggedModels, predictionLog);
+        artifacts, loggedModels, predictionLog, metadata);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
