@@ -153,12 +153,15 @@ public final class PredictionLog implements PredictionSink, AutoCloseable {
   }
 
   /**
-   * A random (version 4) UUID from the thread's own generator: UUID.randomUUID's SecureRandom would cost serving a
-   * few microseconds a call, and an id needs to be unique, not secret (feedback on it needs an editor).
+   * A time-ordered (version 7) UUID: the epoch milliseconds first, then 74 random bits from the thread's own generator.
+   * Ids that grow with time go in at the end of the predictions table's primary-key index, where random ones
+   * dirtied a different page per row: a quarter of the writer's CPU a row on SQLite (ServingBench's log cost). The
+   * low 62 bits stay random, which {@link #sampled} reads. UUID.randomUUID's SecureRandom would cost serving a few
+   * microseconds a call, and an id needs to be unique, not secret (feedback on it needs an editor).
    */
   static String newId() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-    long high = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long high = (System.currentTimeMillis() << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
     long low = (r.nextLong() & ~(0xC000_0000_0000_0000L)) | 0x8000_0000_0000_0000L;
     return new UUID(high, low).toString();
   }
