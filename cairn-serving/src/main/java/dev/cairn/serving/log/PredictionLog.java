@@ -155,8 +155,8 @@ public final class PredictionLog implements PredictionSink, AutoCloseable {
   /**
    * A time-ordered (version 7) UUID: the epoch milliseconds first, then 74 random bits from the thread's own generator.
    * Ids that grow with time go in at the end of the predictions table's primary-key index, where random ones
-   * dirtied a different page per row: a quarter of the writer's CPU a row on SQLite (ServingBench's log cost). The
-   * low 62 bits stay random, which {@link #sampled} reads. UUID.randomUUID's SecureRandom would cost serving a few
+   * dirtied a different page per row: on SQLite the writer spends about a quarter of the CPU a row that it did with
+   * random ids (docs/benchmarks.md, Serving). The low 62 bits stay random, which {@link #sampled} reads. UUID.randomUUID's SecureRandom would cost serving a few
    * microseconds a call, and an id needs to be unique, not secret (feedback on it needs an editor).
    */
   static String newId() {
