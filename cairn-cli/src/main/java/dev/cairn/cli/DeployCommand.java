@@ -89,11 +89,72 @@ final class DeployCommand implements Runnable {
     return o;
   }
 
-  @Command(name = "create", description = "Create a deployment.")
-  static final class Create implements Callable<Integer> {
+  /**
+   * What every subcommand shares: the server option, the client and the one-line answer to a change. A subcommand
+   * that names a deployment extends {@link OnDeployment}.
+   */
+  abstract static class Subcommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin TrackingServer trackingServer;
 
+    DeploymentsClient deployments() {
+      return Main.client(spec).deployments();
+    }
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    /** The answer to a change: the deployment's new version and routes. */
+    void changed(DeploymentInfo d) {
+      done(spec, "deployment " + d.name() + " version " + d.version() + ": " + routesText(d));
+    }
+  }
+
+  /** A subcommand on one existing deployment, named first. */
+  abstract static class OnDeployment extends Subcommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+  }
+
+  /** {@code --max-results} and {@code --page-token} of the listing subcommands. */
+  static final class Paging {
+    @Option(names = "--max-results", paramLabel = "N", defaultValue = "100",
+        description = "Page size, 1 to 1000 (default: ${DEFAULT-VALUE}).")
+    int maxResults;
+
+    @Option(names = "--page-token", paramLabel = "TOKEN", description = "Continue from a previous page.")
+    String pageToken;
+
+    /** Tells on stderr how to get the next page of {@code what}, when there is one. */
+    static void more(CommandSpec spec, Page<?> page, String what) {
+      if (page.hasNext()) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("(more " + what + ": --page-token " + page.nextPageToken() + ")");
+        err.flush();
+      }
+    }
+  }
+
+  /** {@code --json}: the REST API's answer instead of a table. */
+  static final class JsonOutput {
+    @Option(names = "--json", description = "Print the REST API's answer instead of a table.")
+    boolean json;
+  }
+
+  /** {@code --expected-version} of the changes that default to the version read just before them. */
+  static final class ExpectedVersion {
+    @Option(names = "--expected-version", paramLabel = "V",
+        description = "Change only if the deployment is still at this version (default: the version read now).")
+    Long expectedVersion;
+
+    long resolve(DeploymentsClient client, String name) {
+      return expectedVersion != null ? expectedVersion : client.get(name).version();
+    }
+  }
+
+  @Command(name = "create", description = "Create a deployment.")
+  static final class Create extends Subcommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "Letters, digits, '.', '_' and '-'.")
     String name;
 
@@ -113,40 +174,28 @@ final class DeployCommand implements Runnable {
 
     @Override
     public Integer call() {
-      DeploymentInfo d = Main.client(spec).deployments().create(name, description, routes(spec, routes),
-          shadows == null ? List.of() : shadows, sticky);
-      done(spec, "deployment " + d.name() + " version " + d.version() + ": " + routesText(d));
+      changed(deployments().create(name, description, routes(spec, routes), shadows == null ? List.of() : shadows,
+          sticky));
       return 0;
     }
   }
 
   @Command(name = "list", description = "List deployments by name.")
-  static final class ListDeployments implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin TrackingServer trackingServer;
-
-    @Option(names = "--max-results", paramLabel = "N", defaultValue = "100",
-        description = "Page size, 1 to 1000 (default: ${DEFAULT-VALUE}).")
-    int maxResults;
-
-    @Option(names = "--page-token", paramLabel = "TOKEN", description = "Continue from a previous page.")
-    String pageToken;
-
-    @Option(names = "--json", description = "Print the REST API's answer instead of a table.")
-    boolean json;
+  static final class ListDeployments extends Subcommand {
+    @Mixin Paging paging;
+    @Mixin JsonOutput output;
 
     @Override
     public Integer call() {
-      Page<DeploymentInfo> page = Main.client(spec).deployments().list(maxResults, pageToken);
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
+      Page<DeploymentInfo> page = deployments().list(paging.maxResults, paging.pageToken);
+      if (output.json) {
         ObjectNode body = Output.object();
         ArrayNode items = body.putArray("deployments");
         page.items().forEach(d -> items.add(DeployCommand.json(d)));
         if (page.hasNext()) {
           body.put("next_page_token", page.nextPageToken());
         }
-        Output.json(out, body);
+        Output.json(out(), body);
         return 0;
       }
       Table table = new Table("NAME", "VERSION", "ROUTES", "SHADOWS", "STICKY", "UPDATED");
@@ -154,35 +203,23 @@ final class DeployCommand implements Runnable {
         table.row(d.name(), d.version(), routesText(d), String.join(",", d.shadows()),
             d.sticky() == null ? "" : d.sticky(), Output.time(d.updatedAt()));
       }
-      table.print(out);
-      if (page.hasNext()) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("(more deployments: --page-token " + page.nextPageToken() + ")");
-        err.flush();
-      }
+      table.print(out());
+      Paging.more(spec, page, "deployments");
       return 0;
     }
   }
 
   @Command(name = "show", description = "Show one deployment.")
-  static final class Show implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin TrackingServer trackingServer;
-
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
-    @Option(names = "--json", description = "Print the REST API's answer instead of a table.")
-    boolean json;
+  static final class Show extends OnDeployment {
+    @Mixin JsonOutput output;
 
     @Override
     public Integer call() {
-      DeploymentInfo d = Main.client(spec).deployments().get(name);
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
+      DeploymentInfo d = deployments().get(name);
+      if (output.json) {
         ObjectNode body = Output.object();
         body.set("deployment", DeployCommand.json(d));
-        Output.json(out, body);
+        Output.json(out(), body);
         return 0;
       }
       Table table = new Table("FIELD", "VALUE");
@@ -201,80 +238,51 @@ final class DeployCommand implements Runnable {
       }
       table.row("created", Output.time(d.createdAt()) + " by " + d.createdBy());
       table.row("updated", Output.time(d.updatedAt()) + " by " + d.updatedBy());
-      table.print(out);
+      table.print(out());
       return 0;
     }
   }
 
   @Command(name = "set-routes", description = "Replace a deployment's routes in one step.")
-  static final class SetRoutes implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin TrackingServer trackingServer;
-
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+  static final class SetRoutes extends OnDeployment {
     @Option(names = "--route", paramLabel = "TARGET=WEIGHT", required = true, description = ROUTE_HELP)
     List<String> routes;
 
-    @Option(names = "--expected-version", paramLabel = "V",
-        description = "Change only if the deployment is still at this version (default: the version read now).")
-    Long expectedVersion;
+    @Mixin ExpectedVersion expected;
 
     @Override
     public Integer call() {
       List<DeploymentInfo.Route> parsed = routes(spec, routes);
-      DeploymentsClient client = Main.client(spec).deployments();
-      long expected = expectedVersion != null ? expectedVersion : client.get(name).version();
-      DeploymentInfo d = client.setRoutes(name, expected, parsed);
-      done(spec, "deployment " + d.name() + " version " + d.version() + ": " + routesText(d));
+      DeploymentsClient client = deployments();
+      changed(client.setRoutes(name, expected.resolve(client, name), parsed));
       return 0;
     }
   }
 
   @Command(name = "delete", description = "Delete a deployment (its history stays).")
-  static final class Delete implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin TrackingServer trackingServer;
-
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+  static final class Delete extends OnDeployment {
+    // not ExpectedVersion: a delete without it deletes whatever version is there
     @Option(names = "--expected-version", paramLabel = "V",
         description = "Delete only if the deployment is still at this version.")
     Long expectedVersion;
 
     @Override
     public Integer call() {
-      Main.client(spec).deployments().delete(name, expectedVersion);
+      deployments().delete(name, expectedVersion);
       done(spec, "deleted deployment " + name);
       return 0;
     }
   }
 
   @Command(name = "history", description = "A deployment's changes, newest first (kept after a delete).")
-  static final class History implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin TrackingServer trackingServer;
-
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
-    @Option(names = "--max-results", paramLabel = "N", defaultValue = "100",
-        description = "Page size, 1 to 1000 (default: ${DEFAULT-VALUE}).")
-    int maxResults;
-
-    @Option(names = "--page-token", paramLabel = "TOKEN", description = "Continue from a previous page.")
-    String pageToken;
-
-    @Option(names = "--json", description = "Print the REST API's answer instead of a table.")
-    boolean json;
+  static final class History extends OnDeployment {
+    @Mixin Paging paging;
+    @Mixin JsonOutput output;
 
     @Override
     public Integer call() {
-      Page<DeploymentChangeInfo> page = Main.client(spec).deployments().history(name, maxResults, pageToken);
-      PrintWriter out = spec.commandLine().getOut();
-      if (json) {
+      Page<DeploymentChangeInfo> page = deployments().history(name, paging.maxResults, paging.pageToken);
+      if (output.json) {
         ObjectNode body = Output.object();
         ArrayNode items = body.putArray("changes");
         for (DeploymentChangeInfo c : page.items()) {
@@ -289,7 +297,7 @@ final class DeployCommand implements Runnable {
         if (page.hasNext()) {
           body.put("next_page_token", page.nextPageToken());
         }
-        Output.json(out, body);
+        Output.json(out(), body);
         return 0;
       }
       Table table = new Table("SEQ", "CHANGE", "VERSION", "ACTOR", "ROUTES", "TIME");
@@ -297,12 +305,8 @@ final class DeployCommand implements Runnable {
         table.row(c.seq(), c.kind(), c.version() == null ? "-" : c.version(), c.actor(),
             routes(c.after() != null ? c.after() : c.before()), Output.time(c.time()));
       }
-      table.print(out);
-      if (page.hasNext()) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("(more changes: --page-token " + page.nextPageToken() + ")");
-        err.flush();
-      }
+      table.print(out());
+      Paging.more(spec, page, "changes");
       return 0;
     }
 
@@ -327,27 +331,17 @@ final class DeployCommand implements Runnable {
   }
 
   @Command(name = "rollback", description = "Put back the routing a deployment had after an earlier change.")
-  static final class Rollback implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin TrackingServer trackingServer;
-
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+  static final class Rollback extends OnDeployment {
     @Option(names = "--to", paramLabel = "SEQ", required = true,
         description = "The history entry (SEQ in 'cairn deploy history') whose routing to put back.")
     long seq;
 
-    @Option(names = "--expected-version", paramLabel = "V",
-        description = "Change only if the deployment is still at this version (default: the version read now).")
-    Long expectedVersion;
+    @Mixin ExpectedVersion expected;
 
     @Override
     public Integer call() {
-      DeploymentsClient client = Main.client(spec).deployments();
-      long expected = expectedVersion != null ? expectedVersion : client.get(name).version();
-      DeploymentInfo d = client.rollback(name, seq, expected);
-      done(spec, "deployment " + d.name() + " version " + d.version() + ": " + routesText(d));
+      DeploymentsClient client = deployments();
+      changed(client.rollback(name, seq, expected.resolve(client, name)));
       return 0;
     }
   }

@@ -310,7 +310,8 @@ public final class CairnServer implements AutoCloseable {
     dev.cairn.server.inference.ServingMetrics servingMetrics =
         new dev.cairn.server.inference.ServingMetrics(meters, servingCounts);
     dev.cairn.serving.monitor.MonitorService monitors = dev.cairn.server.deployments.MonitorRoutes.service(database,
-        registry, dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels), servingCounts, true);
+        registry, dev.cairn.server.inference.InferenceRoutes.bundleFiles(artifacts, loggedModels, metadata), servingCounts,
+        true);
     all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, monitors));
     all.add((routes, m, a) -> dev.cairn.server.ui.DeploymentPages.register(routes,
         new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, monitors));
@@ -325,7 +326,7 @@ public final class CairnServer implements AutoCloseable {
     dev.cairn.serving.log.PredictionLog predictionLog =
         dev.cairn.server.inference.InferenceRoutes.predictionLog(database, servingSettings);
     dev.cairn.serving.serve.ServingTables serving = dev.cairn.server.inference.InferenceRoutes.tables(database, registry,
-        artifacts, loggedModels, predictionLog);
+        artifacts, loggedModels, predictionLog, metadata);
     servingMetrics.bindPredictionLog(predictionLog);
     servingMetrics.bindModelCache(serving, dev.cairn.serving.serve.ServingTables::loadedModels);
     dev.cairn.serving.monitor.MonitorScheduler monitorScheduler = new dev.cairn.serving.monitor.MonitorScheduler(

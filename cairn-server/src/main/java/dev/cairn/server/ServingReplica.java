@@ -83,7 +83,7 @@ public final class ServingReplica {
       ServingMetrics metrics = new ServingMetrics(meters, counts);
       metrics.bindPredictionLog(log);
       ServingTables all = InferenceRoutes.tables(database, registry, artifacts, LoggedModelStore.on(database), log,
-          refresh);
+          metadata, refresh);
       NamedTables served = new NamedTables(all, names);
       parts.add(served);
       parts.add(log); // after serving stops: what is queued is written

@@ -75,6 +75,12 @@ public final class TestBundles {
   /** As above; with {@code reference}, the bundle keeps the training table's profile for drift monitoring. */
   public static Path write(Path dir, String algorithm, Task task, Map<String, Object> params,
       Map<String, Object> provenance, boolean reference) {
+    return write(dir, algorithm, task, params, provenance, reference, List.of());
+  }
+
+  /** As above, with the input columns {@code personal} flagged personal in the bundle's input schema. */
+  public static Path write(Path dir, String algorithm, Task task, Map<String, Object> params,
+      Map<String, Object> provenance, boolean reference, List<String> personal) {
     try {
       Path csv = Files.writeString(Files.createDirectories(dir).resolve("train-" + algorithm + ".csv"),
           churnCsv(600, 5));
@@ -88,7 +94,7 @@ public final class TestBundles {
       TrainedModel model = trainer.train(features.apply(train), train.column(target));
       ModelBundle bundle = ModelBundle.builder(features, model, target).trainer(trainer.spec())
           .provenance(provenance).referenceStatistics(reference ? dev.cairn.data.stats.Profiler.profile(csv) : null)
-          .build();
+          .personal(personal).build();
       return bundle.write(dir.resolve(algorithm + "-" + task.id()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -130,6 +130,7 @@ public final class ModelBundle implements Bundle {
     private JsonNode referenceStatistics;
     private Map<String, Object> metrics = Map.of();
     private Map<String, Object> provenance = Map.of();
+    private java.util.Set<String> personal = java.util.Set.of();
 
     private Builder(FittedFeatures features, TrainedModel model, String target) {
       if (features == null || model == null) {
@@ -166,6 +167,23 @@ public final class ModelBundle implements Bundle {
       return this;
     }
 
+    /**
+     * Input columns that identify a person (e.g. an e-mail address used as a category), flagged in the input schema
+     * so the prediction log hashes or drops them; each must be one of the transforms' input columns.
+     */
+    public Builder personal(java.util.Collection<String> columns) {
+      java.util.Set<String> known = new java.util.TreeSet<>();
+      features.columns().forEach(c -> known.add(c.column()));
+      for (String column : columns) {
+        if (!known.contains(column)) {
+          throw CairnException.invalid("personal field '" + column + "' is not an input column of the model; its"
+              + " input columns are " + known);
+        }
+      }
+      this.personal = java.util.Set.copyOf(columns);
+      return this;
+    }
+
     public ModelBundle build() {
       byte[] bytes = model.toBytes();
       List<InputField> inputs = new ArrayList<>();
@@ -174,7 +192,7 @@ public final class ModelBundle implements Bundle {
         if (!c.steps().isEmpty() && c.steps().get(c.steps().size() - 1) instanceof FittedTransform.OneHot oneHot) {
           allowed = oneHot.categories();
         }
-        inputs.add(new InputField(c.column(), c.type(), allowed));
+        inputs.add(new InputField(c.column(), c.type(), allowed, personal.contains(c.column())));
       }
       OutputSchema output = new OutputSchema(target, model.task(), model.classes(), model.hasProbabilities());
       ModelFile file = new ModelFile(TRIBUO_RUNTIME, TRIBUO_MODEL_FILE, Hashing.sha256Hex(bytes),

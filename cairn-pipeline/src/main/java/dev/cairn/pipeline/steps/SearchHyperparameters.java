@@ -111,7 +111,7 @@ public final class SearchHyperparameters implements Step {
       throw CairnException.invalid("no trial gave a " + metric.key() + " on the validation rows");
     }
     context.log("best " + best + ": " + metric.key() + " " + bestScore);
-    ModelBundle bundle = TrainModel.bundle(context, csv, all, features, label, task, algorithm, best);
+    ModelBundle bundle = TrainModel.bundle(context, csv, all, features, label, task, algorithm, best, List.of());
     Path dir = bundle.write(context.workDir().resolve("bundle"));
     Archives.zip(dir, context.outputFile("model"));
     Map<String, Object> out = new LinkedHashMap<>();

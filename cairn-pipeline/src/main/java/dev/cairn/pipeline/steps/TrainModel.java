@@ -33,7 +33,9 @@ import java.util.TreeSet;
  * ({@code logistic_regression}, {@code linear_sgd}, {@code cart}, {@code random_forest}, {@code xgboost}), and every
  * algorithm's hyperparameters as parameters of their own, so a run overrides one with {@code -P train.l2=0.1}. A
  * hyperparameter left at its "unset" value (-1 for numbers, empty for text) takes the algorithm's default; one set
- * for an algorithm that does not take it is an error naming the ones it does.
+ * for an algorithm that does not take it is an error naming the ones it does. {@code personal} names input columns
+ * that identify a person, comma-separated ({@code personal: email}): the bundle's input schema flags them and the
+ * server's prediction log hashes or drops them.
  *
  * <p>The bundle's id is the SHA-256 of its content, and the provenance holds only what decides the model (the
  * training table's and transforms' hashes, the trainer and its parameters, the Cairn version and the Java
@@ -52,7 +54,8 @@ public final class TrainModel implements Step {
         .output("model", "bundle")
         .param("label", ParamType.STRING, null)
         .param("task", ParamType.STRING, "classification")
-        .param("algorithm", ParamType.STRING, "logistic_regression");
+        .param("algorithm", ParamType.STRING, "logistic_regression")
+        .param("personal", ParamType.STRING, "");
     HYPERPARAMETERS.forEach((name, type) -> b.param(name, type, unset(type)));
     return b.version("1").build();
   }
@@ -67,7 +70,7 @@ public final class TrainModel implements Step {
         FittedFeatures.class);
     Algorithm algorithm = Algorithm.parse(context.stringParam("algorithm"));
     ModelBundle bundle = bundle(context, csv, train, features, label, task, algorithm,
-        chosen(context.params(), algorithm, task));
+        chosen(context.params(), algorithm, task), personal(context.stringParam("personal")));
     Path dir = bundle.write(context.workDir().resolve("bundle"));
     Archives.zip(dir, context.outputFile("model"));
     context.log("bundle " + bundle.id());
@@ -75,7 +78,8 @@ public final class TrainModel implements Step {
 
   /** Trains on every row of {@code train} and bundles the model with the transforms, profile and provenance. */
   static ModelBundle bundle(StepContext context, Path csv, Frame train, FittedFeatures features, String label,
-      Task task, Algorithm algorithm, Map<String, Object> hyper) throws java.io.IOException {
+      Task task, Algorithm algorithm, Map<String, Object> hyper, java.util.List<String> personal)
+      throws java.io.IOException {
     ModelTrainer trainer = ModelTrainer.of(task, algorithm.id(), hyper);
     // the reference statistics are profiled beside the training (which keeps one core busy), not after it
     java.util.concurrent.CompletableFuture<Profile> profiling =
@@ -97,7 +101,13 @@ public final class TrainModel implements Step {
     provenance.put("java_specification", System.getProperty("java.specification.version"));
     provenance.put("tribuo_version", org.tribuo.Tribuo.VERSION);
     return ModelBundle.builder(features, model, label).trainer(trainer.spec())
-        .referenceStatistics(Json.MAPPER.readTree(profile.toJson())).provenance(provenance).build();
+        .referenceStatistics(Json.MAPPER.readTree(profile.toJson())).provenance(provenance).personal(personal).build();
+  }
+
+  /** The column names in parameter {@code personal}: comma-separated, blanks ignored. */
+  static java.util.List<String> personal(String text) {
+    return text == null ? java.util.List.of() : java.util.Arrays.stream(text.split(",")).map(String::strip)
+        .filter(s -> !s.isEmpty()).distinct().toList();
   }
 
   /** The hyperparameters set (not "unset"); each must be one {@code algorithm} declares for {@code task}. */

@@ -142,6 +142,31 @@ class MlStepsTest {
   }
 
   @Test
+  void trainFlagsThePersonalColumnsItIsGivenInTheBundlesInputSchema() throws IOException {
+    PipelineRun run = executor.run(prefix()
+        .step("train", new TrainModel(), s -> s.input("train", "split.train").input("features", "transform.features")
+            .param("label", "y").param("personal", " g ,"))
+        .build(), options, e -> { });
+    assertThat(run.status()).as(String.valueOf(run.steps())).isEqualTo(PipelineStatus.SUCCEEDED);
+    Path bundleDir = dir.resolve("bundle");
+    Archives.unzip(file(output(run.latest("train"), "model"), "model.zip"), bundleDir);
+    ModelBundle bundle = ModelBundle.load(bundleDir);
+    assertThat(bundle.manifest().inputSchema()).anySatisfy(f -> {
+      assertThat(f.name()).isEqualTo("g");
+      assertThat(f.personal()).isTrue();
+    }).anySatisfy(f -> {
+      assertThat(f.name()).isEqualTo("x");
+      assertThat(f.personal()).isFalse();
+    });
+
+    PipelineRun bad = executor.run(prefix()
+        .step("train", new TrainModel(), s -> s.input("train", "split.train").input("features", "transform.features")
+            .param("label", "y").param("personal", "email"))
+        .build(), options, e -> { });
+    assertThat(bad.latest("train").error()).contains("personal field 'email' is not an input column", "g", "x");
+  }
+
+  @Test
   void searchRecordsEveryTrialAsAChildRunAndBundlesTheBest() throws IOException {
     PipelineRun run = executor.run(prefix()
         .step("search", new SearchHyperparameters(), s -> s.input("train", "split.train")

@@ -124,8 +124,24 @@ public final class InferenceRoutes {
    * version registered from a path, its source) inside the server's artifact store.
    */
   public static BundleFiles bundleFiles(ArtifactStore artifacts, LoggedModelStore loggedModels) {
+    return bundleFiles(artifacts, loggedModels, null);
+  }
+
+  /**
+   * As above; with {@code tracking}, a version registered from a run ({@code runs:/RUN/PATH}, as {@code cairn models
+   * register --run} and MLflow 2 clients do) is read from that run's artifacts, as {@code cairn score} reads it.
+   */
+  public static BundleFiles bundleFiles(ArtifactStore artifacts, LoggedModelStore loggedModels,
+      dev.cairn.store.MetadataStore tracking) {
     Function<ModelVersion, String> storePath = v -> {
-      String location = v.modelId() != null ? loggedModels.artifactLocation(v.modelId()).orElse(null) : v.source();
+      String location = v.modelId() != null ? loggedModels.artifactLocation(v.modelId()).orElse(null) : null;
+      if (location == null && tracking != null && v.source() != null && v.source().startsWith("runs:/")) {
+        dev.cairn.registry.ModelUri run = dev.cairn.registry.ModelUri.parse(v.source());
+        String root = tracking.getRun(run.runId()).info().artifactUri();
+        location = root == null ? null : root.replaceAll("/+$", "") + (run.path().isEmpty() ? "" : "/" + run.path());
+      } else if (location == null) {
+        location = v.source();
+      }
       return ArtifactLocations.storePath(location, artifacts.rootUri());
     };
     return BundleFiles.fromArtifactStore(artifacts, storePath);
@@ -136,7 +152,7 @@ public final class InferenceRoutes {
    * written in the background to {@code database}, never blocking serving. One place, so every process logs alike.
    */
   public static PredictionLog predictionLog(SqlDatabase database, dev.cairn.server.deployments.ServingSettings settings) {
-    return new PredictionLog(new PredictionStore(database), PredictionLog.Settings.defaults()
+    return new PredictionLog(new PredictionStore(database), PredictionLogSettings.configured(database)
         .withSampleRate(settings.sampleRate()).withCapacity(settings.logCapacity(), 500));
   }
 
@@ -155,13 +171,23 @@ public final class InferenceRoutes {
   /** As above, handing every scored request to {@code sink} (the server's prediction log). */
   public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
       LoggedModelStore loggedModels, PredictionSink sink) {
-    return tables(database, registry, artifacts, loggedModels, sink,
+    return tables(database, registry, artifacts, loggedModels, sink, null,
         REFRESH_SECONDS > 0 ? Duration.ofSeconds(REFRESH_SECONDS) : null);
   }
 
-  /** As above, refreshed every {@code refresh} (null: never in the background). */
+  /** As above, reading versions registered from a run ({@code runs:/}) through {@code tracking}. */
   public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
-      LoggedModelStore loggedModels, PredictionSink sink, Duration refresh) {
+      LoggedModelStore loggedModels, PredictionSink sink, dev.cairn.store.MetadataStore tracking) {
+    return tables(database, registry, artifacts, loggedModels, sink, tracking,
+        REFRESH_SECONDS > 0 ? Duration.ofSeconds(REFRESH_SECONDS) : null);
+  }
+
+  /**
+   * As above, reading versions registered from a run ({@code runs:/}) through {@code tracking} (null: such versions
+   * are not served), refreshed every {@code refresh} (null: never in the background).
+   */
+  public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
+      LoggedModelStore loggedModels, PredictionSink sink, dev.cairn.store.MetadataStore tracking, Duration refresh) {
     Path cacheRoot;
     try {
       cacheRoot = Files.createTempDirectory("cairn-serving-");
@@ -169,7 +195,7 @@ public final class InferenceRoutes {
       throw new UncheckedIOException(e);
     }
     ServingTables tables = new ServingTables(new DeploymentStore(database, registry), registry,
-        new ModelCache(bundleFiles(artifacts, loggedModels), cacheRoot, ModelRuntime.defaults()), sink,
+        new ModelCache(bundleFiles(artifacts, loggedModels, tracking), cacheRoot, ModelRuntime.defaults()), sink,
         Limits.DEFAULT);
     if (refresh != null) {
       tables.startRefresher(refresh);

@@ -36,6 +36,16 @@ public record PersonalFields(Set<String> names, Mode mode, byte[] salt) {
     salt = salt == null ? new byte[0] : salt.clone();
   }
 
+  /** These fields and {@code more}, handled alike. */
+  public PersonalFields including(Set<String> more) {
+    if (names.containsAll(more)) {
+      return this;
+    }
+    Set<String> all = new java.util.HashSet<>(names);
+    all.addAll(more);
+    return new PersonalFields(all, mode, salt);
+  }
+
   /** {@code rows} with the personal fields dropped or hashed; the given rows are not changed. */
   public List<Map<String, Object>> apply(List<Map<String, Object>> rows) {
     if (names.isEmpty()) {

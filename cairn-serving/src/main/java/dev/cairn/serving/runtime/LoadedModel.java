@@ -36,11 +36,14 @@ public final class LoadedModel implements AutoCloseable {
   private final Bundle bundle;
   private final InputCheck check;
   private final List<String> warnings;
+  private final java.util.Set<String> personalFields;
 
   private LoadedModel(Bundle bundle, InputCheck check, List<String> warnings) {
     this.bundle = bundle;
     this.check = check;
     this.warnings = warnings;
+    this.personalFields = java.util.Set.copyOf(bundle.manifest().inputSchema().stream().filter(InputField::personal)
+        .map(InputField::name).toList());
   }
 
   static LoadedModel ready(Bundle bundle, ModelRuntime runtime) {
@@ -76,6 +79,11 @@ public final class LoadedModel implements AutoCloseable {
 
   public BundleManifest manifest() {
     return bundle.manifest();
+  }
+
+  /** The input fields the bundle marks personal, which the prediction log must not store in clear. */
+  public java.util.Set<String> personalFields() {
+    return personalFields;
   }
 
   /** The columns each row must carry, in the model's order. */

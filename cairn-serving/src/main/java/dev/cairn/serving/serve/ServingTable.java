@@ -306,7 +306,8 @@ public final class ServingTable implements AutoCloseable {
       List<String> ids = new ArrayList<>(outputs.size());
       for (int i = 0; i < outputs.size(); i++) {
         ids.add(sink.record(new PredictionRecord(name, served.modelName(), served.modelVersion(), now,
-            List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, false, i == 0 ? outputs.size() : 0)));
+            List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, false, i == 0 ? outputs.size() : 0,
+            served.model().personalFields())));
       }
       for (Served shadow : snapshot.shadows) {
         shadow(shadow, request);
@@ -329,7 +330,8 @@ public final class ServingTable implements AutoCloseable {
             long now = System.currentTimeMillis();
             for (int i = 0; i < outputs.size(); i++) {
               sink.record(new PredictionRecord(name, shadow.modelName(), shadow.modelVersion(), now,
-                  List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, true, i == 0 ? outputs.size() : 0));
+                  List.of(request.rows().get(i)), List.of(outputs.get(i)), latencyMs, true, i == 0 ? outputs.size() : 0,
+                  shadow.model().personalFields()));
             }
           } catch (RuntimeException e) {
             LOG.debug("deployment {}: shadow {} failed: {}", name, shadow.version().name(), e.getMessage());

@@ -173,6 +173,7 @@ class PredictionLogTest {
 
   @Test
   void samplingIsAFixedFunctionOfTheIdAndNestedAcrossRates() {
+    int kept = 0;
     for (int i = 0; i < 2000; i++) {
       String id = UUID.randomUUID().toString();
       assertThat(PredictionLog.sampled(id, 0)).isFalse();
@@ -182,9 +183,18 @@ class PredictionLogTest {
         assertThat(PredictionLog.sampled(id, 0.5)).as("kept at 20%% means kept at 50%%").isTrue();
       }
     }
+    long before = System.currentTimeMillis();
     UUID id = UUID.fromString(PredictionLog.newId());
-    assertThat(id.version()).isEqualTo(4);
+    assertThat(id.version()).isEqualTo(7);
     assertThat(id.variant()).isEqualTo(2);
+    assertThat(id.getMostSignificantBits() >>> 16).as("time-ordered: the epoch milliseconds lead")
+        .isBetween(before, System.currentTimeMillis());
+    for (int i = 0; i < 2000; i++) { // sampling reads the low bits, which stay random: about half are kept at 0.5
+      if (PredictionLog.sampled(PredictionLog.newId(), 0.5)) {
+        kept++;
+      }
+    }
+    assertThat(kept).isBetween(850, 1150);
     assertThat(PredictionLog.sampled("not-a-uuid", 0.5)).isEqualTo(PredictionLog.sampled("not-a-uuid", 0.5));
   }
 
