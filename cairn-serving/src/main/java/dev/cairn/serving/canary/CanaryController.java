@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * entry ({@code canary.start}, {@code canary.ramp}, {@code canary.rollback},
  * {@code canary.promote}, {@code canary.abort}; {@code canary.requested} when a promotion request is opened; kinds
  * keep within the history column's 16 characters) and an audit event {@code deployment.canary.*}; the controller's own
- * steps are recorded as {@value #ACTOR}. The "held since" time of a true condition is kept in memory: after a
- * restart the hold starts again.
+ * steps are recorded as {@value #ACTOR}. The "held since" time of a true condition is stored in the canary's progress
+ * (a deployment version without a history entry), so after a restart, or on another server, the hold continues.
  */
 public final class CanaryController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CanaryController.class);
@@ -68,8 +68,6 @@ public final class CanaryController implements AutoCloseable {
   private final PromotionStore promotions;
   private final MonitorService monitors;
   private final LongSupplier clock;
-  /** deployment -> (step key -> when the condition was first seen true in a row). */
-  private final Map<String, Long> heldSince = new ConcurrentHashMap<>();
   private final Map<String, Check> lastChecks = new ConcurrentHashMap<>();
   private ScheduledExecutorService ticker;
 
@@ -243,13 +241,13 @@ public final class CanaryController implements AutoCloseable {
       return;
     }
     Evaluated e = evaluate(d, c, now);
-    String key = d.name() + "\n" + d.version();
     boolean enough = e.canaryRequests >= c.plan().minRequests();
-    Long since = null;
-    if (e.evaluation.isTrue() && enough) {
-      since = heldSince.computeIfAbsent(key, k -> now);
-    } else {
-      heldSince.remove(key);
+    Long since = e.evaluation.isTrue() && enough && c.state() == Canary.State.RAMPING
+        ? (c.progress().heldSinceMs() != null ? c.progress().heldSinceMs() : Long.valueOf(now)) : null;
+    if (!java.util.Objects.equals(since, c.progress().heldSinceMs())) {
+      // stored, so a restarted server (or another one) continues the hold; CONFLICT: another server moved it on
+      c = c.heldSince(since);
+      d = deployments.note(d, withCanary(d.spec(), c));
     }
     lastChecks.put(d.name(), new Check(now, e.evaluation.verdict(), e.evaluation.detail(), e.canaryRequests,
         e.baselineRequests, since));
@@ -268,7 +266,6 @@ public final class CanaryController implements AutoCloseable {
       if (c.isLastStep()) {
         promote(d, c, c.progress().startedBy() == null ? ACTOR : c.progress().startedBy(), why);
       } else {
-        heldSince.remove(key);
         write(d, c.nextStep(now, why), "canary.ramp");
       }
       return;
@@ -279,6 +276,18 @@ public final class CanaryController implements AutoCloseable {
           + e.canaryRequests + " canary requests, at least " + c.plan().minRequests() + " needed): "
           + e.evaluation.verdict().name().toLowerCase(java.util.Locale.ROOT) + " " + e.evaluation.detail());
     }
+  }
+
+  /**
+   * The requests a window's version took, answered or failed: a canary whose every request fails has logged no
+   * prediction, yet it has been tried enough to be judged.
+   */
+  private static long requests(MonitorWindow w) {
+    if (w == null) {
+      return 0;
+    }
+    MonitorWindow.Operations ops = w.operations();
+    return (ops.served() != null ? ops.served() : ops.requests()) + (ops.errors() == null ? 0 : ops.errors());
   }
 
   private record Evaluated(Evaluation evaluation, long canaryRequests, long baselineRequests) {}
@@ -303,8 +312,8 @@ public final class CanaryController implements AutoCloseable {
         baselineWindow = w;
       }
     }
-    long canaryRequests = canaryWindow == null ? 0 : canaryWindow.operations().requests();
-    long baselineRequests = baselineWindow == null ? 0 : baselineWindow.operations().requests();
+    long canaryRequests = requests(canaryWindow);
+    long baselineRequests = requests(baselineWindow);
     if (canaryWindow == null) {
       return new Evaluated(new Evaluation(Verdict.UNKNOWN, "no canary requests in this step yet"), 0,
           baselineRequests);
@@ -439,11 +448,11 @@ public final class CanaryController implements AutoCloseable {
   }
 
   private Deployment write(Deployment d, DeploymentSpec spec, Canary next, String kind) {
-    DeploymentSpec withCanary = new DeploymentSpec(spec.description(), spec.routes(), spec.shadows(), spec.sticky(),
-        next);
-    Deployment after = deployments.change(d, withCanary, kind);
-    heldSince.keySet().removeIf(k -> k.startsWith(d.name() + "\n"));
-    return after;
+    return deployments.change(d, withCanary(spec, next.heldSince(null)), kind);
+  }
+
+  private static DeploymentSpec withCanary(DeploymentSpec spec, Canary canary) {
+    return new DeploymentSpec(spec.description(), spec.routes(), spec.shadows(), spec.sticky(), canary);
   }
 
   private static Canary requireActive(Deployment d) {

@@ -63,11 +63,7 @@ abstract class CanaryControllerContract {
 
   @BeforeEach
   void open() {
-    db = newDatabase();
-    registry = ModelRegistryStore.on(db);
-    deployments = new DeploymentStore(db, registry);
-    promotions = PromotionStore.on(db, registry);
-    predictions = new PredictionStore(db);
+    useDatabase(newDatabase());
     registry.createRegisteredModel("churn", null, Map.of());
     for (int v = 1; v <= 2; v++) {
       registry.createModelVersion(new NewModelVersion("churn", "s3://m/" + v, null, null, null, null, null, null));
@@ -83,6 +79,20 @@ abstract class CanaryControllerContract {
   }
 
   protected abstract SqlDatabase newDatabase();
+
+  /**
+   * The same database as a restarted server opens it (SQLite: {@code current} closed, its file opened again) or as a
+   * second server does (PostgreSQL: another connection pool, {@code current} left open); closed with the test.
+   */
+  protected abstract SqlDatabase restartedDatabase(SqlDatabase current);
+
+  void useDatabase(SqlDatabase database) {
+    db = database;
+    registry = ModelRegistryStore.on(db);
+    deployments = new DeploymentStore(db, registry);
+    promotions = PromotionStore.on(db, registry);
+    predictions = new PredictionStore(db);
+  }
 
   CanaryController controller() {
     MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
@@ -191,6 +201,46 @@ abstract class CanaryControllerContract {
     assertThat(canary().state()).isEqualTo(Canary.State.PROMOTED);
     assertThat(registry.getModelVersionByAlias("churn", "champion").version()).isEqualTo(2);
     assertThat(history()).containsExactly("canary.promote", "canary.ramp", "canary.start", "create");
+  }
+
+  @Test
+  void aRestartedServerContinuesTheHoldFromTheStoredProgress() {
+    controller().start("api", start(List.of(10, 50), "5m", 20), "eddie");
+    log(1, T0 + 1000, 60, 5);
+    log(2, T0 + 1000, 30, 5);
+    clock.set(T0 + MINUTE);
+    controller().check();
+    assertThat(canary().progress().heldSinceMs()).as("stored when the condition first held").isEqualTo(T0 + MINUTE);
+    long heldVersion = deployments.get("api").version();
+    assertThat(history()).as("a hold is no decision: no history entry").containsExactly("canary.start", "create");
+    clock.set(T0 + 3 * MINUTE);
+    controller().check();
+    assertThat(deployments.get("api").version()).as("a hold that goes on writes nothing").isEqualTo(heldVersion);
+
+    useDatabase(restartedDatabase(db));
+    CanaryController restarted = controller();
+    clock.set(T0 + 6 * MINUTE);
+    restarted.check();
+    assertThat(canary().percent()).as("held 5m across the restart: 1m to 6m").isEqualTo(50);
+    assertThat(canary().progress().step()).isEqualTo(1);
+    assertThat(canary().progress().heldSinceMs()).as("the new step holds nothing yet").isNull();
+    assertThat(history()).containsExactly("canary.ramp", "canary.start", "create");
+  }
+
+  @Test
+  void aHoldEndsWithTheDecisionThatBreaksItTakenByAnotherServer() {
+    controller().start("api", start(List.of(10), "5m", 20), "eddie");
+    log(2, T0 + 1000, 30, 5);
+    clock.set(T0 + MINUTE);
+    controller().check();
+    assertThat(canary().progress().heldSinceMs()).isEqualTo(T0 + MINUTE);
+    // slow answers, too few to roll back (20 needed among them) but enough to make the condition false
+    log(2, T0 + 2 * MINUTE, 30, 120);
+    clock.set(T0 + 3 * MINUTE);
+    CanaryController other = controller();
+    other.check();
+    assertThat(canary().state()).as("60 requests, p99 over 50: rolled back").isEqualTo(Canary.State.ROLLED_BACK);
+    assertThat(canary().progress().heldSinceMs()).as("a decision ends the hold").isNull();
   }
 
   @Test
