@@ -444,6 +444,58 @@ class CanaryRoutesTest {
         .isEqualTo(40);
   }
 
+  /** /health once it reports {@code status} (its answer is kept a second), with the reply's HTTP status. */
+  static JsonNode awaitHealth(String status) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      AuthServer.Reply r = server.get("/health", viewer);
+      if (r.json().get("status").asText().equals(status)) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status.equals("down") ? 503 : 200);
+        return r.json();
+      }
+      assertThat(System.nanoTime()).as("/health is not %s: %s", status, r).isLessThan(deadline);
+      sleep(200);
+    }
+  }
+
+  static JsonNode component(JsonNode health, String name) {
+    for (JsonNode c : health.get("components")) {
+      if (c.get("component").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("/health has no component " + name + ": " + health);
+  }
+
+  @Test
+  void healthIsDegradedWhileCanaryChecksFailRoundAfterRoundAndRecoversAfterwards() {
+    JsonNode before = awaitHealth("ok");
+    for (String loop : List.of("canaries", "alert-evaluator", "monitor-scheduler")) {
+      assertThat(component(before, loop).get("status").asText()).isEqualTo("ok");
+    }
+    registerModel("churn-gone");
+    ok(server.post(BASE, "{\"name\":\"gone\",\"routes\":[\"churn-gone@champion\"]}", editor));
+    ok(server.post(BASE + "/gone/canary", "{\"version\":2,\"percent\":10,\"until\":\"p99_ms < 50\"}", editor));
+    // the canary's version is deleted under it: every check of it fails, round after round
+    ok(server.send("DELETE", "/api/2.0/mlflow/model-versions/delete", "{\"name\":\"churn-gone\",\"version\":\"2\"}",
+        admin));
+    long now = System.currentTimeMillis() + 1000;
+    for (int i = 0; i < 3; i++) {
+      controller.check(now + i);
+    }
+    JsonNode degraded = awaitHealth("degraded");
+    JsonNode canaries = component(degraded, "canaries");
+    assertThat(canaries.get("status").asText()).isEqualTo("degraded");
+    assertThat(canaries.get("detail").asText()).startsWith("the last 3 rounds failed")
+        .contains("deployment 'gone'").contains("churn-gone");
+    assertThat(component(degraded, "metadata-store").get("status").asText()).isEqualTo("ok");
+
+    ok(server.post(BASE + "/gone/canary/abort", "{}", editor));
+    controller.check(now + 10);
+    JsonNode recovered = awaitHealth("ok");
+    assertThat(component(recovered, "canaries").get("detail").asText()).contains("last successful round");
+  }
+
   @Test
   void aCanaryThatHoldsIsPromotedThroughTheApprovalWorkflowOnAProtectedAlias() {
     registerModel("churn-pr");

@@ -1,6 +1,7 @@
 package dev.cairn.serving.canary;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.LoopHealth;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.registry.ModelVersion;
@@ -69,6 +70,8 @@ public final class CanaryController implements AutoCloseable {
   private final MonitorService monitors;
   private final LongSupplier clock;
   private final Map<String, Check> lastChecks = new ConcurrentHashMap<>();
+  /** Each {@link #check} round: failed when listing failed or some canary's check did (a conflict is no failure). */
+  private final LoopHealth rounds;
   private ScheduledExecutorService ticker;
 
   public CanaryController(DeploymentStore deployments, ModelRegistryStore registry, PromotionStore promotions,
@@ -78,6 +81,7 @@ public final class CanaryController implements AutoCloseable {
     this.promotions = promotions;
     this.monitors = monitors;
     this.clock = clock;
+    this.rounds = new LoopHealth("canaries", LoopHealth.DEFAULT_FAILED_ROUNDS, clock);
   }
 
   /** The check interval from {@code CAIRN_CANARY_CHECK_SECONDS} (or property {@code cairn.canary.check-seconds}). */
@@ -199,6 +203,7 @@ public final class CanaryController implements AutoCloseable {
   /** Checks every running canary as of {@code nowMs}; one deployment's failure does not stop the others. */
   public void check(long nowMs) {
     AuditScope.enter(new AuditScope(ACTOR, null, null, "deployment.canary"));
+    String failure = null;
     try {
       String token = null;
       do {
@@ -215,14 +220,31 @@ public final class CanaryController implements AutoCloseable {
               LOG.debug("deployment {}: changed meanwhile (another server?); checking again next time", d.name());
             } else {
               LOG.warn("deployment {}: canary check failed: {}", d.name(), e.getMessage());
+              failure = "deployment '" + d.name() + "': " + e.getMessage();
             }
+          } catch (RuntimeException e) {
+            LOG.warn("deployment {}: canary check failed", d.name(), e);
+            failure = "deployment '" + d.name() + "': " + e;
           }
         }
         token = page.nextPageToken();
       } while (token != null);
+    } catch (RuntimeException e) {
+      rounds.failed("cannot list deployments: " + e.getMessage());
+      throw e;
     } finally {
       AuditScope.clear();
     }
+    if (failure == null) {
+      rounds.succeeded();
+    } else {
+      rounds.failed(failure);
+    }
+  }
+
+  /** For /health: degraded when the last rounds of checks all failed (the database away, a canary that cannot be checked). */
+  public LoopHealth health() {
+    return rounds;
   }
 
   private void check(Deployment d, Canary c, long now) {

@@ -18,6 +18,7 @@ import dev.cairn.serving.feedback.FeedbackStore;
 import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.log.StoredPrediction;
 import dev.cairn.serving.monitor.MonitorService;
+import dev.cairn.serving.monitor.ServingCounts;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.ModelRegistryStore.NewModelVersion;
 import dev.cairn.store.registry.PromotionStore;
@@ -97,6 +98,13 @@ abstract class CanaryControllerContract {
   CanaryController controller() {
     MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
         (model, version) -> manifest, DriftOptions.DEFAULT, clock::get);
+    return new CanaryController(deployments, registry, promotions, monitors, clock::get);
+  }
+
+  /** A controller whose windows also hold the serving counts (answered and failed requests) of {@code counts}. */
+  CanaryController controller(ServingCounts counts) {
+    MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
+        (model, version) -> manifest, DriftOptions.DEFAULT, clock::get, counts, false);
     return new CanaryController(deployments, registry, promotions, monitors, clock::get);
   }
 
@@ -201,6 +209,30 @@ abstract class CanaryControllerContract {
     assertThat(canary().state()).isEqualTo(Canary.State.PROMOTED);
     assertThat(registry.getModelVersionByAlias("churn", "champion").version()).isEqualTo(2);
     assertThat(history()).containsExactly("canary.promote", "canary.ramp", "canary.start", "create");
+  }
+
+  @Test
+  void aCanaryWhoseEveryRequestFailsIsRolledBackOnItsErrorsThoughItLoggedNoPrediction() {
+    ServingCounts counts = new ServingCounts(db, "replica-1", clock::get);
+    CanaryController controller = controller(counts);
+    controller.start("api", new CanaryStart(new Target("churn", 2, null), null, List.of(20), "error_rate < 0.01",
+        "10m", 20L, "2h", null), "eddie");
+    clock.set(T0 + 2000);
+    ServingCounts.Counter stable = counts.counter("api", "churn", 1);
+    ServingCounts.Counter canary = counts.counter("api", "churn", 2);
+    log(1, T0 + 2000, 80, 5);
+    for (int i = 0; i < 80; i++) {
+      stable.answered(1);
+    }
+    for (int i = 0; i < 25; i++) {
+      canary.failed();
+    }
+    counts.flush(true);
+    clock.set(T0 + 5 * MINUTE);
+    controller.check();
+    assertThat(canary().state()).isEqualTo(Canary.State.ROLLED_BACK);
+    assertThat(canary().progress().reason()).contains("is false after 25 canary requests");
+    assertThat(history()).containsExactly("canary.rollback", "canary.start", "create");
   }
 
   @Test
