@@ -302,16 +302,14 @@ public final class CanaryController implements AutoCloseable {
 
   /**
    * The requests a window's version took, answered or failed: a canary whose every request fails has logged no
-   * prediction, yet it has been tried enough to be judged. Answered ones are the larger of the served count (the log
-   * may be sampled) and the logged ones (the counts are written a few seconds late).
+   * prediction, yet it has been tried enough to be judged.
    */
   private static long requests(MonitorWindow w) {
     if (w == null) {
       return 0;
     }
     MonitorWindow.Operations ops = w.operations();
-    return Math.max(ops.served() == null ? 0 : ops.served(), ops.requests())
-        + (ops.errors() == null ? 0 : ops.errors());
+    return ops.answered() + (ops.errors() == null ? 0 : ops.errors());
   }
 
   private record Evaluated(Evaluation evaluation, long canaryRequests, long baselineRequests) {}

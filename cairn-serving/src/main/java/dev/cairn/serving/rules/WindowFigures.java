@@ -26,7 +26,7 @@ public final class WindowFigures implements Figures {
   public Double value(Metric metric, String feature) {
     Operations ops = window.operations();
     return switch (metric) {
-      case REQUESTS -> (double) (ops.served() != null ? ops.served() : ops.requests());
+      case REQUESTS -> (double) ops.answered();
       case PREDICTIONS -> (double) ops.predictions();
       case ERRORS -> ops.errors() == null ? null : ops.errors().doubleValue();
       case ERROR_RATE -> ops.errorRate();
