@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -266,11 +267,6 @@ public final class CanaryController implements AutoCloseable {
     boolean enough = e.canaryRequests >= c.plan().minRequests();
     Long since = e.evaluation.isTrue() && enough && c.state() == Canary.State.RAMPING
         ? (c.progress().heldSinceMs() != null ? c.progress().heldSinceMs() : Long.valueOf(now)) : null;
-    if (!java.util.Objects.equals(since, c.progress().heldSinceMs())) {
-      // stored, so a restarted server (or another one) continues the hold; CONFLICT: another server moved it on
-      c = c.heldSince(since);
-      d = deployments.note(d, withCanary(d.spec(), c));
-    }
     lastChecks.put(d.name(), new Check(now, e.evaluation.verdict(), e.evaluation.detail(), e.canaryRequests,
         e.baselineRequests, since));
     if (e.evaluation.isFalse() && enough) {
@@ -297,6 +293,12 @@ public final class CanaryController implements AutoCloseable {
       rollback(d, c, "undecided for " + c.plan().unknownTimeout() + " at " + c.percent() + "% ("
           + e.canaryRequests + " canary requests, at least " + c.plan().minRequests() + " needed): "
           + e.evaluation.verdict().name().toLowerCase(java.util.Locale.ROOT) + " " + e.evaluation.detail());
+      return;
+    }
+    if (!Objects.equals(since, c.progress().heldSinceMs())) {
+      // nothing decided: the hold is stored, so a restarted server (or another one) continues it instead of starting
+      // --for again; CONFLICT when another server moved the deployment on meanwhile
+      deployments.note(d, withCanary(d.spec(), c.heldSince(since)));
     }
   }
 
