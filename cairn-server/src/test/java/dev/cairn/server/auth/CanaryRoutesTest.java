@@ -70,10 +70,20 @@ class CanaryRoutesTest {
     try (LoadedModel m = ModelRuntime.defaults().load(logistic)) {
       schema = m.inputSchema();
     }
+    server = withoutCanaryTimer(() -> AuthServer.start(dir.resolve("server")));
+    controller = server.server.canaries();
+    admin = AuthServer.bearer(server.adminToken);
+    editor = AuthServer.bearer(server.userWithToken("eddie", "editor"));
+    approver = AuthServer.bearer(server.userWithToken("abby", "approver"));
+    viewer = AuthServer.bearer(server.userWithToken("vera", "viewer"));
+  }
+
+  /** A server started by {@code start} whose canary controller checks only when the test says. */
+  static AuthServer withoutCanaryTimer(java.util.function.Supplier<AuthServer> start) {
     String before = System.getProperty("cairn.canary.check-seconds");
     System.setProperty("cairn.canary.check-seconds", "0"); // the test runs the checks, at the times it chooses
     try {
-      server = AuthServer.start(dir.resolve("server"));
+      return start.get();
     } finally {
       if (before == null) {
         System.clearProperty("cairn.canary.check-seconds");
@@ -81,11 +91,6 @@ class CanaryRoutesTest {
         System.setProperty("cairn.canary.check-seconds", before);
       }
     }
-    controller = server.server.canaries();
-    admin = AuthServer.bearer(server.adminToken);
-    editor = AuthServer.bearer(server.userWithToken("eddie", "editor"));
-    approver = AuthServer.bearer(server.userWithToken("abby", "approver"));
-    viewer = AuthServer.bearer(server.userWithToken("vera", "viewer"));
   }
 
   @AfterAll
@@ -105,18 +110,23 @@ class CanaryRoutesTest {
 
   /** Registers {@code bundles} as versions 1, 2... of {@code model}, files in the store; champion is version 1. */
   static void registerModel(String model, Path... bundles) {
-    ok(server.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"" + model + "\"}", admin));
+    registerModel(server, admin, model, bundles);
+  }
+
+  /** As above, on server {@code on} as {@code adminAuth}. */
+  static void registerModel(AuthServer on, String adminAuth, String model, Path... bundles) {
+    ok(on.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"" + model + "\"}", adminAuth));
     int v = 1;
     for (Path bundle : bundles) {
       String storePath = "bundles/" + model + "/" + v;
-      copy(bundle, server.dir.resolve("artifacts").resolve(storePath).resolve("model"));
-      JsonNode created = ok(server.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"" + model
-          + "\",\"source\":\"mlflow-artifacts:/" + storePath + "\"}", admin));
+      copy(bundle, on.dir.resolve("artifacts").resolve(storePath).resolve("model"));
+      JsonNode created = ok(on.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"" + model
+          + "\",\"source\":\"mlflow-artifacts:/" + storePath + "\"}", adminAuth));
       assertThat(created.at("/model_version/version").asInt()).isEqualTo(v);
       v++;
     }
-    ok(server.post("/api/2.0/mlflow/registered-models/alias", "{\"name\":\"" + model
-        + "\",\"alias\":\"champion\",\"version\":\"1\"}", admin));
+    ok(on.post("/api/2.0/mlflow/registered-models/alias", "{\"name\":\"" + model
+        + "\",\"alias\":\"champion\",\"version\":\"1\"}", adminAuth));
   }
 
   static void copy(Path from, Path to) {
@@ -239,10 +249,14 @@ class CanaryRoutesTest {
 
   /** Sends one single-row OIP request per row, answered or not. */
   static List<Reply> send(String deployment, List<Map<String, Object>> rows) {
+    return send(server, viewer, deployment, rows);
+  }
+
+  static List<Reply> send(AuthServer on, String auth, String deployment, List<Map<String, Object>> rows) {
     List<Reply> out = new ArrayList<>();
     for (Map<String, Object> row : rows) {
       String body = new String(RequestBodies.oipColumns(schema, List.of(row), false), StandardCharsets.UTF_8);
-      AuthServer.Reply r = server.post("/v2/models/" + deployment + "/infer", body, viewer);
+      AuthServer.Reply r = on.post("/v2/models/" + deployment + "/infer", body, auth);
       out.add(r.status() == 200 ? new Reply(200, r.json().get("model_version").asInt(), null)
           : new Reply(r.status(), 0, r.json().path("error").asText()));
     }
@@ -271,10 +285,15 @@ class CanaryRoutesTest {
    * requests and {@code failed} failed ones (serving counts and the log are written in the background).
    */
   static JsonNode awaitWindow(String deployment, long fromMs, int version, long answered, long failed) {
+    return awaitWindow(server, viewer, deployment, fromMs, version, answered, failed);
+  }
+
+  static JsonNode awaitWindow(AuthServer on, String auth, String deployment, long fromMs, int version, long answered,
+      long failed) {
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (true) {
-      JsonNode windows = ok(server.get(BASE + "/" + deployment + "/monitor?from=" + fromMs + "&to="
-          + (fromMs + 3_600_000), viewer)).get("windows");
+      JsonNode windows = ok(on.get(BASE + "/" + deployment + "/monitor?from=" + fromMs + "&to="
+          + (fromMs + 3_600_000), auth)).get("windows");
       for (JsonNode w : windows) {
         JsonNode ops = w.get("operations");
         if (w.get("model_version").asInt() == version && ops.path("served_requests").asLong() == answered
@@ -442,6 +461,51 @@ class CanaryRoutesTest {
     server.server.servingTables().refreshAll();
     assertThat(answeredBy(send("fine", rowsWithoutPro(40, 23)), 2)).as("all traffic on the new version")
         .isEqualTo(40);
+  }
+
+  @Test
+  void aServerRestartedOnTheSameDatabaseContinuesTheCanarysHold() {
+    Path folder = dir.resolve("restarting");
+    AuthServer first = withoutCanaryTimer(() -> AuthServer.start(folder));
+    String root = AuthServer.bearer(first.adminToken);
+    String eddie = AuthServer.bearer(first.userWithToken("eddie", "editor"));
+    long now;
+    try {
+      registerModel(first, root, "churn-rs", logistic, forest);
+      ok(first.post(BASE, "{\"name\":\"rs\",\"routes\":[\"churn-rs@champion\"]}", eddie));
+      JsonNode started = ok(first.post(BASE + "/rs/canary", "{\"version\":2,\"percent\":30,\"until\":"
+          + "\"error_rate < 0.01 and p99_ms < 60000\",\"for\":\"30m\",\"min_requests\":10}", eddie));
+      first.server.servingTables().refreshAll();
+      nextSecond();
+      List<Reply> replies = send(first, root, "rs", rowsWithoutPro(100, 31));
+      assertThat(answeredBy(replies, 2)).isGreaterThanOrEqualTo(10);
+      awaitWindow(first, root, "rs", started.at("/deployment/canary/step_started").asLong(), 2,
+          answeredBy(replies, 2), 0);
+      now = System.currentTimeMillis() + 1000;
+      first.server.canaries().check(now);
+      JsonNode held = ok(first.get(BASE + "/rs/canary", root));
+      assertThat(held.at("/last_check/verdict").asText()).as(held.toString()).isEqualTo("true");
+      assertThat(held.at("/canary/held_since").asLong()).isEqualTo(now);
+    } finally {
+      first.close();
+    }
+
+    // the restarted server has no memory of the check; the stored hold began 31 minutes before its first one
+    AuthServer second = withoutCanaryTimer(() -> AuthServer.startWithoutToken(folder));
+    try {
+      second.server.canaries().check(now + 31 * MINUTE);
+      JsonNode promoted = ok(second.get(BASE + "/rs/canary", root));
+      assertThat(promoted.at("/canary/state").asText()).as(promoted.toString()).isEqualTo("promoted");
+      assertThat(promoted.at("/canary/reason").asText()).contains("held for 30m at 30%")
+          .contains("alias churn-rs@champion moved to version 2");
+      List<String> kinds = new ArrayList<>();
+      ok(second.get(BASE + "/rs/history", root)).get("changes")
+          .forEach(c -> kinds.add(c.get("kind").asText() + " by " + c.get("actor").asText()));
+      assertThat(kinds).as("the hold was stored without a history entry")
+          .containsExactly("canary.promote by system:canary", "canary.start by eddie", "create by eddie");
+    } finally {
+      second.close();
+    }
   }
 
   /** /health once it reports {@code status} (its answer is kept a second), with the reply's HTTP status. */
