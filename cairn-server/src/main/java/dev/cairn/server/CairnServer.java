@@ -207,6 +207,24 @@ public final class CairnServer implements AutoCloseable {
   @FunctionalInterface
   public interface RouteModule {
     void register(RoutesConfig routes, MetadataStore metadata, ArtifactStore artifacts);
+
+    /** Parts whose health /health reports beside the stores' (e.g. background loops). */
+    default List<Component> components() {
+      return List.of();
+    }
+
+    /** A module with no routes that puts {@code parts} in /health. */
+    static RouteModule health(Component... parts) {
+      return new RouteModule() {
+        @Override
+        public void register(RoutesConfig routes, MetadataStore metadata, ArtifactStore artifacts) {}
+
+        @Override
+        public List<Component> components() {
+          return List.of(parts);
+        }
+      };
+    }
   }
 
   /** Opens the stores the config names and starts serving; fails before opening anything on a bad host. */
@@ -340,6 +358,7 @@ public final class CairnServer implements AutoCloseable {
         System::currentTimeMillis);
     all.add((routes, m, a) -> dev.cairn.server.deployments.CanaryRoutes.register(routes, canaries));
     long canaryCheckSeconds = dev.cairn.serving.canary.CanaryController.checkSeconds(); // a bad setting fails here
+    all.add(RouteModule.health(canaries.health(), alerts.health(), monitorScheduler.health()));
     all.add((routes, m, a) -> IdentityRoutes.register(routes, identity));
     all.add((routes, m, a) -> MetricChartRoutes.register(routes, m));
     CairnServer server;
@@ -547,7 +566,9 @@ public final class CairnServer implements AutoCloseable {
         MlflowRoutes.register(cfg.routes, metadata, artifacts, LoggedModelRoutes.storeIn(modules));
         ArtifactProxyRoutes.register(cfg.routes, artifacts, servedUrl);
       }
-      OpsRoutes.register(cfg.routes, List.<Component>of(metadata, artifacts), version, registry);
+      List<Component> parts = new ArrayList<>(List.of(metadata, artifacts));
+      modules.forEach(m -> parts.addAll(m.components()));
+      OpsRoutes.register(cfg.routes, parts, version, registry);
       if (!inferenceOnly) {
         UiRoutes.register(cfg.routes, metadata, artifacts);
       }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.CairnException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,11 +27,14 @@ class OpsRoutesTest {
   }
 
   @Test
-  void healthIsOkWhenBothStoresAreUp() {
+  void healthIsOkWhenBothStoresAndTheBackgroundLoopsAreUp() {
     TestServer.Reply r = server.get("/health");
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.json().get("status").asText()).isEqualTo("ok");
-    assertThat(r.json().get("components")).hasSize(2);
+    List<String> names = new ArrayList<>();
+    r.json().get("components").forEach(c -> names.add(c.get("component").asText() + " " + c.get("status").asText()));
+    assertThat(names).containsExactly("metadata-store ok", "artifact-store ok", "canaries ok", "alert-evaluator ok",
+        "monitor-scheduler ok");
   }
 
   @Test

@@ -81,9 +81,23 @@ public final class TestBundles {
   /** As above, with the input columns {@code personal} flagged personal in the bundle's input schema. */
   public static Path write(Path dir, String algorithm, Task task, Map<String, Object> params,
       Map<String, Object> provenance, boolean reference, List<String> personal) {
+    return write(dir, algorithm, task, params, provenance, reference, personal, churnCsv(600, 5));
+  }
+
+  /**
+   * A classifier trained on the churn table without its customers of {@code plan}: a model that never saw that plan,
+   * so serving refuses rows that have it (unknown category) while a model trained on every plan answers them.
+   */
+  public static Path classifierWithoutPlan(Path dir, String algorithm, String plan) {
+    String csv = churnCsv(600, 5).lines().filter(line -> !line.contains("," + plan + ","))
+        .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    return write(dir, algorithm, Task.CLASSIFICATION, Map.of(), Map.of(), false, List.of(), csv);
+  }
+
+  private static Path write(Path dir, String algorithm, Task task, Map<String, Object> params,
+      Map<String, Object> provenance, boolean reference, List<String> personal, String table) {
     try {
-      Path csv = Files.writeString(Files.createDirectories(dir).resolve("train-" + algorithm + ".csv"),
-          churnCsv(600, 5));
+      Path csv = Files.writeString(Files.createDirectories(dir).resolve("train-" + algorithm + ".csv"), table);
       Frame frame = Frame.read(csv);
       String target = task == Task.CLASSIFICATION ? "churned" : "spend";
       Frame train = frame.drop(List.of(task == Task.CLASSIFICATION ? "spend" : "churned"));

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Operational routes: {@code /health} (aggregated component checks, each round cached for a second),
+ * Operational routes: {@code /health} (aggregated component checks, each round cached for a second; {@code ok},
+ * {@code degraded} (still 200) or {@code down} (503)),
  * {@code /version}, {@code /metrics}.
  */
 public final class OpsRoutes {
@@ -57,16 +58,23 @@ public final class OpsRoutes {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ArrayNode list = JsonNodeFactory.instance.arrayNode();
     boolean allUp = true;
+    boolean degraded = false;
     for (Component c : components) {
       Health h = check(c);
       allUp &= h.isUp();
-      list.addObject().put("component", h.component()).put("status", h.isUp() ? "ok" : "down")
+      degraded |= h.isDegraded();
+      list.addObject().put("component", h.component()).put("status", status(h.isUp(), h.isDegraded()))
           .put("detail", h.detail());
     }
-    body.put("status", allUp ? "ok" : "down");
+    // degraded still answers 200: the server serves; a load balancer should not take it out for a failing loop
+    body.put("status", status(allUp, degraded));
     body.put("version", version);
     body.set("components", list);
     return new CheckedHealth(now, allUp ? 200 : 503, Json.MAPPER.writeValueAsBytes(body));
+  }
+
+  private static String status(boolean up, boolean degraded) {
+    return !up ? "down" : degraded ? "degraded" : "ok";
   }
 
   /** A check that throws counts as down: health must answer even when a component misbehaves. */

@@ -55,6 +55,8 @@ class CanaryRoutesTest {
   static String viewer;
   static Path logistic;
   static Path forest;
+  /** A model trained without the 'pro' plan's customers: it refuses rows of that plan, which the others answer. */
+  static Path withoutPro;
   static List<InputField> schema;
 
   /** One answered single-row request. */
@@ -64,13 +66,24 @@ class CanaryRoutesTest {
   static void start() {
     logistic = TestBundles.write(dir.resolve("b1"), "logistic_regression", Task.CLASSIFICATION, Map.of(), Map.of());
     forest = TestBundles.write(dir.resolve("b2"), "random_forest", Task.CLASSIFICATION, Map.of(), Map.of());
+    withoutPro = TestBundles.classifierWithoutPlan(dir.resolve("b3"), "logistic_regression", "pro");
     try (LoadedModel m = ModelRuntime.defaults().load(logistic)) {
       schema = m.inputSchema();
     }
+    server = withoutCanaryTimer(() -> AuthServer.start(dir.resolve("server")));
+    controller = server.server.canaries();
+    admin = AuthServer.bearer(server.adminToken);
+    editor = AuthServer.bearer(server.userWithToken("eddie", "editor"));
+    approver = AuthServer.bearer(server.userWithToken("abby", "approver"));
+    viewer = AuthServer.bearer(server.userWithToken("vera", "viewer"));
+  }
+
+  /** A server started by {@code start} whose canary controller checks only when the test says. */
+  static AuthServer withoutCanaryTimer(java.util.function.Supplier<AuthServer> start) {
     String before = System.getProperty("cairn.canary.check-seconds");
     System.setProperty("cairn.canary.check-seconds", "0"); // the test runs the checks, at the times it chooses
     try {
-      server = AuthServer.start(dir.resolve("server"));
+      return start.get();
     } finally {
       if (before == null) {
         System.clearProperty("cairn.canary.check-seconds");
@@ -78,11 +91,6 @@ class CanaryRoutesTest {
         System.setProperty("cairn.canary.check-seconds", before);
       }
     }
-    controller = server.server.canaries();
-    admin = AuthServer.bearer(server.adminToken);
-    editor = AuthServer.bearer(server.userWithToken("eddie", "editor"));
-    approver = AuthServer.bearer(server.userWithToken("abby", "approver"));
-    viewer = AuthServer.bearer(server.userWithToken("vera", "viewer"));
   }
 
   @AfterAll
@@ -97,18 +105,28 @@ class CanaryRoutesTest {
 
   /** Registers versions 1 (logistic regression) and 2 (random forest) of {@code model}, files in the store. */
   static void registerModel(String model) {
-    ok(server.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"" + model + "\"}", admin));
+    registerModel(model, logistic, forest);
+  }
+
+  /** Registers {@code bundles} as versions 1, 2... of {@code model}, files in the store; champion is version 1. */
+  static void registerModel(String model, Path... bundles) {
+    registerModel(server, admin, model, bundles);
+  }
+
+  /** As above, on server {@code on} as {@code adminAuth}. */
+  static void registerModel(AuthServer on, String adminAuth, String model, Path... bundles) {
+    ok(on.post("/api/2.0/mlflow/registered-models/create", "{\"name\":\"" + model + "\"}", adminAuth));
     int v = 1;
-    for (Path bundle : List.of(logistic, forest)) {
+    for (Path bundle : bundles) {
       String storePath = "bundles/" + model + "/" + v;
-      copy(bundle, server.dir.resolve("artifacts").resolve(storePath).resolve("model"));
-      JsonNode created = ok(server.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"" + model
-          + "\",\"source\":\"mlflow-artifacts:/" + storePath + "\"}", admin));
+      copy(bundle, on.dir.resolve("artifacts").resolve(storePath).resolve("model"));
+      JsonNode created = ok(on.post("/api/2.0/mlflow/model-versions/create", "{\"name\":\"" + model
+          + "\",\"source\":\"mlflow-artifacts:/" + storePath + "\"}", adminAuth));
       assertThat(created.at("/model_version/version").asInt()).isEqualTo(v);
       v++;
     }
-    ok(server.post("/api/2.0/mlflow/registered-models/alias", "{\"name\":\"" + model
-        + "\",\"alias\":\"champion\",\"version\":\"1\"}", admin));
+    ok(on.post("/api/2.0/mlflow/registered-models/alias", "{\"name\":\"" + model
+        + "\",\"alias\":\"champion\",\"version\":\"1\"}", adminAuth));
   }
 
   static void copy(Path from, Path to) {
@@ -226,6 +244,69 @@ class CanaryRoutesTest {
     assertThat(t.isAlive()).as("a check finished").isFalse();
   }
 
+  /** One request's reply: its HTTP status, the version that answered (0 when refused) and the refusal's message. */
+  record Reply(int status, int version, String error) {}
+
+  /** Sends one single-row OIP request per row, answered or not. */
+  static List<Reply> send(String deployment, List<Map<String, Object>> rows) {
+    return send(server, viewer, deployment, rows);
+  }
+
+  static List<Reply> send(AuthServer on, String auth, String deployment, List<Map<String, Object>> rows) {
+    List<Reply> out = new ArrayList<>();
+    for (Map<String, Object> row : rows) {
+      String body = new String(RequestBodies.oipColumns(schema, List.of(row), false), StandardCharsets.UTF_8);
+      AuthServer.Reply r = on.post("/v2/models/" + deployment + "/infer", body, auth);
+      out.add(r.status() == 200 ? new Reply(200, r.json().get("model_version").asInt(), null)
+          : new Reply(r.status(), 0, r.json().path("error").asText()));
+    }
+    return out;
+  }
+
+  static long answeredBy(List<Reply> replies, int version) {
+    return replies.stream().filter(r -> r.status() == 200 && r.version() == version).count();
+  }
+
+  /** Rows as {@link TestBundles#rows} makes them, without the 'pro' plan. */
+  static List<Map<String, Object>> rowsWithoutPro(int n, long seed) {
+    return TestBundles.rows(n * 2, seed).stream().filter(r -> !"pro".equals(r.get("plan"))).limit(n).toList();
+  }
+
+  /**
+   * Waits into the next second: serving counts are kept per second, so requests sent from then on all fall in
+   * windows that start at a step's start (an earlier part of the same second counts before it).
+   */
+  static void nextSecond() {
+    sleep(1000 - System.currentTimeMillis() % 1000 + 5);
+  }
+
+  /**
+   * The monitor window of {@code version} from {@code fromMs}, once it holds {@code answered} answered and logged
+   * requests and {@code failed} failed ones (serving counts and the log are written in the background).
+   */
+  static JsonNode awaitWindow(String deployment, long fromMs, int version, long answered, long failed) {
+    return awaitWindow(server, viewer, deployment, fromMs, version, answered, failed);
+  }
+
+  static JsonNode awaitWindow(AuthServer on, String auth, String deployment, long fromMs, int version, long answered,
+      long failed) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      JsonNode windows = ok(on.get(BASE + "/" + deployment + "/monitor?from=" + fromMs + "&to="
+          + (fromMs + 3_600_000), auth)).get("windows");
+      for (JsonNode w : windows) {
+        JsonNode ops = w.get("operations");
+        if (w.get("model_version").asInt() == version && ops.path("served_requests").asLong() == answered
+            && ops.path("requests").asLong() == answered && ops.path("errors").asLong() == failed) {
+          return w;
+        }
+      }
+      assertThat(System.nanoTime()).as("no window of version %d with %d answered and %d failed requests: %s",
+          version, answered, failed, windows).isLessThan(deadline);
+      sleep(200);
+    }
+  }
+
   static long count(List<Answered> answers, int version) {
     return answers.stream().filter(a -> a.version() == version).count();
   }
@@ -278,6 +359,205 @@ class CanaryRoutesTest {
         .containsExactly("canary.rollback by system:canary", "canary.start by eddie", "create by eddie");
     assertThat(auditActions("rb")).contains("deployment.canary.start by eddie",
         "deployment.canary.rollback by system:canary");
+  }
+
+  @Test
+  void aCanaryThatRefusesRequestsTheStableVersionAnswersIsRolledBackOnItsErrorRate() {
+    registerModel("churn-err", logistic, withoutPro);
+    ok(server.post(BASE, "{\"name\":\"err\",\"routes\":[\"churn-err@champion\"]}", editor));
+    JsonNode started = ok(server.post(BASE + "/err/canary", "{\"version\":2,\"percent\":30,\"until\":\"error_rate < 0.01"
+        + " and p99_ms < 200\",\"for\":\"30m\",\"min_requests\":20}", editor));
+    long stepStarted = started.at("/deployment/canary/step_started").asLong();
+    server.server.servingTables().refreshAll();
+    nextSecond();
+
+    // the clients send every plan; the canary never saw 'pro' customers and refuses them, the stable version answers
+    List<Map<String, Object>> rows = TestBundles.rows(200, 11);
+    List<Reply> replies = send("err", rows);
+    List<Reply> refused = replies.stream().filter(r -> r.status() != 200).toList();
+    assertThat(refused).as("the canary refuses some").isNotEmpty();
+    assertThat(refused).allSatisfy(r -> {
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.error()).contains("column 'plan'").contains("'pro'");
+    });
+    for (int i = 0; i < rows.size(); i++) {
+      if (!"pro".equals(rows.get(i).get("plan"))) {
+        assertThat(replies.get(i).status()).as("row %d has no 'pro': both versions answer it", i).isEqualTo(200);
+      } else if (replies.get(i).status() == 200) {
+        assertThat(replies.get(i).version()).as("only the stable version answers 'pro'").isEqualTo(1);
+      }
+    }
+    long canaryAnswered = answeredBy(replies, 2);
+    assertThat(canaryAnswered + refused.size()).as("the canary takes its share").isGreaterThanOrEqualTo(20);
+
+    // the refusals are counted under the canary's version, after the route picked it; none under the stable one
+    JsonNode canaryWindow = awaitWindow("err", stepStarted, 2, canaryAnswered, refused.size());
+    assertThat(canaryWindow.at("/operations/error_rate").asDouble())
+        .isEqualTo((double) refused.size() / (canaryAnswered + refused.size()));
+    awaitWindow("err", stepStarted, 1, answeredBy(replies, 1), 0);
+
+    controller.check(System.currentTimeMillis() + 1000);
+    JsonNode status = canary("err");
+    assertThat(status.at("/canary/state").asText()).as(status.toString()).isEqualTo("rolled_back");
+    assertThat(status.at("/canary/reason").asText()).contains("error_rate").contains("is false")
+        .contains("after " + (canaryAnswered + refused.size()) + " canary requests");
+    assertThat(status.at("/last_check/verdict").asText()).isEqualTo("false");
+    assertThat(historyKinds("err")).as("rolled back by itself, at once, without waiting out --for")
+        .containsExactly("canary.rollback by system:canary", "canary.start by eddie", "create by eddie");
+    assertThat(auditActions("err")).containsSubsequence("deployment.create by eddie",
+        "deployment.canary.start by eddie", "deployment.canary.rollback by system:canary");
+    assertThat(ok(server.get("/api/2.0/mlflow/registered-models/alias?name=churn-err&alias=champion", viewer))
+        .at("/model_version/version").asText()).as("the alias stays").isEqualTo("1");
+
+    server.server.servingTables().refreshAll();
+    List<Reply> after = send("err", rows);
+    assertThat(answeredBy(after, 1)).as("every request answered by the stable version again").isEqualTo(rows.size());
+  }
+
+  @Test
+  void aCanaryWithoutErrorsRampsAndIsPromotedOnItsErrorRate() {
+    registerModel("churn-fine", logistic, withoutPro);
+    ok(server.post(BASE, "{\"name\":\"fine\",\"routes\":[\"churn-fine@champion\"]}", editor));
+    JsonNode started = ok(server.post(BASE + "/fine/canary", "{\"version\":2,\"steps\":[20,50],\"until\":"
+        + "\"error_rate < 0.01 and p99_ms < 200\",\"for\":\"1ms\",\"min_requests\":20}", editor));
+    server.server.servingTables().refreshAll();
+    nextSecond();
+
+    // the clients send no 'pro' customers: the canary answers all it gets
+    List<Reply> first = send("fine", rowsWithoutPro(200, 21));
+    assertThat(answeredBy(first, 1) + answeredBy(first, 2)).isEqualTo(200);
+    assertThat(answeredBy(first, 2)).isGreaterThanOrEqualTo(20);
+    awaitWindow("fine", started.at("/deployment/canary/step_started").asLong(), 2, answeredBy(first, 2), 0);
+    long now = System.currentTimeMillis();
+    controller.check(now);
+    JsonNode held = canary("fine");
+    assertThat(held.at("/last_check/verdict").asText()).as(held.toString()).isEqualTo("true");
+    assertThat(held.at("/last_check/detail").asText()).contains("error_rate");
+    assertThat(held.at("/canary/held_since").asLong()).as("the hold is stored").isEqualTo(now);
+    controller.check(now + 1);
+    JsonNode ramped = canary("fine");
+    assertThat(ramped.at("/canary/percent").asInt()).as(ramped.toString()).isEqualTo(50);
+    assertThat(ramped.at("/canary/held_since").isMissingNode()).as("a new step holds nothing yet").isTrue();
+
+    server.server.servingTables().refreshAll();
+    nextSecond();
+    List<Reply> second = send("fine", rowsWithoutPro(200, 22));
+    assertThat(answeredBy(second, 1) + answeredBy(second, 2)).isEqualTo(200);
+    awaitWindow("fine", ramped.at("/canary/step_started").asLong(), 2, answeredBy(second, 2), 0);
+    long later = System.currentTimeMillis();
+    controller.check(later);
+    controller.check(later + 1);
+    JsonNode promoted = canary("fine");
+    assertThat(promoted.at("/canary/state").asText()).as(promoted.toString()).isEqualTo("promoted");
+    assertThat(promoted.at("/canary/reason").asText()).contains("held for 1ms at 50%").contains("error_rate")
+        .contains("alias churn-fine@champion moved to version 2");
+    assertThat(ok(server.get("/api/2.0/mlflow/registered-models/alias?name=churn-fine&alias=champion", viewer))
+        .at("/model_version/version").asText()).isEqualTo("2");
+    assertThat(historyKinds("fine")).containsExactly("canary.promote by system:canary",
+        "canary.ramp by system:canary", "canary.start by eddie", "create by eddie");
+    assertThat(auditActions("fine")).containsSubsequence("deployment.canary.start by eddie",
+        "deployment.canary.ramp by system:canary", "deployment.canary.promote by system:canary");
+
+    server.server.servingTables().refreshAll();
+    assertThat(answeredBy(send("fine", rowsWithoutPro(40, 23)), 2)).as("all traffic on the new version")
+        .isEqualTo(40);
+  }
+
+  @Test
+  void aServerRestartedOnTheSameDatabaseContinuesTheCanarysHold() {
+    Path folder = dir.resolve("restarting");
+    AuthServer first = withoutCanaryTimer(() -> AuthServer.start(folder));
+    String root = AuthServer.bearer(first.adminToken);
+    String eddie = AuthServer.bearer(first.userWithToken("eddie", "editor"));
+    long now;
+    try {
+      registerModel(first, root, "churn-rs", logistic, forest);
+      ok(first.post(BASE, "{\"name\":\"rs\",\"routes\":[\"churn-rs@champion\"]}", eddie));
+      JsonNode started = ok(first.post(BASE + "/rs/canary", "{\"version\":2,\"percent\":30,\"until\":"
+          + "\"error_rate < 0.01 and p99_ms < 60000\",\"for\":\"30m\",\"min_requests\":10}", eddie));
+      first.server.servingTables().refreshAll();
+      nextSecond();
+      List<Reply> replies = send(first, root, "rs", rowsWithoutPro(100, 31));
+      assertThat(answeredBy(replies, 2)).isGreaterThanOrEqualTo(10);
+      awaitWindow(first, root, "rs", started.at("/deployment/canary/step_started").asLong(), 2,
+          answeredBy(replies, 2), 0);
+      now = System.currentTimeMillis() + 1000;
+      first.server.canaries().check(now);
+      JsonNode held = ok(first.get(BASE + "/rs/canary", root));
+      assertThat(held.at("/last_check/verdict").asText()).as(held.toString()).isEqualTo("true");
+      assertThat(held.at("/canary/held_since").asLong()).isEqualTo(now);
+    } finally {
+      first.close();
+    }
+
+    // the restarted server has no memory of the check; the stored hold began 31 minutes before its first one
+    AuthServer second = withoutCanaryTimer(() -> AuthServer.startWithoutToken(folder));
+    try {
+      second.server.canaries().check(now + 31 * MINUTE);
+      JsonNode promoted = ok(second.get(BASE + "/rs/canary", root));
+      assertThat(promoted.at("/canary/state").asText()).as(promoted.toString()).isEqualTo("promoted");
+      assertThat(promoted.at("/canary/reason").asText()).contains("held for 30m at 30%")
+          .contains("alias churn-rs@champion moved to version 2");
+      List<String> kinds = new ArrayList<>();
+      ok(second.get(BASE + "/rs/history", root)).get("changes")
+          .forEach(c -> kinds.add(c.get("kind").asText() + " by " + c.get("actor").asText()));
+      assertThat(kinds).as("the hold was stored without a history entry")
+          .containsExactly("canary.promote by system:canary", "canary.start by eddie", "create by eddie");
+    } finally {
+      second.close();
+    }
+  }
+
+  /** /health once it reports {@code status} (its answer is kept a second), with the reply's HTTP status. */
+  static JsonNode awaitHealth(String status) {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      AuthServer.Reply r = server.get("/health", viewer);
+      if (r.json().get("status").asText().equals(status)) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status.equals("down") ? 503 : 200);
+        return r.json();
+      }
+      assertThat(System.nanoTime()).as("/health is not %s: %s", status, r).isLessThan(deadline);
+      sleep(200);
+    }
+  }
+
+  static JsonNode component(JsonNode health, String name) {
+    for (JsonNode c : health.get("components")) {
+      if (c.get("component").asText().equals(name)) {
+        return c;
+      }
+    }
+    throw new AssertionError("/health has no component " + name + ": " + health);
+  }
+
+  @Test
+  void healthIsDegradedWhileCanaryChecksFailRoundAfterRoundAndRecoversAfterwards() {
+    JsonNode before = awaitHealth("ok");
+    for (String loop : List.of("canaries", "alert-evaluator", "monitor-scheduler")) {
+      assertThat(component(before, loop).get("status").asText()).isEqualTo("ok");
+    }
+    registerModel("churn-gone");
+    ok(server.post(BASE, "{\"name\":\"gone\",\"routes\":[\"churn-gone@champion\"]}", editor));
+    ok(server.post(BASE + "/gone/canary", "{\"version\":2,\"percent\":10,\"until\":\"p99_ms < 50\"}", editor));
+    // the canary's version is deleted under it: every check of it fails, round after round
+    ok(server.send("DELETE", "/api/2.0/mlflow/model-versions/delete", "{\"name\":\"churn-gone\",\"version\":\"2\"}",
+        admin));
+    long now = System.currentTimeMillis() + 1000;
+    for (int i = 0; i < 3; i++) {
+      controller.check(now + i);
+    }
+    JsonNode degraded = awaitHealth("degraded");
+    JsonNode canaries = component(degraded, "canaries");
+    assertThat(canaries.get("status").asText()).isEqualTo("degraded");
+    assertThat(canaries.get("detail").asText()).startsWith("the last 3 rounds failed")
+        .contains("deployment 'gone'").contains("churn-gone");
+    assertThat(component(degraded, "metadata-store").get("status").asText()).isEqualTo("ok");
+
+    ok(server.post(BASE + "/gone/canary/abort", "{}", editor));
+    controller.check(now + 10);
+    JsonNode recovered = awaitHealth("ok");
+    assertThat(component(recovered, "canaries").get("detail").asText()).contains("last successful round");
   }
 
   @Test

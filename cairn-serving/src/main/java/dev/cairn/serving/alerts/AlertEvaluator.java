@@ -1,6 +1,7 @@
 package dev.cairn.serving.alerts;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.LoopHealth;
 import dev.cairn.serving.monitor.MonitorService;
 import dev.cairn.serving.monitor.MonitorWindow;
 import dev.cairn.serving.rules.Condition;
@@ -79,6 +80,8 @@ public final class AlertEvaluator implements AutoCloseable {
   private final Runnable afterChanges;
   private final LongSupplier clock;
   private final Settings settings;
+  /** Each round's outcome, for /health. */
+  private final LoopHealth rounds;
   private ScheduledExecutorService timer;
 
   /**
@@ -94,6 +97,12 @@ public final class AlertEvaluator implements AutoCloseable {
     this.afterChanges = afterChanges;
     this.clock = clock;
     this.settings = settings;
+    this.rounds = new LoopHealth("alert-evaluator", LoopHealth.DEFAULT_FAILED_ROUNDS, clock);
+  }
+
+  /** For /health: degraded when the last rounds all failed (the database away, a rule that cannot be evaluated). */
+  public LoopHealth health() {
+    return rounds;
   }
 
   /** Starts periodic rounds, unless the interval is zero. */
@@ -131,6 +140,7 @@ public final class AlertEvaluator implements AutoCloseable {
     List<Alert> resolved = new ArrayList<>();
     AuditScope saved = AuditScope.current();
     AuditScope.enter(new AuditScope(ACTOR, null, null, "alerts.evaluate"));
+    String failure = null;
     try {
       List<AlertRule> rules = store.allRules();
       List<String> all = rules.stream().anyMatch(r -> r.deployment().equals(AlertRule.ALL)) ? deployments.get()
@@ -142,15 +152,24 @@ public final class AlertEvaluator implements AutoCloseable {
             evaluate(rule, deployment, asOfMs, includeOpen, fired, resolved);
           } catch (RuntimeException e) {
             LOG.warn("alert rule {} on deployment {}: {}", rule.name(), deployment, e.getMessage());
+            failure = "rule '" + rule.name() + "' on deployment '" + deployment + "': " + e.getMessage();
           }
         }
       }
+    } catch (RuntimeException e) {
+      rounds.failed("cannot read the rules or deployments: " + e.getMessage());
+      throw e;
     } finally {
       if (saved == null) {
         AuditScope.clear();
       } else {
         AuditScope.enter(saved);
       }
+    }
+    if (failure == null) {
+      rounds.succeeded();
+    } else {
+      rounds.failed(failure);
     }
     if (!fired.isEmpty() || !resolved.isEmpty()) {
       afterChanges.run();

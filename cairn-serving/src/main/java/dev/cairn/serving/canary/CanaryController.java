@@ -1,6 +1,7 @@
 package dev.cairn.serving.canary;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.LoopHealth;
 import dev.cairn.core.ErrorCode;
 import dev.cairn.core.Json;
 import dev.cairn.registry.ModelVersion;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -49,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * entry ({@code canary.start}, {@code canary.ramp}, {@code canary.rollback},
  * {@code canary.promote}, {@code canary.abort}; {@code canary.requested} when a promotion request is opened; kinds
  * keep within the history column's 16 characters) and an audit event {@code deployment.canary.*}; the controller's own
- * steps are recorded as {@value #ACTOR}. The "held since" time of a true condition is kept in memory: after a
- * restart the hold starts again.
+ * steps are recorded as {@value #ACTOR}. The "held since" time of a true condition is stored in the canary's progress
+ * (a deployment version without a history entry), so after a restart, or on another server, the hold continues.
  */
 public final class CanaryController implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CanaryController.class);
@@ -68,9 +70,9 @@ public final class CanaryController implements AutoCloseable {
   private final PromotionStore promotions;
   private final MonitorService monitors;
   private final LongSupplier clock;
-  /** deployment -> (step key -> when the condition was first seen true in a row). */
-  private final Map<String, Long> heldSince = new ConcurrentHashMap<>();
   private final Map<String, Check> lastChecks = new ConcurrentHashMap<>();
+  /** Each {@link #check} round: failed when listing failed or some canary's check did (a conflict is no failure). */
+  private final LoopHealth rounds;
   private ScheduledExecutorService ticker;
 
   public CanaryController(DeploymentStore deployments, ModelRegistryStore registry, PromotionStore promotions,
@@ -80,6 +82,7 @@ public final class CanaryController implements AutoCloseable {
     this.promotions = promotions;
     this.monitors = monitors;
     this.clock = clock;
+    this.rounds = new LoopHealth("canaries", LoopHealth.DEFAULT_FAILED_ROUNDS, clock);
   }
 
   /** The check interval from {@code CAIRN_CANARY_CHECK_SECONDS} (or property {@code cairn.canary.check-seconds}). */
@@ -201,6 +204,7 @@ public final class CanaryController implements AutoCloseable {
   /** Checks every running canary as of {@code nowMs}; one deployment's failure does not stop the others. */
   public void check(long nowMs) {
     AuditScope.enter(new AuditScope(ACTOR, null, null, "deployment.canary"));
+    String failure = null;
     try {
       String token = null;
       do {
@@ -217,14 +221,31 @@ public final class CanaryController implements AutoCloseable {
               LOG.debug("deployment {}: changed meanwhile (another server?); checking again next time", d.name());
             } else {
               LOG.warn("deployment {}: canary check failed: {}", d.name(), e.getMessage());
+              failure = "deployment '" + d.name() + "': " + e.getMessage();
             }
+          } catch (RuntimeException e) {
+            LOG.warn("deployment {}: canary check failed", d.name(), e);
+            failure = "deployment '" + d.name() + "': " + e;
           }
         }
         token = page.nextPageToken();
       } while (token != null);
+    } catch (RuntimeException e) {
+      rounds.failed("cannot list deployments: " + e.getMessage());
+      throw e;
     } finally {
       AuditScope.clear();
     }
+    if (failure == null) {
+      rounds.succeeded();
+    } else {
+      rounds.failed(failure);
+    }
+  }
+
+  /** For /health: degraded when the last rounds of checks all failed (the database away, a canary that cannot be checked). */
+  public LoopHealth health() {
+    return rounds;
   }
 
   private void check(Deployment d, Canary c, long now) {
@@ -243,14 +264,9 @@ public final class CanaryController implements AutoCloseable {
       return;
     }
     Evaluated e = evaluate(d, c, now);
-    String key = d.name() + "\n" + d.version();
     boolean enough = e.canaryRequests >= c.plan().minRequests();
-    Long since = null;
-    if (e.evaluation.isTrue() && enough) {
-      since = heldSince.computeIfAbsent(key, k -> now);
-    } else {
-      heldSince.remove(key);
-    }
+    Long since = e.evaluation.isTrue() && enough && c.state() == Canary.State.RAMPING
+        ? (c.progress().heldSinceMs() != null ? c.progress().heldSinceMs() : Long.valueOf(now)) : null;
     lastChecks.put(d.name(), new Check(now, e.evaluation.verdict(), e.evaluation.detail(), e.canaryRequests,
         e.baselineRequests, since));
     if (e.evaluation.isFalse() && enough) {
@@ -268,7 +284,6 @@ public final class CanaryController implements AutoCloseable {
       if (c.isLastStep()) {
         promote(d, c, c.progress().startedBy() == null ? ACTOR : c.progress().startedBy(), why);
       } else {
-        heldSince.remove(key);
         write(d, c.nextStep(now, why), "canary.ramp");
       }
       return;
@@ -278,7 +293,25 @@ public final class CanaryController implements AutoCloseable {
       rollback(d, c, "undecided for " + c.plan().unknownTimeout() + " at " + c.percent() + "% ("
           + e.canaryRequests + " canary requests, at least " + c.plan().minRequests() + " needed): "
           + e.evaluation.verdict().name().toLowerCase(java.util.Locale.ROOT) + " " + e.evaluation.detail());
+      return;
     }
+    if (!Objects.equals(since, c.progress().heldSinceMs())) {
+      // nothing decided: the hold is stored, so a restarted server (or another one) continues it instead of starting
+      // --for again; CONFLICT when another server moved the deployment on meanwhile
+      deployments.note(d, withCanary(d.spec(), c.heldSince(since)));
+    }
+  }
+
+  /**
+   * The requests a window's version took, answered or failed: a canary whose every request fails has logged no
+   * prediction, yet it has been tried enough to be judged.
+   */
+  private static long requests(MonitorWindow w) {
+    if (w == null) {
+      return 0;
+    }
+    MonitorWindow.Operations ops = w.operations();
+    return ops.answered() + (ops.errors() == null ? 0 : ops.errors());
   }
 
   private record Evaluated(Evaluation evaluation, long canaryRequests, long baselineRequests) {}
@@ -303,8 +336,8 @@ public final class CanaryController implements AutoCloseable {
         baselineWindow = w;
       }
     }
-    long canaryRequests = canaryWindow == null ? 0 : canaryWindow.operations().requests();
-    long baselineRequests = baselineWindow == null ? 0 : baselineWindow.operations().requests();
+    long canaryRequests = requests(canaryWindow);
+    long baselineRequests = requests(baselineWindow);
     if (canaryWindow == null) {
       return new Evaluated(new Evaluation(Verdict.UNKNOWN, "no canary requests in this step yet"), 0,
           baselineRequests);
@@ -439,11 +472,11 @@ public final class CanaryController implements AutoCloseable {
   }
 
   private Deployment write(Deployment d, DeploymentSpec spec, Canary next, String kind) {
-    DeploymentSpec withCanary = new DeploymentSpec(spec.description(), spec.routes(), spec.shadows(), spec.sticky(),
-        next);
-    Deployment after = deployments.change(d, withCanary, kind);
-    heldSince.keySet().removeIf(k -> k.startsWith(d.name() + "\n"));
-    return after;
+    return deployments.change(d, withCanary(spec, next.heldSince(null)), kind);
+  }
+
+  private static DeploymentSpec withCanary(DeploymentSpec spec, Canary canary) {
+    return new DeploymentSpec(spec.description(), spec.routes(), spec.shadows(), spec.sticky(), canary);
   }
 
   private static Canary requireActive(Deployment d) {

@@ -88,9 +88,17 @@ public record Canary(Target target, int percent, String until, String forDuratio
    * @param startedBy who started it (a promotion request is asked in their name, so they cannot approve it)
    * @param reason why it ended, or the last decision's detail; null while nothing was decided
    * @param promotionRequestId the promotion request waiting for approval, when the stable alias is protected
+   * @param heldSinceMs since when the condition has been true in a row in the current step, or null: stored, so a
+   *     restarted server, or another one on the same database, continues the hold instead of starting it again
    */
   public record Progress(int step, long startedMs, long stepStartedMs, String startedBy, String reason,
-      String promotionRequestId) {
+      String promotionRequestId, Long heldSinceMs) {
+    /** Progress with no hold under way. */
+    public Progress(int step, long startedMs, long stepStartedMs, String startedBy, String reason,
+        String promotionRequestId) {
+      this(step, startedMs, stepStartedMs, startedBy, reason, promotionRequestId, null);
+    }
+
     public Progress {
       if (step < 0 || step >= MAX_STEPS) {
         throw CairnException.invalid("field 'canary.step' is " + step + "; it must be 0 to " + (MAX_STEPS - 1));
@@ -144,7 +152,14 @@ public record Canary(Target target, int percent, String until, String forDuratio
   public Canary withState(State next, String reason) {
     return new Canary(target, percent, until, forDuration, next, plan,
         new Progress(progress.step(), progress.startedMs(), progress.stepStartedMs(), progress.startedBy(), reason,
-            progress.promotionRequestId()));
+            progress.promotionRequestId(), progress.heldSinceMs()));
+  }
+
+  /** This canary with its condition held since {@code sinceMs} in the current step (null: not held). */
+  public Canary heldSince(Long sinceMs) {
+    return new Canary(target, percent, until, forDuration, state, plan,
+        new Progress(progress.step(), progress.startedMs(), progress.stepStartedMs(), progress.startedBy(),
+            progress.reason(), progress.promotionRequestId(), sinceMs));
   }
 
   /** This canary at its next step, started at {@code nowMs}. */
@@ -158,14 +173,14 @@ public record Canary(Target target, int percent, String until, String forDuratio
   public Canary startedAt(long nowMs) {
     return new Canary(target, percent, until, forDuration, state, plan,
         new Progress(progress.step(), progress.startedMs() == 0 ? nowMs : progress.startedMs(), nowMs,
-            progress.startedBy(), progress.reason(), progress.promotionRequestId()));
+            progress.startedBy(), progress.reason(), progress.promotionRequestId(), null));
   }
 
   /** This canary waiting for promotion request {@code requestId}. */
   public Canary awaiting(String requestId, String reason) {
     return new Canary(target, percent, until, forDuration, State.AWAITING_APPROVAL, plan,
         new Progress(progress.step(), progress.startedMs(), progress.stepStartedMs(), progress.startedBy(), reason,
-            requestId));
+            requestId, progress.heldSinceMs()));
   }
 
   /** Durations written {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d} or {@code 500ms}. */

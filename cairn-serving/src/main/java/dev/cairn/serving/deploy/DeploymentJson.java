@@ -17,7 +17,8 @@ import java.util.List;
  *  "shadows": ["churn/4"], "sticky": "header:X-User",
  *  "canary": {"target": "churn/4", "percent": 10, "until": "error_rate < 0.01", "for": "30m", "state": "ramping",
  *             "steps": [10, 50], "min_requests": 100, "unknown_timeout": "24h", "step": 0, "started": 1,
- *             "step_started": 1, "started_by": "alice", "reason": "...", "promotion_request_id": "..."},
+ *             "step_started": 1, "started_by": "alice", "reason": "...", "promotion_request_id": "...",
+ *             "held_since": 2},
  *  "version": 3, "created_by": "alice", "creation_timestamp": 1, "updated_by": "bob", "last_updated_timestamp": 2}
  * }</pre>
  * A route may also be given as the text {@code "churn/3=10"}. Reading errors name the field.
@@ -157,7 +158,8 @@ public final class DeploymentJson {
         text(node, "unknown_timeout", "canary.unknown_timeout"));
     Canary.Progress progress = new Canary.Progress((int) longValue(node, "step", 0), longValue(node, "started", 0),
         longValue(node, "step_started", 0), text(node, "started_by", "canary.started_by"),
-        text(node, "reason", "canary.reason"), text(node, "promotion_request_id", "canary.promotion_request_id"));
+        text(node, "reason", "canary.reason"), text(node, "promotion_request_id", "canary.promotion_request_id"),
+        node.hasNonNull("held_since") ? longValue(node, "held_since", 0) : null);
     return new Canary(Target.parse("canary.target", text(node, "target", "canary.target")), p.asInt(),
         text(node, "until", "canary.until"), text(node, "for", "canary.for"),
         state == null ? null : Canary.State.parse(state), plan, progress);
@@ -193,6 +195,9 @@ public final class DeploymentJson {
     }
     if (g.promotionRequestId() != null) {
       n.put("promotion_request_id", g.promotionRequestId());
+    }
+    if (g.heldSinceMs() != null) {
+      n.put("held_since", g.heldSinceMs());
     }
     return n;
   }

@@ -136,6 +136,15 @@ public final class DeploymentStore {
     return replace(current, spec, kind);
   }
 
+  /**
+   * Replaces the spec of {@code current} (as read) with {@code spec} that differs only in bookkeeping a decision reads
+   * later (a canary's "held since"): a new version, so it is optimistic like every change (CONFLICT when the
+   * deployment moved on), but no history entry and no audit event, since nothing was decided.
+   */
+  public Deployment note(Deployment current, DeploymentSpec spec) {
+    return AuditScope.unaudited(() -> replace(current, spec, null));
+  }
+
   private Deployment replace(Deployment current, DeploymentSpec spec, String kind) {
     String actor = actor();
     long now = System.currentTimeMillis();
@@ -152,9 +161,11 @@ public final class DeploymentStore {
       if (changed == 0) {
         throw find(h, current.name()).map(d -> conflict(d, current.version())).orElseGet(() -> missing(current.name()));
       }
-      record(h, current.name(), kind, actor, now, next.version(), before, after);
-      AuditScope.describe("deployment." + kind, AuditEvent.target("deployment", current.name()),
-          routingSummary(current.spec()), routingSummary(spec));
+      if (kind != null) {
+        record(h, current.name(), kind, actor, now, next.version(), before, after);
+        AuditScope.describe("deployment." + kind, AuditEvent.target("deployment", current.name()),
+            routingSummary(current.spec()), routingSummary(spec));
+      }
       return null;
     }));
     return next;

@@ -1,6 +1,7 @@
 package dev.cairn.serving.monitor;
 
 import dev.cairn.core.CairnException;
+import dev.cairn.core.LoopHealth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -30,6 +31,8 @@ public final class MonitorScheduler implements AutoCloseable {
   private final LongSupplier clock;
   private final Consumer<List<MonitorWindow>> listener;
   private final AtomicLong runs = new AtomicLong();
+  /** Each round's outcome, for /health. */
+  private final LoopHealth rounds;
   private volatile long retentionMs;
   private ScheduledExecutorService executor;
 
@@ -47,6 +50,7 @@ public final class MonitorScheduler implements AutoCloseable {
     this.deployments = deployments;
     this.windowMinutes = windowMinutes;
     this.clock = clock;
+    this.rounds = new LoopHealth("monitor-scheduler", LoopHealth.DEFAULT_FAILED_ROUNDS, clock);
     this.listener = listener == null ? w -> {} : listener;
   }
 
@@ -83,8 +87,10 @@ public final class MonitorScheduler implements AutoCloseable {
       names = deployments.get();
     } catch (RuntimeException e) {
       LOG.warn("monitor scheduler: cannot list deployments: {}", e.getMessage());
+      rounds.failed("cannot list deployments: " + e.getMessage());
       return;
     }
+    String failure = null;
     for (String d : names) {
       List<MonitorWindow> windows = new ArrayList<>();
       for (long start = range[0]; start < range[1]; start += width) {
@@ -92,12 +98,14 @@ public final class MonitorScheduler implements AutoCloseable {
           windows.addAll(monitors.windows(d, start, start + width, windowMinutes));
         } catch (RuntimeException e) {
           LOG.warn("monitor scheduler: deployment {}, window from {}: {}", d, start, e.getMessage());
+          failure = "deployment '" + d + "', window from " + start + ": " + e.getMessage();
         }
       }
       try {
         listener.accept(windows);
       } catch (RuntimeException e) {
         LOG.warn("monitor scheduler: deployment {}: {}", d, e.getMessage());
+        failure = "deployment '" + d + "': " + e.getMessage();
       }
     }
     if (retentionMs > 0) {
@@ -105,9 +113,20 @@ public final class MonitorScheduler implements AutoCloseable {
         monitors.pruneOperations(clock.getAsLong() - retentionMs);
       } catch (RuntimeException e) {
         LOG.warn("monitor scheduler: cannot prune old serving counts and process samples: {}", e.getMessage());
+        failure = "cannot prune old serving counts and process samples: " + e.getMessage();
       }
     }
+    if (failure == null) {
+      rounds.succeeded();
+    } else {
+      rounds.failed(failure);
+    }
     runs.incrementAndGet();
+  }
+
+  /** For /health: degraded when the last runs all failed (the database away, a window that cannot be computed). */
+  public LoopHealth health() {
+    return rounds;
   }
 
   /** Runs finished so far. */

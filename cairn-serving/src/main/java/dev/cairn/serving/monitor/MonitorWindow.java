@@ -118,6 +118,14 @@ public record MonitorWindow(
      * These figures with the serving counts: {@code served} answered and {@code errors} failed requests. The rate
      * divides by the served count, or by the logged requests when nothing was counted as served.
      */
+    /**
+     * The requests answered: the larger of the served count (the log may keep a sample) and the logged requests (the
+     * counts are written a few seconds late).
+     */
+    public long answered() {
+      return Math.max(served == null ? 0 : served, requests);
+    }
+
     public Operations withCounts(long servedCount, long errorCount) {
       long base = servedCount > 0 ? servedCount : requests;
       Double rate = base + errorCount == 0 ? null : (double) errorCount / (base + errorCount);

@@ -26,8 +26,7 @@ public final class WindowFigures implements Figures {
   public Double value(Metric metric, String feature) {
     Operations ops = window.operations();
     return switch (metric) {
-      // the serving counts see every call but are written every few seconds; the log sees sampled calls at once
-      case REQUESTS -> (double) Math.max(ops.served() != null ? ops.served() : 0, ops.requests());
+      case REQUESTS -> (double) ops.answered();
       case PREDICTIONS -> (double) ops.predictions();
       case ERRORS -> ops.errors() == null ? null : ops.errors().doubleValue();
       case ERROR_RATE -> ops.errorRate();

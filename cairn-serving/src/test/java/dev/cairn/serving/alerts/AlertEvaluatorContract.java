@@ -143,6 +143,30 @@ abstract class AlertEvaluatorContract {
   }
 
   @Test
+  void roundsThatCannotListTheDeploymentsDegradeTheEvaluatorsHealthUntilOneSucceeds() {
+    store.put(new AlertRule("slow-anywhere", AlertRule.ALL, "p99_ms > 5", 60, null, List.of(), null));
+    java.util.concurrent.atomic.AtomicBoolean away = new java.util.concurrent.atomic.AtomicBoolean(true);
+    MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
+        (model, version) -> manifest, DriftOptions.DEFAULT, () -> now);
+    AlertEvaluator evaluator = new AlertEvaluator(store, monitors, () -> {
+      if (away.get()) {
+        throw new IllegalStateException("connection refused");
+      }
+      return List.of("churn-prod");
+    }, () -> {}, () -> now, new AlertEvaluator.Settings(java.time.Duration.ZERO, MonitorService.GRACE_MS));
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(evaluator::evaluate).hasMessageContaining("connection refused");
+    }
+    assertThat(evaluator.health().check().isDegraded()).isTrue();
+    assertThat(evaluator.health().check().detail()).startsWith("the last 3 rounds failed")
+        .endsWith("cannot read the rules or deployments: connection refused");
+    away.set(false);
+    evaluator.evaluate();
+    assertThat(evaluator.health().check().isDegraded()).isFalse();
+    assertThat(evaluator.health().failures()).isEqualTo(3);
+  }
+
+  @Test
   void unknownFiguresAndTooFewWindowsChangeNothing() {
     store.put(new AlertRule("wrong", "churn-prod", "accuracy < 0.8", 60, null, List.of(), null)); // no feedback
     store.put(new AlertRule("slow-3", "churn-prod", "p99_ms > 5 over 3 windows", 60, null, List.of(), null));

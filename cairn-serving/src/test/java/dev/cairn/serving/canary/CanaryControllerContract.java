@@ -18,6 +18,7 @@ import dev.cairn.serving.feedback.FeedbackStore;
 import dev.cairn.serving.log.PredictionStore;
 import dev.cairn.serving.log.StoredPrediction;
 import dev.cairn.serving.monitor.MonitorService;
+import dev.cairn.serving.monitor.ServingCounts;
 import dev.cairn.store.registry.ModelRegistryStore;
 import dev.cairn.store.registry.ModelRegistryStore.NewModelVersion;
 import dev.cairn.store.registry.PromotionStore;
@@ -63,11 +64,7 @@ abstract class CanaryControllerContract {
 
   @BeforeEach
   void open() {
-    db = newDatabase();
-    registry = ModelRegistryStore.on(db);
-    deployments = new DeploymentStore(db, registry);
-    promotions = PromotionStore.on(db, registry);
-    predictions = new PredictionStore(db);
+    useDatabase(newDatabase());
     registry.createRegisteredModel("churn", null, Map.of());
     for (int v = 1; v <= 2; v++) {
       registry.createModelVersion(new NewModelVersion("churn", "s3://m/" + v, null, null, null, null, null, null));
@@ -84,9 +81,30 @@ abstract class CanaryControllerContract {
 
   protected abstract SqlDatabase newDatabase();
 
+  /**
+   * The same database as a restarted server opens it (SQLite: {@code current} closed, its file opened again) or as a
+   * second server does (PostgreSQL: another connection pool, {@code current} left open); closed with the test.
+   */
+  protected abstract SqlDatabase restartedDatabase(SqlDatabase current);
+
+  void useDatabase(SqlDatabase database) {
+    db = database;
+    registry = ModelRegistryStore.on(db);
+    deployments = new DeploymentStore(db, registry);
+    promotions = PromotionStore.on(db, registry);
+    predictions = new PredictionStore(db);
+  }
+
   CanaryController controller() {
     MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
         (model, version) -> manifest, DriftOptions.DEFAULT, clock::get);
+    return new CanaryController(deployments, registry, promotions, monitors, clock::get);
+  }
+
+  /** A controller whose windows also hold the serving counts (answered and failed requests) of {@code counts}. */
+  CanaryController controller(ServingCounts counts) {
+    MonitorService monitors = new MonitorService(db, predictions, new FeedbackStore(db, predictions),
+        (model, version) -> manifest, DriftOptions.DEFAULT, clock::get, counts, false);
     return new CanaryController(deployments, registry, promotions, monitors, clock::get);
   }
 
@@ -191,6 +209,70 @@ abstract class CanaryControllerContract {
     assertThat(canary().state()).isEqualTo(Canary.State.PROMOTED);
     assertThat(registry.getModelVersionByAlias("churn", "champion").version()).isEqualTo(2);
     assertThat(history()).containsExactly("canary.promote", "canary.ramp", "canary.start", "create");
+  }
+
+  @Test
+  void aCanaryWhoseEveryRequestFailsIsRolledBackOnItsErrorsThoughItLoggedNoPrediction() {
+    ServingCounts counts = new ServingCounts(db, "replica-1", clock::get);
+    CanaryController controller = controller(counts);
+    controller.start("api", new CanaryStart(new Target("churn", 2, null), null, List.of(20), "error_rate < 0.01",
+        "10m", 20L, "2h", null), "eddie");
+    clock.set(T0 + 2000);
+    ServingCounts.Counter stable = counts.counter("api", "churn", 1);
+    ServingCounts.Counter canary = counts.counter("api", "churn", 2);
+    log(1, T0 + 2000, 80, 5);
+    for (int i = 0; i < 80; i++) {
+      stable.answered(1);
+    }
+    for (int i = 0; i < 25; i++) {
+      canary.failed();
+    }
+    counts.flush(true);
+    clock.set(T0 + 5 * MINUTE);
+    controller.check();
+    assertThat(canary().state()).isEqualTo(Canary.State.ROLLED_BACK);
+    assertThat(canary().progress().reason()).contains("is false after 25 canary requests");
+    assertThat(history()).containsExactly("canary.rollback", "canary.start", "create");
+  }
+
+  @Test
+  void aRestartedServerContinuesTheHoldFromTheStoredProgress() {
+    controller().start("api", start(List.of(10, 50), "5m", 20), "eddie");
+    log(1, T0 + 1000, 60, 5);
+    log(2, T0 + 1000, 30, 5);
+    clock.set(T0 + MINUTE);
+    controller().check();
+    assertThat(canary().progress().heldSinceMs()).as("stored when the condition first held").isEqualTo(T0 + MINUTE);
+    long heldVersion = deployments.get("api").version();
+    assertThat(history()).as("a hold is no decision: no history entry").containsExactly("canary.start", "create");
+    clock.set(T0 + 3 * MINUTE);
+    controller().check();
+    assertThat(deployments.get("api").version()).as("a hold that goes on writes nothing").isEqualTo(heldVersion);
+
+    useDatabase(restartedDatabase(db));
+    CanaryController restarted = controller();
+    clock.set(T0 + 6 * MINUTE);
+    restarted.check();
+    assertThat(canary().percent()).as("held 5m across the restart: 1m to 6m").isEqualTo(50);
+    assertThat(canary().progress().step()).isEqualTo(1);
+    assertThat(canary().progress().heldSinceMs()).as("the new step holds nothing yet").isNull();
+    assertThat(history()).containsExactly("canary.ramp", "canary.start", "create");
+  }
+
+  @Test
+  void aHoldEndsWithTheDecisionThatBreaksItTakenByAnotherServer() {
+    controller().start("api", start(List.of(10), "5m", 20), "eddie");
+    log(2, T0 + 1000, 30, 5);
+    clock.set(T0 + MINUTE);
+    controller().check();
+    assertThat(canary().progress().heldSinceMs()).isEqualTo(T0 + MINUTE);
+    // slow answers, too few to roll back (20 needed among them) but enough to make the condition false
+    log(2, T0 + 2 * MINUTE, 30, 120);
+    clock.set(T0 + 3 * MINUTE);
+    CanaryController other = controller();
+    other.check();
+    assertThat(canary().state()).as("60 requests, p99 over 50: rolled back").isEqualTo(Canary.State.ROLLED_BACK);
+    assertThat(canary().progress().heldSinceMs()).as("a decision ends the hold").isNull();
   }
 
   @Test

@@ -3,8 +3,10 @@ package dev.cairn.serving.canary;
 import dev.cairn.store.MetadataStores;
 import dev.cairn.store.PostgresDatabases;
 import dev.cairn.store.sql.SqlDatabase;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The canary controller on a real PostgreSQL, where two servers' checks really run at once: a database per test. */
@@ -23,8 +25,25 @@ class PostgresCanaryControllerTest extends CanaryControllerContract {
     }
   }
 
+  private String uri;
+  private final List<SqlDatabase> servers = new ArrayList<>();
+
   @Override
   protected SqlDatabase newDatabase() {
-    return MetadataStores.openDatabase(postgres.uri(postgres.fresh()), List.of());
+    uri = postgres.uri(postgres.fresh());
+    return MetadataStores.openDatabase(uri, List.of());
+  }
+
+  @Override
+  protected SqlDatabase restartedDatabase(SqlDatabase current) {
+    SqlDatabase second = MetadataStores.openDatabase(uri, List.of());
+    servers.add(current); // the first server keeps running beside the second
+    return second;
+  }
+
+  @AfterEach
+  void closeOtherServers() {
+    servers.forEach(SqlDatabase::close);
+    servers.clear();
   }
 }

@@ -9,4 +9,10 @@ class SqliteCanaryControllerTest extends CanaryControllerContract {
   protected SqlDatabase newDatabase() {
     return MetadataStores.openDatabase("sqlite:" + dir.resolve("cairn.db"), List.of());
   }
+
+  @Override
+  protected SqlDatabase restartedDatabase(SqlDatabase current) {
+    current.close();
+    return newDatabase();
+  }
 }

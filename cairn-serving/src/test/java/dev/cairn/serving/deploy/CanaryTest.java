@@ -34,6 +34,21 @@ class CanaryTest {
   }
 
   @Test
+  void aHoldRoundTripsAndAStoredCanaryWithoutOneReadsAsNotHeld() {
+    Canary held = new Canary(V2, 10, "error_rate < 0.01", "30m", Canary.State.RAMPING,
+        new Canary.Plan(List.of(10, 50), 100, "24h"), new Canary.Progress(0, 1000, 1000, "eddie", null, null, 61_000L));
+    String text = Json.write(DeploymentJson.canary(held));
+    assertThat(text).contains("\"held_since\":61000");
+    assertThat(DeploymentJson.canary(DeploymentJson.parse(text))).isEqualTo(held);
+    Canary older = DeploymentJson.canary(DeploymentJson.parse(text.replace(",\"held_since\":61000", "")));
+    assertThat(older.progress().heldSinceMs()).as("written before holds were stored").isNull();
+    assertThat(held.withState(Canary.State.ROLLED_BACK, "worse").progress().heldSinceMs()).isEqualTo(61_000L);
+    assertThat(held.nextStep(99, "held").progress().heldSinceMs()).as("a new step holds nothing yet").isNull();
+    assertThat(held.startedAt(99).progress().heldSinceMs()).isNull();
+    assertThat(held.heldSince(null).progress().heldSinceMs()).isNull();
+  }
+
+  @Test
   void stepsRampAndOnlyActiveStatesTakeTraffic() {
     Canary c = new Canary(V2, 10, "p99_ms < 50", "1m", null, new Canary.Plan(List.of(10, 50), 0, null),
         new Canary.Progress(0, 5, 5, "eddie", null, null));

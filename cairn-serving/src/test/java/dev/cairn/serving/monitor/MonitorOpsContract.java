@@ -228,7 +228,9 @@ abstract class MonitorOpsContract {
       return manifest;
     }, DriftOptions.DEFAULT, now::get);
     List<List<MonitorWindow>> seen = new ArrayList<>();
-    new MonitorScheduler(failing, () -> List.of("churn-prod", "idle"), 60, now::get, seen::add).runOnce();
+    MonitorScheduler scheduler = new MonitorScheduler(failing, () -> List.of("churn-prod", "idle"), 60, now::get,
+        seen::add);
+    scheduler.runOnce();
     List<Long> stored = db.read(h -> h.createQuery("SELECT from_ms FROM monitor_slots WHERE deployment = 'churn-prod'")
         .mapTo(Long.class).list());
     assertThat(stored).as("the first hour's bundle is gone; the second hour is stored").containsExactly(HOUR);
@@ -236,6 +238,15 @@ abstract class MonitorOpsContract {
     assertThat(seen).hasSize(2);
     assertThat(seen.get(0)).extracting(MonitorWindow::modelVersion).containsExactly(2);
     assertThat(seen.get(1)).isEmpty();
+
+    // the first hour fails on every run: after three in a row /health calls the scheduler degraded
+    assertThat(scheduler.health().check().isDegraded()).isFalse();
+    scheduler.runOnce();
+    scheduler.runOnce();
+    assertThat(scheduler.health().check().isDegraded()).isTrue();
+    assertThat(scheduler.health().check().component()).isEqualTo("monitor-scheduler");
+    assertThat(scheduler.health().check().detail()).startsWith("the last 3 rounds failed")
+        .contains("deployment 'churn-prod', window from 0").contains("bundle gone");
   }
 
   @Test
