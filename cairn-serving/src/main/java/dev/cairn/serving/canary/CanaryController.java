@@ -72,6 +72,7 @@ public final class CanaryController implements AutoCloseable {
   private final Map<String, Long> heldSince = new ConcurrentHashMap<>();
   private final Map<String, Check> lastChecks = new ConcurrentHashMap<>();
   private ScheduledExecutorService ticker;
+  private volatile java.util.function.Consumer<String> onStep = name -> {};
 
   public CanaryController(DeploymentStore deployments, ModelRegistryStore registry, PromotionStore promotions,
       MonitorService monitors, LongSupplier clock) {
@@ -80,6 +81,14 @@ public final class CanaryController implements AutoCloseable {
     this.promotions = promotions;
     this.monitors = monitors;
     this.clock = clock;
+  }
+
+  /**
+   * Told the deployment's name after each step this controller writes (start, ramp, promotion, rollback...), so the
+   * server's own serving tables switch at once instead of at their next background refresh.
+   */
+  public void onStep(java.util.function.Consumer<String> listener) {
+    this.onStep = listener;
   }
 
   /** The check interval from {@code CAIRN_CANARY_CHECK_SECONDS} (or property {@code cairn.canary.check-seconds}). */
@@ -443,6 +452,7 @@ public final class CanaryController implements AutoCloseable {
         next);
     Deployment after = deployments.change(d, withCanary, kind);
     heldSince.keySet().removeIf(k -> k.startsWith(d.name() + "\n"));
+    onStep.accept(d.name());
     return after;
   }
 
