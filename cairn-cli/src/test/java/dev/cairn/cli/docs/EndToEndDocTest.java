@@ -35,7 +35,9 @@ class EndToEndDocTest {
     }
     assertThat(training).as("the page trains before it starts the server").isEqualTo(2);
     List<String> reports = new ArrayList<>();
+    long started = System.nanoTime();
     check(steps.subList(0, training), ConsoleSession.run(steps.subList(0, training), session, Map.of(), 600), reports);
+    long trained = System.nanoTime();
 
     // the traffic, the canary and the alert's evaluation must fall in one 60-minute monitor window
     while (System.currentTimeMillis() % HOUR > HOUR - 240_000) {
@@ -47,7 +49,10 @@ class EndToEndDocTest {
     try (CairnServer server = CairnServer.start(new ServerConfig("127.0.0.1", 0, "sqlite:" + data.resolve("cairn.db"),
         "file:" + data.resolve("artifacts")))) {
       List<ConsoleSession.Step> rest = steps.subList(training, steps.size());
+      long serving = System.nanoTime();
       check(rest, ConsoleSession.run(rest, session, Map.of("CAIRN_TRACKING_URI", server.url()), 600), reports);
+      System.out.printf("end-to-end.md: training %.1f s, the served part %.1f s%n", (trained - started) / 1e9,
+          (System.nanoTime() - serving) / 1e9);
     } finally {
       System.clearProperty("cairn.canary.check-seconds");
       System.clearProperty("cairn.alerts.interval-seconds");
