@@ -356,6 +356,7 @@ public final class CairnServer implements AutoCloseable {
     dev.cairn.serving.canary.CanaryController canaries = new dev.cairn.serving.canary.CanaryController(
         new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, promotions, monitors,
         System::currentTimeMillis);
+    canaries.onStep(name -> serving.refreshAll()); // this server's traffic follows a step at once, not up to 5 s late
     all.add((routes, m, a) -> dev.cairn.server.deployments.CanaryRoutes.register(routes, canaries));
     long canaryCheckSeconds = dev.cairn.serving.canary.CanaryController.checkSeconds(); // a bad setting fails here
     all.add(RouteModule.health(canaries.health(), alerts.health(), monitorScheduler.health()));

@@ -74,6 +74,7 @@ public final class CanaryController implements AutoCloseable {
   /** Each {@link #check} round: failed when listing failed or some canary's check did (a conflict is no failure). */
   private final LoopHealth rounds;
   private ScheduledExecutorService ticker;
+  private volatile java.util.function.Consumer<String> onStep = name -> {};
 
   public CanaryController(DeploymentStore deployments, ModelRegistryStore registry, PromotionStore promotions,
       MonitorService monitors, LongSupplier clock) {
@@ -83,6 +84,14 @@ public final class CanaryController implements AutoCloseable {
     this.monitors = monitors;
     this.clock = clock;
     this.rounds = new LoopHealth("canaries", LoopHealth.DEFAULT_FAILED_ROUNDS, clock);
+  }
+
+  /**
+   * Told the deployment's name after each step this controller writes (start, ramp, promotion, rollback...), so the
+   * server's own serving tables switch at once instead of at their next background refresh.
+   */
+  public void onStep(java.util.function.Consumer<String> listener) {
+    this.onStep = listener;
   }
 
   /** The check interval from {@code CAIRN_CANARY_CHECK_SECONDS} (or property {@code cairn.canary.check-seconds}). */
@@ -472,7 +481,9 @@ public final class CanaryController implements AutoCloseable {
   }
 
   private Deployment write(Deployment d, DeploymentSpec spec, Canary next, String kind) {
-    return deployments.change(d, withCanary(spec, next.heldSince(null)), kind);
+    Deployment after = deployments.change(d, withCanary(spec, next.heldSince(null)), kind);
+    onStep.accept(d.name());
+    return after;
   }
 
   private static DeploymentSpec withCanary(DeploymentSpec spec, Canary canary) {

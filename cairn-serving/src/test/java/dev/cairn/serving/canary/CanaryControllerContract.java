@@ -182,6 +182,8 @@ abstract class CanaryControllerContract {
   @Test
   void aFastCanaryRampsThroughItsStepsThenMovesAnUnprotectedAlias() {
     CanaryController controller = controller();
+    List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    controller.onStep(told::add);
     controller.start("api", start(List.of(10, 50), "5m", 20), "eddie");
     log(1, T0 + 1000, 60, 5);
     log(2, T0 + 1000, 30, 5);
@@ -209,6 +211,7 @@ abstract class CanaryControllerContract {
     assertThat(canary().state()).isEqualTo(Canary.State.PROMOTED);
     assertThat(registry.getModelVersionByAlias("churn", "champion").version()).isEqualTo(2);
     assertThat(history()).containsExactly("canary.promote", "canary.ramp", "canary.start", "create");
+    assertThat(told).as("the serving side is told of every step").containsExactly("api", "api", "api");
   }
 
   @Test
