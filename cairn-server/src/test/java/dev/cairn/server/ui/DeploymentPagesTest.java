@@ -101,7 +101,8 @@ class DeploymentPagesTest {
         "<p class=\"description\" id=\"description\">A/B test &lt;script&gt;alert(1)&lt;/script&gt;</p>",
         "<dd id=\"sticky\"><code>header:X-User</code></dd>",
         "<code>p99_ms &lt; 50 and accuracy &gt;= baseline - 0.01 &lt;b&gt;</code> for 30m",
-        "<dd class=\"canary-state\">ramping</dd>", "<code>POST /v2/models/churn-ab/infer</code>")
+        "<dd class=\"canary-state\">ramping</dd>", "<code>POST /v2/models/churn-ab/infer</code>",
+        "<a id=\"alerts-link\" href=\"/ui/alerts?deployment=churn-ab\">")
         .doesNotContain("<script>alert", "<b>", "<i>&");
     assertThat(between(html, "<table class=\"grid\" id=\"routes\">", "</table>")).contains(
         "<tr data-target=\"" + MODEL_ATTRIBUTE + "@champion\"><td><code>" + MODEL_ESCAPED

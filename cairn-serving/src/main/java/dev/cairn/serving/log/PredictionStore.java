@@ -32,6 +32,8 @@ public final class PredictionStore {
   // a null input is a missing value and must survive the round trip (the shared mapper leaves nulls out)
   private static final ObjectMapper WITH_NULLS = Json.MAPPER.copy()
       .setDefaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.ALWAYS, JsonInclude.Include.ALWAYS));
+  // resolved once: the writer thread serialises two row lists per logged prediction
+  private static final com.fasterxml.jackson.databind.ObjectWriter ROWS_WRITER = WITH_NULLS.writerFor(ROWS);
 
   private final SqlDatabase db;
 
@@ -111,7 +113,7 @@ public final class PredictionStore {
 
   private static String rowsJson(List<Map<String, Object>> rows) {
     try {
-      return WITH_NULLS.writeValueAsString(rows);
+      return ROWS_WRITER.writeValueAsString(rows);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw CairnException.invalid("a prediction's rows cannot be written as JSON: " + e.getOriginalMessage());
     }
