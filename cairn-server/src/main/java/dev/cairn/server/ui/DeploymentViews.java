@@ -24,6 +24,11 @@ import java.util.function.ToDoubleFunction;
 public final class DeploymentViews {
   private DeploymentViews() {}
 
+  /** The alert history of the deployment named {@code name}. */
+  public static String alertsUrl(String name) {
+    return "/ui/alerts?deployment=" + UiViews.encode(name);
+  }
+
   public static String deploymentUrl(String name) {
     return DeploymentPages.DEPLOYMENT + "?name=" + UiViews.encode(name);
   }

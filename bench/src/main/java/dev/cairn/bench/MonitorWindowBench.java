@@ -1,4 +1,4 @@
-package dev.cairn.serving.monitor;
+package dev.cairn.bench;
 
 import dev.cairn.data.drift.DriftOptions;
 import dev.cairn.data.stats.Profile;
@@ -8,6 +8,7 @@ import dev.cairn.ml.bundle.OutputSchema;
 import dev.cairn.ml.frame.ColumnType;
 import dev.cairn.ml.train.Task;
 import dev.cairn.serving.log.StoredPrediction;
+import dev.cairn.serving.monitor.MonitorWindow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,12 +19,11 @@ import java.util.Random;
 
 /**
  * Times one monitor window of 100,000 single-row predictions with 20 features (15 numeric, 5 categorical) against
- * a 20,000-row reference profile (issue 10's target: under 200 ms). Not a test: run with
- * {@code java -cp ... dev.cairn.serving.monitor.MonitorWindowProbe}; prints the best and median of 10 rounds after
- * 5 warm-up rounds.
+ * a 20,000-row reference profile (issue 10's target: under 200 ms): {@code bench/run MonitorWindowBench [predictions]}
+ * prints the best and median of 10 rounds after 5 warm-up rounds.
  */
-public final class MonitorWindowProbe {
-  private MonitorWindowProbe() {}
+public final class MonitorWindowBench {
+  private MonitorWindowBench() {}
 
   public static void main(String[] args) throws Exception {
     int predictions = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
