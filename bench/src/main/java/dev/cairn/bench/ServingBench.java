@@ -38,9 +38,9 @@ import java.util.stream.Stream;
  * round: {@code GET /v2/health/live} (the HTTP ceiling), OIP v2 single-row infer and /invocations
  * {@code dataframe_split} single row for both models, each with its ratio to the same round's health rate; the
  * bundle's own predict (and the runtime's, input checks included) in process on the same row; and OIP infer of both
- * models on a second server whose prediction log keeps nothing (sample rate 0) against the first (sample rate 1,
- * the default), alternated, giving the log's throughput cost. Usage:
- * {@code ServingBench [seconds per run, 10] [rounds, 3] [trees, 100]}. The load average is printed with each run.
+ * models on a second server whose prediction log keeps nothing (sample rate 0) against the first (sample rate 1, or
+ * the fourth argument), alternated, giving the log's throughput cost. Usage:
+ * {@code ServingBench [seconds per run, 10] [rounds, 3] [trees, 100] [sample rate, 1]}. The load average is printed with each run.
  */
 public final class ServingBench {
   private static final int FEATURES = 20;
@@ -55,6 +55,7 @@ public final class ServingBench {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     int trees = args.length > 2 ? Integer.parseInt(args[2]) : 100;
+    String rate = args.length > 3 ? args[3] : "1"; // the logging server's sample rate
     Path dir = Files.createTempDirectory("cairn-bench-serving");
     Path lua = TrackingBench.locateWrkScripts().resolve("post_body.lua");
     System.out.printf(Locale.ROOT, "# ServingBench: wrk -t2 -c%d keep-alive, %d s per run, %d rounds, %d cores, Java %s,"
@@ -85,7 +86,7 @@ public final class ServingBench {
     String splitBody = dataframeSplit(row);
     Path onDir = Files.createDirectories(dir.resolve("log-on"));
     Path offDir = Files.createDirectories(dir.resolve("log-off"));
-    try (CairnServer on = start(onDir, "1"); CairnServer off = start(offDir, "0")) {
+    try (CairnServer on = start(onDir, rate); CairnServer off = start(offDir, "0")) {
       for (CairnServer s : List.of(on, off)) {
         deploy(s, benches);
         for (Bench b : benches) { // each answers once before wrk starts: a wrong body fails here, not as non-2xx
@@ -103,7 +104,7 @@ public final class ServingBench {
         wrkPost(on, lua, "/deployments/" + b.deployment() + "/invocations", splitBody, warm);
       }
 
-      System.out.println("\n## Over HTTP, one row per request, prediction log on (sample rate 1)");
+      System.out.println("\n## Over HTTP, one row per request, prediction log on (sample rate " + rate + ")");
       System.out.println("| model | request | round | requests/s | p50 | p99 | of health | non-2xx | socket errors |"
           + " load average (1 min) |");
       System.out.println("|---|---|---|---|---|---|---|---|---|---|");
@@ -135,7 +136,8 @@ public final class ServingBench {
             100 * median(same.stream().mapToDouble(r -> r.result().rps() / r.health()).toArray()));
       }
 
-      System.out.println("\n## Prediction log on (sample rate 1) against off (sample rate 0), OIP v2 infer, alternated");
+      System.out.println("\n## Prediction log on (sample rate " + rate + ") against off (sample rate 0), OIP v2 infer,"
+          + " alternated");
       System.out.println("| model | round | log on requests/s | p99 | log off requests/s | p99 | cost | load average |");
       System.out.println("|---|---|---|---|---|---|---|---|");
       for (Bench b : benches) {
@@ -162,9 +164,9 @@ public final class ServingBench {
       }
     }
     // both servers are closed: the log wrote what it had queued
-    System.out.printf(Locale.ROOT, "%nprediction log rows stored: %,d with sample rate 1, %,d with sample rate 0"
+    System.out.printf(Locale.ROOT, "%nprediction log rows stored: %,d with sample rate %s, %,d with sample rate 0"
         + " (rows beyond its queue of 10,000 are dropped and counted, never waited for)%n",
-        storedPredictions(onDir), storedPredictions(offDir));
+        storedPredictions(onDir), rate, storedPredictions(offDir));
   }
 
   /** Trains both models on a 5,000-row table of 20 standardised numeric features; fills {@code row} with one input. */
