@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,22 +31,17 @@ final class DeployCanaryCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "The deployment.")
   String name;
 
-  @ArgGroup(exclusive = true)
-  Action action;
+  // plain options checked in call(), not an exclusive ArgGroup: picocli then refuses --help without NAME, and the
+  // environment-variable help cannot rewrite a group's options
+  @Option(names = "--status", description = "Show the canary and the server's latest check.")
+  boolean status;
 
-  /** What to do instead of starting one. */
-  static final class Action {
-    @Option(names = "--status", required = true, description = "Show the canary and the server's latest check.")
-    boolean status;
+  @Option(names = "--abort", description = "Stop the running canary; traffic returns to the stable routes.")
+  boolean abort;
 
-    @Option(names = "--abort", required = true, description = "Stop the running canary; traffic returns to the"
-        + " stable routes.")
-    boolean abort;
-
-    @Option(names = "--promote", required = true, description = "Promote the running canary now (a promotion"
-        + " request when the stable alias is protected).")
-    boolean promote;
-  }
+  @Option(names = "--promote", description = "Promote the running canary now (a promotion request when the stable"
+      + " alias is protected).")
+  boolean promote;
 
   @Option(names = "--version", paramLabel = "V", description = "The canary: version V of the stable route's model.")
   Integer version;
@@ -84,13 +78,15 @@ final class DeployCanaryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DeploymentsClient client = Main.client(spec).deployments();
-    if (action != null && action.status) {
+    if ((status ? 1 : 0) + (abort ? 1 : 0) + (promote ? 1 : 0) > 1) {
+      throw new ParameterException(spec.commandLine(), "give at most one of --status, --abort and --promote");
+    }
+    if (status) {
       print(client.canary(name));
       return 0;
     }
-    if (action != null) {
-      DeploymentInfo d = action.abort ? client.abortCanary(name) : client.promoteCanary(name);
-      print(d);
+    if (abort || promote) {
+      print(abort ? client.abortCanary(name) : client.promoteCanary(name));
       return 0;
     }
     if (until == null) {

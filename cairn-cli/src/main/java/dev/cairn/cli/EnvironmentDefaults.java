@@ -110,8 +110,8 @@ final class EnvironmentDefaults implements IDefaultValueProvider {
 
   private static void replace(CommandSpec command, OptionSpec option) {
     List<String> names = variables(option);
-    if (names.isEmpty()) {
-      return;
+    if (names.isEmpty() || option.group() != null) {
+      return; // picocli cannot remove an option from its group: grouped options keep their own description
     }
     String[] lines = option.description();
     String[] described = java.util.Arrays.copyOf(lines, lines.length + 1);

@@ -151,7 +151,12 @@ public final class Main implements Runnable {
     spec.versionProvider(version);
     // a stub is never run or asked for help (its group is built when named), so it needs no options
     if (spec.userObject() != null && spec.optionsMap().get("--help") == null) {
-      spec.mixinStandardHelpOptions(true);
+      if (spec.optionsMap().containsKey("--version")) { // the command's own --version (deploy canary's model version)
+        spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+            .description("Show this help message and exit.").build());
+      } else {
+        spec.mixinStandardHelpOptions(true);
+      }
     }
     cl.getSubcommands().values().forEach(sub -> configure(sub, version));
   }

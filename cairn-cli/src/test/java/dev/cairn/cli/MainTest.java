@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -72,6 +73,33 @@ class MainTest {
     Result r = cairn("--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("server", "experiments", "runs", "artifacts", "--tracking-uri", "--version");
+  }
+
+  @Test
+  void everyCommandOfTheTreeDrawsItsHelp() {
+    List<String[]> commands = new java.util.ArrayList<>();
+    collect(Main.commandLine(), new String[0], commands);
+    assertThat(commands).hasSizeGreaterThan(50);
+    for (String[] cmd : commands) {
+      String[] help = java.util.Arrays.copyOf(cmd, cmd.length + 1);
+      help[cmd.length] = "--help";
+      Result r = cairn(help);
+      assertThat(r.exitCode()).as(String.join(" ", help) + ": " + r.err()).isZero();
+      assertThat(r.out()).as(String.join(" ", help)).contains("Usage: cairn");
+    }
+  }
+
+  private static void collect(picocli.CommandLine command, String[] path, List<String[]> out) {
+    for (var sub : command.getSubcommands().entrySet()) {
+      if (sub.getValue().getCommandSpec().aliases().length > 0
+          && java.util.Arrays.asList(sub.getValue().getCommandSpec().aliases()).contains(sub.getKey())) {
+        continue; // an alias draws the same help as its command
+      }
+      String[] next = java.util.Arrays.copyOf(path, path.length + 1);
+      next[path.length] = sub.getKey();
+      out.add(next);
+      collect(sub.getValue(), next, out);
+    }
   }
 
   @Test
