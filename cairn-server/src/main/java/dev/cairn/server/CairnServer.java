@@ -315,8 +315,8 @@ public final class CairnServer implements AutoCloseable {
     all.add((routes, m, a) -> dev.cairn.server.ui.PipelinePages.register(routes,
         dev.cairn.pipeline.PipelineStore.on(database), m, a, registry, loggedModels));
     all.add((routes, m, a) -> WebhookRoutes.register(routes, webhooks, dispatcher));
-    all.add((routes, m, a) -> dev.cairn.server.deployments.DeploymentRoutes.register(routes,
-        new dev.cairn.serving.deploy.DeploymentStore(database, registry)));
+    dev.cairn.serving.deploy.DeploymentStore deployments = new dev.cairn.serving.deploy.DeploymentStore(database, registry);
+    all.add((routes, m, a) -> dev.cairn.server.deployments.DeploymentRoutes.register(routes, deployments));
     all.add((routes, m, a) -> dev.cairn.server.deployments.PredictionRoutes.register(routes, database));
     // every request counted per deployment version (Micrometer and V74 counts, flushed in the background), the process
     // sampled (V75), closed monitor windows stored by a scheduler: see docs/serving.md, Monitoring
@@ -332,11 +332,11 @@ public final class CairnServer implements AutoCloseable {
         true);
     all.add((routes, m, a) -> dev.cairn.server.deployments.MonitorRoutes.register(routes, monitors));
     all.add((routes, m, a) -> dev.cairn.server.ui.DeploymentPages.register(routes,
-        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, monitors));
+        deployments, registry, monitors));
     // alert rules are evaluated periodically over the monitor windows; changes become webhook deliveries
     dev.cairn.serving.alerts.AlertStore alertStore = new dev.cairn.serving.alerts.AlertStore(database, webhooks);
     dev.cairn.serving.alerts.AlertEvaluator alerts = new dev.cairn.serving.alerts.AlertEvaluator(alertStore,
-        monitors, new dev.cairn.serving.deploy.DeploymentStore(database, registry)::names, dispatcher::wake,
+        monitors, deployments::names, dispatcher::wake,
         System::currentTimeMillis, dev.cairn.serving.alerts.AlertEvaluator.Settings.fromEnvironment());
     all.add((routes, m, a) -> dev.cairn.server.alerts.AlertRoutes.register(routes, alertStore, alerts));
     all.add((routes, m, a) -> dev.cairn.server.ui.AlertsPage.register(routes, alertStore));
@@ -348,13 +348,13 @@ public final class CairnServer implements AutoCloseable {
     servingMetrics.bindPredictionLog(predictionLog);
     servingMetrics.bindModelCache(serving, dev.cairn.serving.serve.ServingTables::loadedModels);
     dev.cairn.serving.monitor.MonitorScheduler monitorScheduler = new dev.cairn.serving.monitor.MonitorScheduler(
-        monitors, new dev.cairn.serving.deploy.DeploymentStore(database, registry)::names,
+        monitors, deployments::names,
         dev.cairn.server.deployments.ServingSettings.SCHEDULED_WINDOW_MINUTES, System::currentTimeMillis,
         servingMetrics::windows).retain(servingSettings.retentionDays() * 86_400_000L);
     all.add((routes, m, a) -> dev.cairn.server.inference.InferenceRoutes.register(routes, serving, servingMetrics));
     // canaries decide from the monitor windows; every step is an optimistic deployment update (one server acts)
     dev.cairn.serving.canary.CanaryController canaries = new dev.cairn.serving.canary.CanaryController(
-        new dev.cairn.serving.deploy.DeploymentStore(database, registry), registry, promotions, monitors,
+        deployments, registry, promotions, monitors,
         System::currentTimeMillis);
     canaries.onStep(name -> serving.refreshAll()); // this server's traffic follows a step at once, not up to 5 s late
     all.add((routes, m, a) -> dev.cairn.server.deployments.CanaryRoutes.register(routes, canaries));

@@ -43,11 +43,6 @@ public final class MonitorRoutes {
     this.monitors = monitors;
   }
 
-  public static void register(RoutesConfig routes, SqlDatabase database, ModelRegistryStore registry,
-      BundleFiles bundles) {
-    register(routes, service(database, registry, bundles, null, false));
-  }
-
   /** The monitor route over {@code monitors} (the server's one, shared with its scheduler). */
   public static void register(RoutesConfig routes, MonitorService monitors) {
     MonitorRoutes r = new MonitorRoutes(monitors);

@@ -121,15 +121,9 @@ public final class InferenceRoutes {
 
   /**
    * Where the server's serving tables read a version's bundle: its logged model's artifact location (or, for a
-   * version registered from a path, its source) inside the server's artifact store.
-   */
-  public static BundleFiles bundleFiles(ArtifactStore artifacts, LoggedModelStore loggedModels) {
-    return bundleFiles(artifacts, loggedModels, null);
-  }
-
-  /**
-   * As above; with {@code tracking}, a version registered from a run ({@code runs:/RUN/PATH}, as {@code cairn models
-   * register --run} and MLflow 2 clients do) is read from that run's artifacts, as {@code cairn score} reads it.
+   * version registered from a path, its source) inside the server's artifact store; with {@code tracking}, a version
+   * registered from a run ({@code runs:/RUN/PATH}, as {@code cairn models register --run} and MLflow 2 clients do) is
+   * read from that run's artifacts, as {@code cairn score} reads it.
    */
   public static BundleFiles bundleFiles(ArtifactStore artifacts, LoggedModelStore loggedModels,
       dev.cairn.store.MetadataStore tracking) {
@@ -161,21 +155,10 @@ public final class InferenceRoutes {
 
   /**
    * The serving tables of a server: deployments in {@code database}, bundles from the artifact store into a
-   * temporary cache folder, refreshed every {@link #REFRESH_SECONDS} seconds.
+   * temporary cache folder, every scored request handed to {@code sink} (the server's prediction log), versions
+   * registered from a run ({@code runs:/}) read through {@code tracking}, refreshed every {@link #REFRESH_SECONDS}
+   * seconds.
    */
-  public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
-      LoggedModelStore loggedModels) {
-    return tables(database, registry, artifacts, loggedModels, PredictionSink.NONE);
-  }
-
-  /** As above, handing every scored request to {@code sink} (the server's prediction log). */
-  public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
-      LoggedModelStore loggedModels, PredictionSink sink) {
-    return tables(database, registry, artifacts, loggedModels, sink, null,
-        REFRESH_SECONDS > 0 ? Duration.ofSeconds(REFRESH_SECONDS) : null);
-  }
-
-  /** As above, reading versions registered from a run ({@code runs:/}) through {@code tracking}. */
   public static ServingTables tables(SqlDatabase database, ModelRegistryStore registry, ArtifactStore artifacts,
       LoggedModelStore loggedModels, PredictionSink sink, dev.cairn.store.MetadataStore tracking) {
     return tables(database, registry, artifacts, loggedModels, sink, tracking,
